@@ -1,0 +1,5 @@
+"""``python build.py`` == ``waveflow build``: compile every workflow in workflows/ into build/."""
+from waveflow.cli import main
+
+if __name__ == "__main__":
+    main(["build"])

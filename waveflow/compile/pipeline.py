@@ -1,0 +1,143 @@
+"""The build, top to bottom: load workflows, compile and check them, lint, render, write atomically."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .asl import Compilation, state_machine_placeholder
+from .handlers import HandlerIndex
+from .lint import lint_definition
+from .loader import LoadedWorkflow, load_file
+from .problems import BuildError, Problem
+
+
+@dataclass
+class CompiledWorkflow:
+    loaded: LoadedWorkflow
+    definition: dict
+    functions: dict[str, str] = field(default_factory=dict)
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.loaded.workflow.name
+
+
+def build(root: Path | str = ".", out: Path | str | None = None) -> dict[str, bytes]:
+    """Build every workflow under ``root/workflows`` into ``out`` (``root/build``); return the files written.
+
+    Raises ``BuildError`` listing every problem, in which case ``out`` is left exactly as it was.
+    """
+    root = Path(root).resolve()
+    compiled = compile_project(root)
+    files = render(compiled)
+    write_atomically(Path(out) if out is not None else root / "build", files)
+    return files
+
+
+def compile_project(root: Path) -> list[CompiledWorkflow]:
+    """Load, check, compile and lint every workflow; raise ``BuildError`` with all problems found."""
+    problems: list[Problem] = []
+    loaded: list[LoadedWorkflow] = []
+    for path in workflow_files(root):
+        found, trouble = load_file(path, path.relative_to(root).as_posix())
+        loaded += found
+        problems += trouble
+    if not loaded and not problems:
+        problems.append(Problem("workflows/", 1, "no workflow files found (workflows/*.py)"))
+    problems += _duplicate_names(loaded)
+    handlers = HandlerIndex(root)
+    compiled = [_compile(item, handlers, problems) for item in loaded]
+    known = {c.name for c in compiled}
+    for item in compiled:
+        for child in item.children:
+            if child not in known:
+                problems.append(Problem(item.loaded.file, item.loaded.source.workflows.get(item.name, 1),
+                                        f"workflow {item.name!r} runs workflow {child!r}, which no file in "
+                                        f"workflows/ defines"))
+        if not problems:
+            for finding in lint_definition(item.definition):
+                problems.append(Problem(item.loaded.file, item.loaded.source.workflows.get(item.name, 1),
+                                        f"statelint: {finding}"))
+    if problems:
+        raise BuildError(problems)
+    return sorted(compiled, key=lambda c: c.name)
+
+
+def workflow_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "workflows").glob("*.py") if not p.name.startswith("_"))
+
+
+def _duplicate_names(loaded: list[LoadedWorkflow]) -> list[Problem]:
+    seen: dict[str, LoadedWorkflow] = {}
+    problems = []
+    for item in loaded:
+        first = seen.setdefault(item.workflow.name, item)
+        if first is not item:
+            problems.append(Problem(item.file, item.source.workflows.get(item.workflow.name, 1),
+                                    f"workflow name {item.workflow.name!r} is already used in {first.file}"))
+    return problems
+
+
+def _compile(item: LoadedWorkflow, handlers: HandlerIndex, problems: list[Problem]) -> CompiledWorkflow:
+    compilation = Compilation(item.workflow, handlers)
+    definition = compilation.compile()
+    for issue in compilation.issues:
+        name = issue.state.name if issue.state is not None else None
+        problems.append(Problem(item.file, item.source.line_of(name, item.workflow.name), issue.message))
+    return CompiledWorkflow(item, definition, dict(sorted(compilation.functions.items())),
+                            sorted(compilation.state_machines))
+
+
+def to_json(value) -> bytes:
+    """The one JSON rendering of the build: stable key order as constructed, two-space indent, final newline."""
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def render(compiled: list[CompiledWorkflow]) -> dict[str, bytes]:
+    """File name -> bytes for everything in ``build/``."""
+    files = {f"{c.name}.asl.json": to_json(c.definition) for c in compiled}
+    functions: dict[str, dict] = {}
+    for c in compiled:
+        for logical, handler in c.functions.items():
+            entry = functions.setdefault(logical, {"handler": handler, "placeholder": f"{logical}FunctionArn",
+                                                   "usedBy": []})
+            entry["usedBy"].append(c.name)
+    manifest = {
+        "workflows": {c.name: {
+            "file": c.loaded.file,
+            "definition": f"{c.name}.asl.json",
+            "sha256": hashlib.sha256(files[f"{c.name}.asl.json"]).hexdigest(),
+            "placeholder": state_machine_placeholder(c.name)[2:-1],
+            "functions": list(c.functions),
+            "children": c.children,
+        } for c in compiled},
+        "functions": dict(sorted(functions.items())),
+    }
+    files["manifest.json"] = to_json(manifest)
+    return files
+
+
+def write_atomically(out: Path, files: dict[str, bytes]) -> None:
+    """Replace ``out`` with exactly ``files``: written beside it first, then swapped in, so a failure leaves
+    the previous build untouched."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        if out.exists():
+            retired = out.with_name(f".{out.name}-old")
+            shutil.rmtree(retired, ignore_errors=True)
+            out.rename(retired)
+            staging.rename(out)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

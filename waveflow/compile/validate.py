@@ -1,0 +1,339 @@
+"""Checks a workflow before anything is compiled, collecting every problem instead of stopping at the first.
+
+Graph checks (names, reachability, loops, dangling links) run on each scope; field checks run per state kind,
+found through ``FIELD_CHECKS`` so a new kind brings its own.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..dsl.base import DISCARD, State
+from ..dsl.common import Flowing, Guarded, Producing
+from ..dsl.conditions import condition_problems
+from ..dsl.containers import Map, Parallel
+from ..dsl.data import path_problem, template_paths
+from ..dsl.durations import as_seconds
+from ..dsl.flow import Choice, Fail, Pass, Wait
+from ..dsl.poll import Poll
+from ..dsl.retry import ALL_ERRORS, Retry, merge_retries
+from ..dsl.tasks import Approval, LambdaTask, RunWorkflow, SdkTask, ServiceTask, Task
+from .graph import Issue, ScopeGraph
+from .handlers import HandlerIndex
+
+MAX_NAME = 80
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f<>{}\[\]?*\"#%\\^|~`$&,;:/]")
+FIELD_CHECKS: dict[type, Callable[[State, "Checker"], None]] = {}
+
+
+def checks(kind: type):
+    def register(fn):
+        FIELD_CHECKS[kind] = fn
+        return fn
+    return register
+
+
+class Checker:
+    """Collects issues for one workflow."""
+
+    def __init__(self, handlers: HandlerIndex, workflow):
+        self.handlers = handlers
+        self.workflow = workflow
+        self.issues: list[Issue] = []
+
+    def say(self, state: State | None, message: str) -> None:
+        self.issues.append(Issue(state, message))
+
+    def path(self, state: State, label: str, value) -> None:
+        if value is None or value is DISCARD:
+            return
+        problem = path_problem(value)
+        if problem:
+            self.say(state, f"{state.describe()}: {label}: {problem}")
+
+    def template(self, state: State, label: str, value) -> None:
+        if value is None:
+            return
+        if not isinstance(value, (dict, list)):
+            self.say(state, f"{state.describe()}: {label} must be a dict (a payload template), got {value!r}")
+            return
+        for path in template_paths(value):
+            self.path(state, label, path)
+
+    def seconds(self, state: State, label: str, value, minimum: int = 1, maximum: int = 99_999_999) -> None:
+        value = as_seconds(value)
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) \
+                or not minimum <= value <= maximum:
+            self.say(state, f"{state.describe()}: {label} must be a whole number of seconds between {minimum} and "
+                            f"{maximum}, got {value!r}")
+
+    def retries(self, state: State, levels: list) -> None:
+        for level in levels:
+            for retry in ([level] if isinstance(level, Retry) else level or ()):
+                if not isinstance(retry, Retry):
+                    self.say(state, f"{state.describe()}: retry must be Retry(...), a list of them or NO_RETRY, "
+                                    f"got {retry!r}")
+                    return
+                for problem in retry.problems():
+                    self.say(state, f"{state.describe()}: {problem}")
+        resolved = merge_retries(*levels)
+        self.shadowing(state, "retrier", [list(r.errors or [ALL_ERRORS]) for r in resolved])
+
+    def shadowing(self, state: State, what: str, error_lists: list[list[str]]) -> None:
+        """A retrier or catcher whose errors are all matched by earlier ones can never fire."""
+        covered: set[str] = set()
+        for index, errors in enumerate(error_lists, start=1):
+            if ALL_ERRORS in errors and (len(errors) > 1 or index != len(error_lists)):
+                self.say(state, f"{state.describe()}: {what} #{index}: States.ALL must be alone and in the last "
+                                f"{what}")
+            if ALL_ERRORS in covered or (errors and set(errors) <= covered):
+                self.say(state, f"{state.describe()}: {what} #{index} ({', '.join(errors)}) can never fire: "
+                                f"earlier {what}s already match those errors")
+            covered |= set(errors)
+
+
+def check_names(graph: ScopeGraph, checker: Checker) -> None:
+    for state in graph.scope.states:
+        name = state.name
+        if not isinstance(name, str) or not name.strip():
+            checker.say(state, f"state name must be a non-empty string, got {name!r}")
+        elif len(name) > MAX_NAME:
+            checker.say(state, f"state name {name[:40]!r}... is {len(name)} characters; ASL allows {MAX_NAME}")
+        elif _FORBIDDEN.search(name):
+            checker.say(state, f"state name {name!r} contains {_FORBIDDEN.search(name).group()!r}, which ASL "
+                               f"names may not contain")
+
+
+def check_loops(graph: ScopeGraph, checker: Checker) -> None:
+    """Every cycle must pass a Wait or a Poll, or it spins through billed state transitions."""
+    edges = {s: [t for _, t in graph.successors(s)] for s in graph.states}
+    edges = {s: [graph.by_name.get(t) if isinstance(t, str) else t for t in ts] for s, ts in edges.items()}
+    for component in _cycles(graph.states, edges):
+        if not any(isinstance(s, (Wait, Poll)) for s in component):
+            names = " -> ".join(s.name for s in component) + f" -> {component[0].name}"
+            checker.say(component[0], f"loop {names} has no Wait or Poll: it would run without pause; "
+                                      f"add a Wait (or use Poll) inside the loop")
+
+
+def _cycles(states: list[State], edges: dict) -> list[list[State]]:
+    """Strongly connected components with a cycle (Tarjan), each in graph order."""
+    index: dict = {}
+    low: dict = {}
+    stack: list = []
+    on_stack: set = set()
+    found: list[list[State]] = []
+    order = {s: i for i, s in enumerate(states)}
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in edges.get(node, ()):
+            if target not in order:
+                continue
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member is node:
+                    break
+            if len(component) > 1 or node in edges.get(node, ()):
+                found.append(sorted(component, key=order.get))
+
+    for state in states:
+        if state not in index:
+            visit(state)
+    return found
+
+
+def check_state(state: State, checker: Checker, group_retry=None) -> None:
+    for kind in type(state).__mro__:
+        if kind in FIELD_CHECKS:
+            FIELD_CHECKS[kind](state, checker)
+    if isinstance(state, (Task, Poll)):
+        checker.retries(state, [checker.workflow.default_retry, group_retry, state.retry])
+
+
+@checks(Flowing)
+def _flowing(state: Flowing, c: Checker) -> None:
+    c.path(state, "input_path", state.input_path)
+    c.path(state, "output_path", state.output_path)
+
+
+@checks(Producing)
+def _producing(state: Producing, c: Checker) -> None:
+    c.template(state, "parameters", state.parameters)
+    c.template(state, "result_selector", state.result_selector)
+    c.path(state, "result_path", state.result_path)
+
+
+@checks(Guarded)
+def _guarded(state: Guarded, c: Checker) -> None:
+    for catch in state.catch or ():
+        c.path(state, "catch result_path", catch.result_path)
+    errors = [list(catch.errors) for catch in state.catch or ()]
+    if state.on_failure not in (None, False) or (state.on_failure is None and c.workflow.on_failure is not None):
+        errors.append([ALL_ERRORS])
+    c.shadowing(state, "catcher", errors)
+
+
+@checks(Pass)
+def _pass(state: Pass, c: Checker) -> None:
+    c.template(state, "parameters", state.parameters)
+    c.path(state, "result_path", state.result_path)
+    if state.parameters is not None and state.result is not None:
+        c.say(state, f"{state.describe()}: give parameters= or result=, not both")
+
+
+@checks(Wait)
+def _wait(state: Wait, c: Checker) -> None:
+    given = [f for f in ("seconds", "seconds_path", "timestamp", "timestamp_path") if getattr(state, f) is not None]
+    if len(given) != 1:
+        c.say(state, f"{state.describe()} needs exactly one of seconds=, seconds_path=, timestamp=, timestamp_path=; "
+                     f"got {', '.join(given) or 'none'}")
+    c.seconds(state, "seconds", state.seconds, minimum=0)
+    c.path(state, "seconds_path", state.seconds_path)
+    c.path(state, "timestamp_path", state.timestamp_path)
+
+
+@checks(Choice)
+def _choice(state: Choice, c: Checker) -> None:
+    if not state.choices:
+        c.say(state, f"{state.describe()} has no way out: add .when(condition, next_state)")
+    for condition, _ in state.choices:
+        for problem in condition_problems(condition):
+            c.say(state, f"{state.describe()}: condition: {problem}")
+
+
+@checks(Fail)
+def _fail(state: Fail, c: Checker) -> None:
+    c.path(state, "error_path", state.error_path)
+    c.path(state, "cause_path", state.cause_path)
+    if state.error is not None and state.error_path is not None:
+        c.say(state, f"{state.describe()}: give error= or error_path=, not both")
+    if state.cause is not None and state.cause_path is not None:
+        c.say(state, f"{state.describe()}: give cause= or cause_path=, not both")
+
+
+@checks(Task)
+def _task(state: Task, c: Checker) -> None:
+    c.seconds(state, "timeout", state.timeout)
+    c.seconds(state, "heartbeat", state.heartbeat)
+    c.path(state, "timeout_path", state.timeout_path)
+    c.path(state, "heartbeat_path", state.heartbeat_path)
+    timeout, heartbeat = as_seconds(state.timeout), as_seconds(state.heartbeat)
+    if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
+        c.say(state, f"{state.describe()}: heartbeat ({heartbeat}s) must be shorter than timeout ({timeout}s)")
+    if type(state) is Task and not state.resource:
+        c.say(state, f"{state.describe()} needs resource= (an ARN); or use LambdaTask, ServiceTask or SdkTask")
+
+
+@checks(LambdaTask)
+def _lambda(state: LambdaTask, c: Checker) -> None:
+    if state.handler is None:
+        c.say(state, f"{state.describe()} needs handler= (e.g. 'tasks.validate_input.handler')")
+    elif problem := c.handlers.problem(state.handler_path):
+        c.say(state, f"{state.describe()}: {problem}")
+    c.template(state, "payload", state.payload)
+
+
+@checks(ServiceTask)
+def _service(state: ServiceTask, c: Checker) -> None:
+    if not state.service or not state.action:
+        c.say(state, f"{state.describe()} needs service= and action= (e.g. service='sns', action='publish')")
+    if state.integration not in ("request", "sync", "sync:2", "token"):
+        c.say(state, f"{state.describe()}: integration must be 'request', 'sync', 'sync:2' or 'token', "
+                     f"got {state.integration!r}")
+
+
+@checks(SdkTask)
+def _sdk(state: SdkTask, c: Checker) -> None:
+    if not state.service or not state.action:
+        c.say(state, f"{state.describe()} needs service= and action= (e.g. service='mgn', action='describeJobs')")
+
+
+@checks(RunWorkflow)
+def _run_workflow(state: RunWorkflow, c: Checker) -> None:
+    if state.workflow is None:
+        c.say(state, f"{state.describe()} needs workflow= (a Workflow or its name)")
+    c.template(state, "input", state.input)
+
+
+@checks(Approval)
+def _approval(state: Approval, c: Checker) -> None:
+    if state.notify is None:
+        c.say(state, f"{state.describe()} needs notify= (the handler that sends the task token to approvers)")
+    elif problem := c.handlers.problem(state.handler_path):
+        c.say(state, f"{state.describe()}: {problem}")
+    if state.timeout is None and state.timeout_path is None:
+        c.say(state, f"{state.describe()} has no timeout; an unanswered approval would wait a year: add timeout=")
+
+
+@checks(Parallel)
+def _parallel(state: Parallel, c: Checker) -> None:
+    if not state.branches:
+        c.say(state, f"{state.describe()} has no branches: add them with `with {state.name.lower()}.branch():`")
+
+
+@checks(Map)
+def _map(state: Map, c: Checker) -> None:
+    if not state.processor.states:
+        c.say(state, f"{state.describe()} has no processor: create the states to run per item inside "
+                     f"`with Map(...):`")
+    c.path(state, "items_path", state.items_path)
+    c.path(state, "max_concurrency_path", state.max_concurrency_path)
+    c.template(state, "item_selector", state.item_selector)
+    if state.mode not in ("INLINE", "DISTRIBUTED"):
+        c.say(state, f"{state.describe()}: mode must be 'INLINE' or 'DISTRIBUTED', got {state.mode!r}")
+    if state.execution_type not in ("STANDARD", "EXPRESS"):
+        c.say(state, f"{state.describe()}: execution_type must be 'STANDARD' or 'EXPRESS'")
+    if state.mode == "INLINE" and (state.item_reader or state.result_writer or state.label
+                                   or state.tolerated_failure_count is not None
+                                   or state.tolerated_failure_percentage is not None):
+        c.say(state, f"{state.describe()}: item_reader, result_writer, label and tolerated failures need "
+                     f"mode='DISTRIBUTED'")
+    if state.items_path and state.item_reader:
+        c.say(state, f"{state.describe()}: give items_path= or item_reader=, not both")
+    if state.max_concurrency is not None and (not isinstance(state.max_concurrency, int) or state.max_concurrency < 0):
+        c.say(state, f"{state.describe()}: max_concurrency must be a whole number >= 0 (0 = no limit)")
+    pct = state.tolerated_failure_percentage
+    if pct is not None and not (isinstance(pct, (int, float)) and 0 <= pct <= 100):
+        c.say(state, f"{state.describe()}: tolerated_failure_percentage must be between 0 and 100, got {pct!r}")
+
+
+@checks(Poll)
+def _poll(state: Poll, c: Checker) -> None:
+    if state.check is None:
+        c.say(state, f"{state.describe()} needs check= (the handler that looks at the status)")
+    elif problem := c.handlers.problem(state.handler_path):
+        c.say(state, f"{state.describe()}: {problem}")
+    if state.until is None:
+        c.say(state, f"{state.describe()} needs until= (e.g. until=Var('$.replication.ready') == True)")
+    else:
+        for problem in condition_problems(state.until):
+            c.say(state, f"{state.describe()}: until: {problem}")
+    if state.interval is None:
+        c.say(state, f"{state.describe()} needs interval= (e.g. interval=minutes(1))")
+    if state.timeout is None:
+        c.say(state, f"{state.describe()} has no timeout; add timeout=hours(24)")
+    c.seconds(state, "interval", state.interval)
+    c.seconds(state, "max_interval", state.max_interval)
+    c.seconds(state, "timeout", state.timeout)
+    if not isinstance(state.backoff, (int, float)) or state.backoff < 1.0:
+        c.say(state, f"{state.describe()}: backoff must be >= 1.0, got {state.backoff!r}")
+    if isinstance(state.interval, int) and isinstance(state.max_interval, int) and state.max_interval < state.interval:
+        c.say(state, f"{state.describe()}: max_interval ({state.max_interval}s) is shorter than interval "
+                     f"({state.interval}s)")
+    if state.max_polls is not None and (not isinstance(state.max_polls, int) or state.max_polls < 1):
+        c.say(state, f"{state.describe()}: max_polls must be a whole number >= 1, got {state.max_polls!r}")
+    c.template(state, "payload", state.payload)
+

@@ -1,0 +1,38 @@
+"""Durations in whole seconds, because every ASL time field (IntervalSeconds, TimeoutSeconds, Seconds) is one."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+class Duration(int):
+    """A number of whole seconds; ``minutes(2) == 120``. Being an ``int`` keeps it usable in plain arithmetic."""
+
+    def __repr__(self) -> str:
+        return f"seconds({int(self)})"
+
+
+def seconds(n: int) -> Duration:
+    """``seconds(30)`` -> 30 seconds."""
+    return Duration(n)
+
+
+def minutes(n: float) -> Duration:
+    """``minutes(1.5)`` -> 90 seconds (rounded to a whole second)."""
+    return Duration(round(n * 60))
+
+
+def hours(n: float) -> Duration:
+    """``hours(24)`` -> 86,400 seconds."""
+    return Duration(round(n * 3600))
+
+
+def days(n: float) -> Duration:
+    """``days(1)`` -> 86,400 seconds."""
+    return Duration(round(n * 86400))
+
+
+def as_seconds(value: int | float | timedelta | None) -> int | float | None:
+    """Normalise what a user may pass for a duration; validation of the value happens in the compiler."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return value

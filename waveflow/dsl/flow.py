@@ -1,0 +1,71 @@
+"""States that shape the flow without calling anything: Pass, Wait, Choice, Succeed, Fail."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .base import State, _Discard
+from .common import Flowing
+from .conditions import Condition
+
+
+@dataclass(eq=False, kw_only=True)
+class Pass(Flowing):
+    """Pass its input on, optionally reshaped (``parameters``) or replaced by a fixed ``result``."""
+
+    parameters: dict | None = None
+    result: object = None
+    result_path: str | _Discard | None = None
+
+
+@dataclass(eq=False, kw_only=True)
+class Wait(Flowing):
+    """Pause for ``seconds``, until ``timestamp``, or for a duration or time read from the input."""
+
+    seconds: int | None = None
+    seconds_path: str | None = None
+    timestamp: datetime | str | None = None
+    timestamp_path: str | None = None
+
+
+@dataclass(eq=False, kw_only=True)
+class Choice(Flowing):
+    """Branch on conditions: ``Choice("Route").when(Var("$.ok") == True, next_state).otherwise(other)``."""
+
+    links_onward = False
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.choices: list[tuple[Condition, State | str]] = []
+        self.default: State | str | None = None
+
+    def when(self, condition: Condition, then: State | str) -> "Choice":
+        if not isinstance(condition, Condition):
+            raise TypeError(f"Choice {self.name!r}: when() needs a condition such as Var('$.x') == 'y', got {condition!r}")
+        self.choices.append((condition, then))
+        return self
+
+    def otherwise(self, then: State | str) -> "Choice":
+        if self.default is not None:
+            raise ValueError(f"Choice {self.name!r} already has an otherwise() branch")
+        self.default = then
+        return self
+
+
+@dataclass(eq=False, kw_only=True)
+class Succeed(Flowing):
+    """End this path successfully."""
+
+    links_onward = False
+
+
+@dataclass(eq=False, kw_only=True)
+class Fail(State):
+    """End this path with an error; ``error_path``/``cause_path`` read them from the input at run time."""
+
+    error: str | None = None
+    cause: str | None = None
+    error_path: str | None = None
+    cause_path: str | None = None
+
+    links_onward = False

@@ -1,0 +1,50 @@
+"""Poll: Airflow's sensor, as Step Functions states (check -> decide -> wait with backoff -> check again)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .common import Guarded
+from .conditions import Condition
+
+
+@dataclass(eq=False, kw_only=True)
+class Poll(Guarded):
+    """Call ``check`` until ``until`` holds, waiting ``interval`` between calls, growing by ``backoff`` up to
+    ``max_interval``. Gives up with ``timeout_error`` (default ``<Name>TimedOut``) once ``timeout`` seconds of
+    waiting or ``max_polls`` checks have passed; ``on_failure`` sees that error like any other.
+
+    >>> Poll("WaitForReplication", check="tasks.poll_status.handler",
+    ...      until=Var("$.replication.ready") == True, interval=minutes(1), backoff=1.5,
+    ...      max_interval=minutes(15), timeout=hours(24))
+
+    The check's own ``retry`` (merged with the defaults) covers transient errors of a single check.
+    It compiles to a one-branch Parallel, so the whole loop shows as one box in the console and its timeout
+    error can be caught. The loop keeps its counters at ``$.waveflowPoll``.
+    """
+
+    check: str | Callable | None = None
+    until: Condition | None = None
+    interval: int | None = None
+    backoff: float = 1.0
+    max_interval: int | None = None
+    timeout: int | None = None
+    max_polls: int | None = None
+    timeout_error: str | None = None
+    payload: dict | None = None
+
+    @property
+    def handler_path(self) -> str | None:
+        if callable(self.check):
+            return f"{self.check.__module__}.{self.check.__qualname__}"
+        return self.check
+
+    def schedule(self) -> list[int]:
+        """The wait before each next check: grows by ``backoff`` until it reaches ``max_interval``, then holds."""
+        interval = float(self.interval)
+        cap = int(self.max_interval) if self.max_interval is not None else None
+        steps = [round(interval)]
+        while self.backoff > 1.0 and (cap is None or steps[-1] < cap) and len(steps) < 64:
+            interval *= self.backoff
+            steps.append(min(round(interval), cap) if cap is not None else round(interval))
+        return steps

@@ -1,0 +1,49 @@
+"""The one piece of authoring state: which ``with`` blocks (workflow, Parallel branch, Map processor) are open.
+
+A state created inside ``with Workflow(...)`` belongs to that workflow; inside a Parallel branch or a Map's
+``with`` block, to that branch or processor. The stack lives only while a workflow file is being executed.
+"""
+from __future__ import annotations
+
+_open: list = []
+
+
+def current():
+    """The innermost open scope, or ``None`` outside any ``with`` block."""
+    return _open[-1] if _open else None
+
+
+def enter(scope) -> None:
+    _open.append(scope)
+
+
+def leave(scope) -> None:
+    if not _open or _open[-1] is not scope:
+        raise RuntimeError("workflow scopes closed out of order")
+    _open.pop()
+
+
+class Scope:
+    """A graph of states with its own start: a workflow, a Parallel branch or a Map's item processor.
+
+    ``default_retry`` and ``on_failure`` here apply to the tasks inside unless they override them.
+    """
+
+    def __init__(self, default_retry=None, on_failure=None):
+        self.states: list = []
+        self.default_retry = default_retry
+        self.on_failure = on_failure
+        self.parent = None
+
+    def add(self, state) -> None:
+        self.states.append(state)
+        state.scope = self
+
+    def __enter__(self):
+        self.parent = current()
+        enter(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        leave(self)
+        return False

@@ -1,0 +1,54 @@
+"""Migrates one server to AWS with MGN: validate, prepare, replicate, test, cut over, verify, finalize, call back."""
+from waveflow.dsl import (Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed, Var, Workflow, days, hours, minutes,
+                          seconds)
+
+#: Errors worth another try: throttling and passing outages of MGN, AWS, Lambda and the callback receiver.
+TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable", "Lambda.ServiceException",
+             "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
+
+rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
+                      comment="Undo what was done: stop replication, terminate launched instances, restore DNS",
+                      retry=Retry(attempts=5, delay=seconds(10), backoff=2.0, max_delay=minutes(5), jitter=True,
+                                  errors=TRANSIENT + ["States.TaskFailed"]))
+
+with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
+              default_retry=Retry(attempts=3, delay=seconds(5), backoff=2.0, max_delay=minutes(2), jitter=True,
+                                  errors=TRANSIENT)) as wf:
+    validate = LambdaTask("ValidateInput", handler="tasks.validate_input.handler", timeout=minutes(2))
+    prepare = LambdaTask("PrepareSource", handler="tasks.prepare_source.handler", timeout=minutes(10))
+    trigger = LambdaTask("TriggerMigration", handler="tasks.trigger_migration.handler", timeout=minutes(5))
+    replicated = Poll("WaitForReplication", check="tasks.poll_status.handler",
+                      until=Var("$.replication.ready") == True, interval=minutes(1), backoff=1.5,
+                      max_interval=minutes(15), timeout=hours(24), timeout_error="ReplicationTimeout",
+                      comment="Poll MGN until initial sync is done and replication is continuous")
+
+    test_first = Choice("TestLaunchRequested", comment="MGN practice: launch a test instance before cutover")
+    start_test = LambdaTask("StartTestLaunch", handler="tasks.launch.start_test", timeout=minutes(5))
+    test_launched = Poll("WaitForTestLaunch", check="tasks.launch.poll_launch", until=Var("$.launch.done") == True,
+                         interval=seconds(30), backoff=1.5, max_interval=minutes(5), timeout=hours(2),
+                         timeout_error="LaunchTimeout")
+    verify_test = LambdaTask("VerifyTestInstance", handler="tasks.verify_migration.handler", timeout=minutes(15))
+    ready = LambdaTask("MarkReadyForCutover", handler="tasks.launch.mark_ready_for_cutover", timeout=minutes(2))
+
+    cutover = LambdaTask("LaunchCutover", handler="tasks.launch.start_cutover", timeout=minutes(5))
+    cutover_launched = Poll("WaitForCutoverLaunch", check="tasks.launch.poll_launch",
+                            until=Var("$.launch.done") == True, interval=seconds(30), backoff=1.5,
+                            max_interval=minutes(5), timeout=hours(2), timeout_error="LaunchTimeout")
+    verify = LambdaTask("VerifyMigration", handler="tasks.verify_migration.handler", timeout=minutes(15))
+    finalize = LambdaTask("FinalizeCutover", handler="tasks.finalize_cutover.handler", timeout=minutes(10))
+    # The server is migrated by now: a callback that cannot be delivered must not roll it back.
+    notify = LambdaTask("Callback", handler="tasks.callback.handler", timeout=minutes(2), on_failure=False,
+                        catch=[Catch(["States.ALL"], next="MigrationSucceeded", result_path="$.callbackError")],
+                        comment="Tell the requester and the operators how the migration ended")
+    done = Succeed("MigrationSucceeded")
+
+    validate >> prepare >> trigger >> replicated >> test_first
+    test_first.when(Var("$.testLaunch").is_present() & (Var("$.testLaunch") == False), cutover)
+    test_first.otherwise(start_test)
+    start_test >> test_launched >> verify_test >> ready >> cutover
+    cutover >> cutover_launched >> verify >> finalize >> notify >> done
+
+    rollback >> LambdaTask("NotifyFailure", handler="tasks.callback.handler", timeout=minutes(2),
+                           comment="Tell the requester and the operators the migration was rolled back") \
+        >> Fail("MigrationFailed", error_path="$.error.Error", cause_path="$.error.Cause",
+                comment="Rolled back; the original error and cause are kept")
