@@ -78,8 +78,8 @@ class Compilation:
         check_names(graph, self.checker)
         check_loops(graph, self.checker)
         if graph.start is None:
-            if not scope.states:
-                self.checker.say(getattr(scope, "owner", None), "this workflow has no states")
+            if not scope.states and getattr(scope, "owner", None) is None:
+                self.issues.append(Issue(None, f"workflow {self.workflow.name!r} has no states"))
             return {"StartAt": "", "States": {}}
         self._group_retry.append(group_retry)
         states: dict = {}

@@ -6,6 +6,7 @@ that links to them. Problems found while resolving are collected, not raised.
 from __future__ import annotations
 
 import difflib
+from collections import deque
 from dataclasses import dataclass, field
 
 from ..dsl.base import State
@@ -78,11 +79,12 @@ def analyse(scope: Scope, start=None, on_failure=None) -> ScopeGraph:
     if graph.start is None:
         return graph
 
+    reached = _walk(graph, [graph.start])
     head = graph.resolve(graph.start, on_failure, "sends failures to") if on_failure not in (None, False) else None
-    graph.failure_head = head
-    reached = _walk(graph, [graph.start] + ([head] if head else []))
-    if head is not None:
-        graph.failure_path = _walk(graph, [head], adopt=False)
+    if head is not None and any(isinstance(s, Guarded) and s.on_failure is None for s in reached):
+        graph.failure_head = head
+        graph.failure_path = _walk(graph, [head])
+        reached += [s for s in graph.failure_path if s not in reached]
     # Main path in the order it was written, then the failure path in the order it runs.
     main = [s for s in scope.states if s in reached and s not in graph.failure_path]
     main += [s for s in reached if s not in main and s not in graph.failure_path]
@@ -95,44 +97,41 @@ def analyse(scope: Scope, start=None, on_failure=None) -> ScopeGraph:
 
 
 def _first_root(graph: ScopeGraph) -> State | None:
-    targets = set()
+    """The first state written that nothing leads to; in a workflow that loops back to its beginning, simply
+    the first state written (other than the failure path's head)."""
+    failure_head = graph.scope.on_failure
+    if isinstance(failure_head, str):
+        failure_head = graph.by_name.get(failure_head)
+    targets = {failure_head}
     for state in graph.scope.states:
         for _, target in graph.successors(state):
             targets.add(target if isinstance(target, State) else graph.by_name.get(target))
-    for candidate in (graph.scope.on_failure,):
-        if isinstance(candidate, State):
-            targets.add(candidate)
-        elif isinstance(candidate, str):
-            targets.add(graph.by_name.get(candidate))
     roots = [s for s in graph.scope.states if s not in targets]
-    if not roots and graph.scope.states:
-        graph.issues.append(Issue(graph.scope.states[0], "every state has a predecessor, so there is no start; "
-                                                         "pass start= to say where the workflow begins"))
-    return roots[0] if roots else None
+    candidates = roots or [s for s in graph.scope.states if s is not failure_head]
+    return candidates[0] if candidates else None
 
 
-def _walk(graph: ScopeGraph, heads: list[State], adopt: bool = True) -> list:
+def _walk(graph: ScopeGraph, heads: list[State]) -> list:
     """States reachable from ``heads`` in breadth-first order, adopting free states into the scope."""
-    seen: list = []
-    queue = list(heads)
+    seen: dict = {}  # insertion-ordered set
+    queue = deque(heads)
     while queue:
-        state = queue.pop(0)
+        state = queue.popleft()
         if state in seen:
             continue
         if state.scope is not None and state.scope is not graph.scope:
-            if adopt:
-                graph.issues.append(Issue(state, f"{state.describe()} belongs to {_scope_word(state.scope)} and "
-                                                 f"cannot be reached from {_scope_word(graph.scope)}"))
+            graph.issues.append(Issue(state, f"{state.describe()} belongs to {_scope_word(state.scope)} and "
+                                             f"cannot be reached from {_scope_word(graph.scope)}"))
             continue
-        if adopt and state.scope is None and graph.by_name.get(state.name, state) is not state:
+        if state.scope is None and graph.by_name.get(state.name, state) is not state:
             graph.issues.append(Issue(state, f"duplicate state name {state.name!r}"))
         graph.by_name.setdefault(state.name, state)
-        seen.append(state)
+        seen[state] = None
         for role, target in graph.successors(state):
             resolved = graph.resolve(state, target, role)
             if resolved is not None:
                 queue.append(resolved)
-    return seen
+    return list(seen)
 
 
 def terminal(state: State) -> bool:

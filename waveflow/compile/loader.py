@@ -55,20 +55,26 @@ class LoadedWorkflow:
     source: SourceMap
 
 
-def load_file(path: Path, display: str) -> tuple[list[LoadedWorkflow], list[Problem]]:
-    """Execute one workflow file; return the workflows it defines at module level, or the problems."""
+def load_file(path: Path, display: str, root: Path) -> tuple[list[LoadedWorkflow], list[Problem]]:
+    """Execute one workflow file; return the workflows it defines at module level, or the problems.
+
+    ``root`` (the project) is importable while the file runs, so a workflow may import its handlers.
+    """
     module_name = f"waveflow_workflows.{path.stem}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     try:
         source = SourceMap.read(path, display)
         sys.modules[module_name] = module
+        sys.path.insert(0, str(root))
         spec.loader.exec_module(module)
     except SyntaxError as exc:
         return [], [Problem(display, exc.lineno or 1, f"syntax error: {exc.msg}")]
     except Exception as exc:  # a broken workflow file must become one located line, never a traceback
         return [], [Problem(display, _failing_line(exc, path), _explain(exc))]
     finally:
+        if sys.path and sys.path[0] == str(root):
+            sys.path.pop(0)
         sys.modules.pop(module_name, None)
         while scopes.current() is not None:
             scopes.leave(scopes.current())

@@ -44,7 +44,7 @@ def compile_project(root: Path) -> list[CompiledWorkflow]:
     problems: list[Problem] = []
     loaded: list[LoadedWorkflow] = []
     for path in workflow_files(root):
-        found, trouble = load_file(path, path.relative_to(root).as_posix())
+        found, trouble = load_file(path, path.relative_to(root).as_posix(), root)
         loaded += found
         problems += trouble
     if not loaded and not problems:

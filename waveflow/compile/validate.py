@@ -118,40 +118,47 @@ def check_loops(graph: ScopeGraph, checker: Checker) -> None:
 
 
 def _cycles(states: list[State], edges: dict) -> list[list[State]]:
-    """Strongly connected components with a cycle (Tarjan), each in graph order."""
+    """Strongly connected components that contain a cycle (Tarjan's algorithm, iterative so that a workflow of
+    thousands of states does not hit Python's recursion limit), each in graph order."""
+    order = {s: i for i, s in enumerate(states)}
     index: dict = {}
     low: dict = {}
     stack: list = []
     on_stack: set = set()
     found: list[list[State]] = []
-    order = {s: i for i, s in enumerate(states)}
-
-    def visit(node):
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for target in edges.get(node, ()):
-            if target not in order:
+    for root in states:
+        if root in index:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, targets = work[-1]
+            target = next((t for t in targets if t in order), None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(edges.get(target, ()))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
                 continue
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in on_stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member is node:
-                    break
-            if len(component) > 1 or node in edges.get(node, ()):
-                found.append(sorted(component, key=order.get))
-
-    for state in states:
-        if state not in index:
-            visit(state)
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member is node:
+                        break
+                if len(component) > 1 or node in edges.get(node, ()):
+                    found.append(sorted(component, key=order.get))
     return found
 
 

@@ -30,9 +30,9 @@ def watch(root: Path, out: Path | None, echo: Callable[[str], None], interval: f
           rounds: int | None = None) -> None:
     """Poll the sources every ``interval`` seconds; ``rounds`` bounds the loop (tests), ``None`` runs until ^C."""
     root = Path(root).resolve()
+    seen = _snapshot(root)
     files, lines = rebuild(root, out, {})
     echo("\n".join(lines))
-    seen = _snapshot(root)
     count = 0
     try:
         while rounds is None or count < rounds:

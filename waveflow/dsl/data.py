@@ -51,10 +51,14 @@ class Intrinsic:
     args: tuple
 
     def to_asl(self) -> str:
-        return f"{self.function}({', '.join(_argument(a) for a in self.args)})"
+        rendered = [_argument(arg, template=(i == 0 and self.function == "States.Format"))
+                    for i, arg in enumerate(self.args)]
+        return f"{self.function}({', '.join(rendered)})"
 
 
-def _argument(value: object) -> str:
+def _argument(value: object, template: bool = False) -> str:
+    """One argument in intrinsic syntax. ' { } and \\ are escaped with a backslash, except the ``{}``
+    placeholders of a States.Format template."""
     if isinstance(value, Ref):
         return value.path
     if isinstance(value, Intrinsic):
@@ -66,7 +70,7 @@ def _argument(value: object) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        escaped = re.sub(r"([\\'{}])", r"\\\1", value)
+        escaped = re.sub(r"([\\'])" if template else r"([\\'{}])", r"\\\1", value)
         return f"'{escaped}'"
     raise TypeError(f"intrinsic function arguments must be Ref, Intrinsic, str, number, bool or None, got {value!r}")
 

@@ -1,0 +1,219 @@
+"""Every problem a workflow can have is reported at once, as ``file:line: message`` (line = workflow file line)."""
+
+
+def test_a_file_that_fails_to_import_names_its_line(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A")
+        raise RuntimeError("database not reachable")
+    ''')
+    assert project.problems() == ["workflows/flow.py:4: RuntimeError: database not reachable"]
+
+
+def test_a_syntax_error_names_its_line(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A"
+    ''')
+    [problem] = project.problems()
+    assert problem.startswith("workflows/flow.py:3: syntax error:")
+
+
+def test_an_unknown_keyword_suggests_the_right_one(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", retires=3)
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask() got an unknown keyword 'retires'; "
+                                  "did you mean 'retry'?"]
+
+
+def test_a_cycle_without_a_wait_is_refused(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            a = LambdaTask("A", handler="tasks.steps.handler")
+            again = Choice("Again")
+            a >> again
+            again.when(Var("$.more") == True, a).otherwise(Succeed("Done"))
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: loop A -> Again -> A has no Wait or Poll: it would run "
+                                  "without pause; add a Wait (or use Poll) inside the loop"]
+
+
+def test_a_cycle_with_a_wait_is_fine(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            a = LambdaTask("A", handler="tasks.steps.handler")
+            again = Choice("Again")
+            pause = Wait("Pause", seconds=60)
+            a >> again
+            again.when(Var("$.more") == True, pause).otherwise(Succeed("Done"))
+            pause >> a
+    ''')
+    assert "Pause" in project.build()["Flow"]["States"]
+
+
+def test_negative_retry_numbers_are_named(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", retry=Retry(attempts=-1, delay=-5))
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'A': retry attempts must be a whole number >= 0, got -1",
+        "workflows/flow.py:3: LambdaTask 'A': retry delay must be a whole number of seconds >= 1, got -5"]
+
+
+def test_a_condition_on_a_malformed_path(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            route = Choice("Route")
+            route.when(Var("status") == "x", Succeed("Yes")).otherwise(Succeed("No"))
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Choice 'Route': condition: path 'status' must start with "
+                                  "'$' (the state input) or '$$' (the context object)"]
+
+
+def test_a_malformed_path_anywhere_is_named_with_its_field(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", result_path="$.a..b", payload={"x": Ref("$[oops")})
+    ''')
+    problems = project.problems()
+    assert "workflows/flow.py:3: LambdaTask 'A': result_path: path '$.a..b' is not a valid JSONPath reference " \
+           "(use '$.a.b', '$.a[0]' or \"$['a b']\")" in problems
+    assert any("payload: path '$[oops'" in p for p in problems)
+
+
+def test_a_link_to_a_missing_state_is_dangling(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("Validate", handler="tasks.steps.handler") >> "Prepar"
+            Pass("Prepare")
+    ''')
+    problems = project.problems()
+    assert "workflows/flow.py:3: LambdaTask 'Validate' goes to 'Prepar', which is not a state of this workflow; " \
+           "did you mean 'Prepare'?" in problems
+
+
+def test_an_unreachable_state(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A") >> Succeed("B")
+            Pass("Orphan") >> "B"
+    ''')
+    assert project.problems() == ["workflows/flow.py:4: Pass 'Orphan' is unreachable: nothing leads to it from "
+                                  "'A'; link it with >> or remove it"]
+
+
+def test_duplicate_names(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A") >> Pass("A")
+    ''')
+    assert "workflows/flow.py:3: duplicate state name 'A' (names must be unique in the whole state machine)" \
+        in project.problems()
+
+
+def test_names_too_long_or_with_forbidden_characters(project):
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            Pass("{'x' * 81}") >> Pass("Bad:Name")
+    ''')
+    problems = project.problems()
+    assert any("is 81 characters; ASL allows 80" in p for p in problems)
+    assert "workflows/flow.py:3: state name 'Bad:Name' contains ':', which ASL names may not contain" in problems
+
+
+def test_a_choice_with_no_way_out(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A") >> Choice("Stuck")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Choice 'Stuck' has no way out: add "
+                                  ".when(condition, next_state)"]
+
+
+def test_a_retry_that_can_never_fire(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler",
+                       retry=[Retry(errors=["States.ALL"]), Retry(errors=["Throttled"])])
+    ''')
+    problems = project.problems()
+    assert "workflows/flow.py:3: LambdaTask 'A': retrier #1: States.ALL must be alone and in the last retrier" \
+        in problems
+    assert "workflows/flow.py:3: LambdaTask 'A': retrier #2 (Throttled) can never fire: earlier retriers already " \
+           "match those errors" in problems
+
+
+def test_a_map_without_a_processor(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Map("Each", items_path="$.items")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Map 'Each' has no processor: create the states to run per "
+                                  "item inside `with Map(...):`"]
+
+
+def test_a_poll_without_a_timeout(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Poll("WaitForReplication", check="tasks.steps.check", until=Var("$.ready") == True,
+                 interval=minutes(1))
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Poll 'WaitForReplication' has no timeout; "
+                                  "add timeout=hours(24)"]
+
+
+def test_a_handler_that_does_not_exist(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.missing") >> LambdaTask("B", handler="tasks.nowhere.handler")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'A': handler 'tasks.steps.missing': tasks/steps.py has no function "
+        "'missing'",
+        f"workflows/flow.py:3: LambdaTask 'B': handler 'tasks.nowhere.handler': module 'tasks.nowhere' not found "
+        f"under {project.root}"]
+
+
+def test_linking_a_state_after_one_that_ends_the_path(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Succeed("Done") >> Pass("After")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: TypeError: Succeed 'Done' ends its path; it cannot be "
+                                  "followed by 'After'"]
+
+
+def test_a_child_workflow_that_does_not_exist(project):
+    project.workflow('''
+        with Workflow("Parent") as wf:
+            RunWorkflow("Run", workflow="Ghost")
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: workflow 'Parent' runs workflow 'Ghost', which no file in "
+                                  "workflows/ defines"]
+
+
+def test_problems_of_several_files_are_reported_together(project):
+    project.workflow('''
+        with Workflow("One") as wf:
+            Choice("Stuck")
+    ''', name="one.py")
+    project.workflow('''
+        with Workflow("Two") as wf:
+            Map("Each", items_path="$.items")
+    ''', name="two.py")
+    problems = project.problems()
+    assert [p.split(":")[0] for p in problems] == ["workflows/one.py", "workflows/two.py"]
+
+
+def test_an_on_failure_path_may_not_succeed(project):
+    project.workflow('''
+        undo = LambdaTask("Undo", handler="tasks.steps.handler")
+        with Workflow("Flow", on_failure=undo) as wf:
+            LambdaTask("A", handler="tasks.steps.handler")
+            undo >> Succeed("Fine")
+    ''')
+    assert "workflows/flow.py:5: Succeed 'Fine' is on the on_failure path; a rolled-back execution must end " \
+           "FAILED, so end that path with Fail(...)" in project.problems()
