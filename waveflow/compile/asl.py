@@ -10,7 +10,7 @@ from ..dsl.base import DISCARD, State
 from ..dsl.common import Guarded
 from ..dsl.conditions import Var
 from ..dsl.containers import Map, Parallel
-from ..dsl.data import template
+from ..dsl.data import Expr, template
 from ..dsl.durations import as_seconds
 from ..dsl.flow import Choice, Fail, Pass, Succeed, Wait
 from ..dsl.poll import Poll
@@ -52,6 +52,12 @@ class Compilation:
         self.state_machines: set[str] = set()
         self._group_retry: list = []
         self._catch_to: list = []
+        self._language: list[str] = [workflow.query_language or "JSONPath"]
+
+    @property
+    def jsonata(self) -> bool:
+        """Whether the state being emitted uses JSONata (its own QueryLanguage, or its scope's)."""
+        return self._language[-1] == "JSONata"
 
     @property
     def issues(self) -> list[Issue]:
@@ -85,22 +91,32 @@ class Compilation:
         states: dict = {}
         auto_fail = self._auto_fail_name(graph)
         for state in graph.states:
-            check_state(state, self.checker, group_retry)
+            self._language.append(state.query_language or self._language[-1])
+            check_state(state, self.checker, group_retry, self._language[-1])
             catch_to = None
             if graph.failure_head is not None and state not in graph.failure_path:
                 catch_to = graph.failure_head
             self._catch_to.append(catch_to)
             body = EMITTERS[_kind(state)](state, self)
             self._catch_to.pop()
+            self._language.pop()
             _finish(state, body, graph, auto_fail if state in graph.failure_path else None)
             states[state.name] = body
         if auto_fail:
-            states[auto_fail] = {"Type": "Fail", "Comment": "The migration was rolled back; the original error "
-                                                           "is kept at " + self.workflow.error_path,
-                                 "ErrorPath": f"{self.workflow.error_path}.Error",
-                                 "CausePath": f"{self.workflow.error_path}.Cause"}
+            states[auto_fail] = self._auto_fail()
         self._group_retry.pop()
         return {"StartAt": graph.start.name, "States": states}
+
+    def _auto_fail(self) -> dict:
+        """The Fail that ends a failure path, re-raising the original error kept at ``error_path``."""
+        kept = self.workflow.error_path
+        out = {"Type": "Fail", "Comment": f"The migration was rolled back; the original error is kept at {kept}"}
+        if self.jsonata:
+            field = kept[2:]
+            out.update({"Error": f"{{% $states.input.{field}.Error %}}", "Cause": f"{{% $states.input.{field}.Cause %}}"})
+        else:
+            out.update({"ErrorPath": f"{kept}.Error", "CausePath": f"{kept}.Cause"})
+        return out
 
     def _auto_fail_name(self, graph) -> str | None:
         """The name of the Fail added at the end of the failure path, when that path does not end in one."""
@@ -117,20 +133,29 @@ class Compilation:
         return [r.to_asl() for r in merge_retries(self.workflow.default_retry, group, state.retry)]
 
     def catchers(self, state: Guarded) -> list[dict]:
-        out = []
-        for catch in state.catch or ():
-            entry = {"ErrorEquals": list(catch.errors), "Next": _name(catch.next)}
-            if catch.result_path is not None:
-                entry["ResultPath"] = None if catch.result_path is DISCARD else catch.result_path
-            out.append(entry)
+        out = [self._catcher(list(catch.errors), catch.next, catch.result_path) for catch in state.catch or ()]
         target = self._catch_to[-1]
         if state.on_failure is False:
             target = None
         elif state.on_failure not in (None, True):
             target = state.on_failure
         if target is not None:
-            out.append({"ErrorEquals": [ALL_ERRORS], "ResultPath": self.workflow.error_path, "Next": _name(target)})
+            out.append(self._catcher([ALL_ERRORS], target, self.workflow.error_path))
         return out
+
+    def _catcher(self, errors: list[str], target, keep_at) -> dict:
+        """One catcher; the error is kept at ``keep_at`` (a ResultPath, or in JSONata an Output merging it in)."""
+        entry: dict = {"ErrorEquals": errors}
+        if keep_at is None:
+            pass
+        elif not self.jsonata:
+            entry["ResultPath"] = None if keep_at is DISCARD else keep_at
+        elif keep_at is DISCARD:
+            entry["Output"] = "{% $states.input %}"
+        else:
+            entry["Output"] = f"{{% $merge([$states.input, {{'{keep_at[2:]}': $states.errorOutput}}]) %}}"
+        entry["Next"] = _name(target)
+        return entry
 
     def function(self, handler_path: str) -> str:
         self.functions[function_name(handler_path)] = handler_path
@@ -161,30 +186,39 @@ def _path_or_null(value):
 
 def _head(state: State, kind: str, comment: str | None) -> dict:
     out: dict = {"Type": kind}
+    if state.query_language:
+        out["QueryLanguage"] = state.query_language
     if comment:
         out["Comment"] = comment
     return out
 
 
 def _data_flow(state: State, out: dict, compilation: Compilation, parameters=None, *, result_selector=None,
-               result_path=None, output_path=None) -> None:
-    """InputPath, Parameters, ResultSelector, ResultPath, OutputPath, Retry, Catch — in ASL's reading order.
-
-    The keyword arguments are the kind's defaults, used where the user set nothing.
-    """
-    if getattr(state, "input_path", None) is not None:
-        out["InputPath"] = _path_or_null(state.input_path)
-    if parameters is not None:
-        out["Parameters"] = parameters
-    selector = getattr(state, "result_selector", None)
-    if selector is not None or result_selector is not None:
-        out["ResultSelector"] = template(selector) if selector is not None else result_selector
-    path = getattr(state, "result_path", None)
-    if path is not None or result_path is not None:
-        out["ResultPath"] = _path_or_null(path) if path is not None else result_path
-    path = getattr(state, "output_path", None)
-    if path is not None or output_path is not None:
-        out["OutputPath"] = output_path if output_path is not None else _path_or_null(path)
+               result_path=None, output_path=None, output=None) -> None:
+    """The data-flow fields, Retry and Catch, in ASL's reading order. The keyword arguments are the kind's
+    defaults, used where the user set nothing; ``parameters`` becomes ``Arguments`` in a JSONata state."""
+    if compilation.jsonata:
+        arguments = getattr(state, "arguments", None)
+        if arguments is not None or parameters is not None:
+            out["Arguments"] = template(arguments) if arguments is not None else parameters
+        if getattr(state, "output", None) is not None or output is not None:
+            out["Output"] = template(state.output) if getattr(state, "output", None) is not None else output
+    else:
+        if getattr(state, "input_path", None) is not None:
+            out["InputPath"] = _path_or_null(state.input_path)
+        if parameters is not None:
+            out["Parameters"] = parameters
+        selector = getattr(state, "result_selector", None)
+        if selector is not None or result_selector is not None:
+            out["ResultSelector"] = template(selector) if selector is not None else result_selector
+        path = getattr(state, "result_path", None)
+        if path is not None or result_path is not None:
+            out["ResultPath"] = _path_or_null(path) if path is not None else result_path
+        path = getattr(state, "output_path", None)
+        if path is not None or output_path is not None:
+            out["OutputPath"] = output_path if output_path is not None else _path_or_null(path)
+    if getattr(state, "assign", None) is not None:
+        out["Assign"] = template(state.assign)
     if isinstance(state, Task):
         retries = compilation.retries(state)
         if retries:
@@ -218,16 +252,19 @@ def _timeouts(state: Task, out: dict) -> None:
 @emits(Pass)
 def _pass(state: Pass, c: Compilation) -> dict:
     out = _head(state, "Pass", state.comment)
-    if state.result is not None:
+    if state.result is not None and not c.jsonata:
         out["Result"] = state.result
-    _data_flow(state, out, c, template(state.parameters) if state.parameters is not None else None)
+    _data_flow(state, out, c, template(state.parameters) if state.parameters is not None else None,
+               output=state.result if c.jsonata else None)
     return out
 
 
 @emits(Wait)
 def _wait(state: Wait, c: Compilation) -> dict:
     out = _head(state, "Wait", state.comment)
-    if state.seconds is not None:
+    if isinstance(state.seconds, Expr) or isinstance(state.timestamp, Expr):
+        out["Seconds" if state.seconds is not None else "Timestamp"] = (state.seconds or state.timestamp).to_asl()
+    elif state.seconds is not None:
         out["Seconds"] = int(as_seconds(state.seconds))
     elif state.seconds_path is not None:
         out["SecondsPath"] = state.seconds_path
@@ -261,8 +298,9 @@ def _succeed(state: Succeed, c: Compilation) -> dict:
 def _fail(state: Fail, c: Compilation) -> dict:
     out = _head(state, "Fail", state.comment)
     for field, key in (("error", "Error"), ("error_path", "ErrorPath"), ("cause", "Cause"), ("cause_path", "CausePath")):
-        if getattr(state, field) is not None:
-            out[key] = getattr(state, field)
+        value = getattr(state, field)
+        if value is not None:
+            out[key] = value.to_asl() if isinstance(value, Expr) else value
     return out
 
 
@@ -283,17 +321,19 @@ def _lambda(state: LambdaTask, c: Compilation) -> dict:
     _timeouts(state, out)
     if state.payload is not None:
         payload = {"Payload": template(state.payload)}
+    elif c.jsonata:
+        token = ", 'taskToken': $states.context.Task.Token" if state.wait_for_token else ""
+        payload = {"Payload": "{% $states.input %}" if not token else f"{{% {{'input': $states.input{token}}} %}}"}
     elif state.wait_for_token:
         payload = {"Payload": {"input.$": "$", "taskToken.$": "$$.Task.Token"}}
     else:
         payload = {"Payload.$": "$"}
     parameters = {"FunctionName": c.function(handler) if isinstance(handler, str) else None, **payload}
-    output_path = None
-    if not state.wait_for_token and state.result_path is None and state.result_selector is None:
-        # The state's output is what the handler returned, not Lambda's {Payload, StatusCode} envelope.
-        user = state.output_path[1:] if isinstance(state.output_path, str) else ""
-        output_path = "$.Payload" + user
-    _data_flow(state, out, c, parameters, output_path=output_path)
+    # The state's output is what the handler returned, not Lambda's {Payload, StatusCode} envelope.
+    unwrap = not state.wait_for_token and state.result_path is None and state.result_selector is None
+    user = state.output_path[1:] if isinstance(state.output_path, str) else ""
+    _data_flow(state, out, c, parameters, output_path="$.Payload" + user if unwrap else None,
+               output="{% $states.result.Payload %}" if not state.wait_for_token else None)
     return out
 
 
@@ -366,6 +406,8 @@ def _map(state: Map, c: Compilation) -> dict:
     out["ItemProcessor"] = {"ProcessorConfig": config, **processor}
     if state.items_path is not None:
         out["ItemsPath"] = state.items_path
+    if state.items is not None:
+        out["Items"] = template(state.items)
     if state.item_reader is not None:
         out["ItemReader"] = template(state.item_reader)
     if state.item_selector is not None:

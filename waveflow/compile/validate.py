@@ -10,9 +10,9 @@ from typing import Callable
 
 from ..dsl.base import DISCARD, State
 from ..dsl.common import Flowing, Guarded, Producing
-from ..dsl.conditions import condition_problems
+from ..dsl.conditions import Jsonata, condition_problems
 from ..dsl.containers import Map, Parallel
-from ..dsl.data import path_problem, template_paths
+from ..dsl.data import Expr, path_problem, template_paths, uses_jsonpath
 from ..dsl.durations import as_seconds
 from ..dsl.flow import Choice, Fail, Pass, Wait
 from ..dsl.poll import Poll
@@ -162,12 +162,46 @@ def _cycles(states: list[State], edges: dict) -> list[list[State]]:
     return found
 
 
-def check_state(state: State, checker: Checker, group_retry=None) -> None:
+def check_state(state: State, checker: Checker, group_retry=None, language: str = "JSONPath") -> None:
+    if language not in ("JSONPath", "JSONata"):
+        checker.say(state, f"{state.describe()}: query_language must be 'JSONPath' or 'JSONata', got {language!r}")
+    else:
+        check_language(state, checker, language)
     for kind in type(state).__mro__:
         if kind in FIELD_CHECKS:
             FIELD_CHECKS[kind](state, checker)
     if isinstance(state, (Task, Poll)):
         checker.retries(state, [checker.workflow.default_retry, group_retry, state.retry])
+
+
+_JSONPATH_ONLY = ("input_path", "parameters", "result_selector", "result_path", "output_path", "items_path",
+                  "seconds_path", "timestamp_path", "error_path", "cause_path", "max_concurrency_path",
+                  "timeout_path", "heartbeat_path")
+_JSONATA_ONLY = ("arguments", "output", "items")
+
+
+def check_language(state: State, c: Checker, language: str) -> None:
+    """JSONPath fields in a JSONata state, or JSONata fields in a JSONPath state, are refused by name."""
+    if language == "JSONata":
+        for name in _JSONPATH_ONLY:
+            if getattr(state, name, None) is not None:
+                c.say(state, f"{state.describe()}: {name}= is JSONPath; a JSONata state uses arguments=, output= "
+                             f"and assign= with Expr(...)")
+        for name in ("payload", "arguments", "output", "assign", "item_selector"):
+            if uses_jsonpath(getattr(state, name, None)):
+                c.say(state, f"{state.describe()}: {name}= uses Ref or intrinsics (JSONPath); use Expr(...) in "
+                             f"a JSONata state")
+        if isinstance(state, Poll):
+            c.say(state, f"{state.describe()}: Poll compiles to JSONPath states; use it in a JSONPath workflow")
+        if isinstance(state, Choice) and any(not isinstance(cond, Jsonata) for cond, _ in state.choices):
+            c.say(state, f"{state.describe()}: a JSONata Choice needs Jsonata('...') conditions, not Var(...)")
+    else:
+        for name in _JSONATA_ONLY:
+            if getattr(state, name, None) is not None:
+                c.say(state, f"{state.describe()}: {name}= is JSONata; set query_language='JSONata' on the "
+                             f"workflow or the state")
+        if isinstance(state, Choice) and any(isinstance(cond, Jsonata) for cond, _ in state.choices):
+            c.say(state, f"{state.describe()}: Jsonata(...) conditions need query_language='JSONata'")
 
 
 @checks(Flowing)
@@ -207,7 +241,8 @@ def _wait(state: Wait, c: Checker) -> None:
     if len(given) != 1:
         c.say(state, f"{state.describe()} needs exactly one of seconds=, seconds_path=, timestamp=, timestamp_path=; "
                      f"got {', '.join(given) or 'none'}")
-    c.seconds(state, "seconds", state.seconds, minimum=0)
+    if not isinstance(state.seconds, Expr):
+        c.seconds(state, "seconds", state.seconds, minimum=0)
     c.path(state, "seconds_path", state.seconds_path)
     c.path(state, "timestamp_path", state.timestamp_path)
 

@@ -2,9 +2,9 @@
 from . import intrinsics
 from .base import DISCARD, State
 from .common import Catch
-from .conditions import Condition, Var
+from .conditions import Condition, Jsonata, Var
 from .containers import Map, Parallel, s3_json_items
-from .data import Context, Ref
+from .data import Context, Expr, Ref
 from .durations import days, hours, minutes, seconds
 from .flow import Choice, Fail, Pass, Succeed, Wait
 from .poll import Poll
@@ -12,7 +12,7 @@ from .retry import NO_RETRY, Retry
 from .tasks import Approval, LambdaTask, RunWorkflow, SdkTask, ServiceTask, Task
 from .workflow import Workflow
 
-__all__ = ["Approval", "Catch", "Choice", "Condition", "Context", "DISCARD", "Fail", "LambdaTask", "Map",
-           "NO_RETRY", "Parallel", "Pass", "Poll", "Ref", "Retry", "RunWorkflow", "SdkTask", "ServiceTask",
-           "State", "Succeed", "Task", "Var", "Wait", "Workflow", "days", "hours", "intrinsics", "minutes",
-           "s3_json_items", "seconds"]
+__all__ = ["Approval", "Catch", "Choice", "Condition", "Context", "DISCARD", "Expr", "Fail", "Jsonata",
+           "LambdaTask", "Map", "NO_RETRY", "Parallel", "Pass", "Poll", "Ref", "Retry", "RunWorkflow", "SdkTask",
+           "ServiceTask", "State", "Succeed", "Task", "Var", "Wait", "Workflow", "days", "hours", "intrinsics",
+           "minutes", "s3_json_items", "seconds"]

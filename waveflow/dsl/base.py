@@ -26,6 +26,7 @@ class State:
 
     name: str = field(kw_only=False)
     comment: str | None = None
+    query_language: str | None = None
 
     #: whether the state may have a successor (Succeed, Fail and Choice may not be linked with >>)
     links_onward = True

@@ -19,10 +19,13 @@ class Catch:
 
 @dataclass(eq=False, kw_only=True)
 class Flowing(State):
-    """States that select their input and output (ASL InputPath, OutputPath)."""
+    """States that select their input and output (ASL InputPath, OutputPath), or in JSONata mode shape their
+    output (``output=``, ASL Output); all of them may set workflow variables (``assign=``, ASL Assign)."""
 
     input_path: str | _Discard | None = None
     output_path: str | _Discard | None = None
+    output: object = None
+    assign: dict | None = None
 
 
 @dataclass(eq=False, kw_only=True)
@@ -32,6 +35,7 @@ class Producing(Flowing):
     parameters: dict | None = None
     result_selector: dict | None = None
     result_path: str | _Discard | None = None
+    arguments: object = None
 
 
 @dataclass(eq=False, kw_only=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .data import path_problem
+from .data import Expr, path_problem
 
 _KINDS = {"string": "String", "number": "Numeric", "boolean": "Boolean", "timestamp": "Timestamp"}
 _OPERATORS = {"==": "Equals", "<": "LessThan", "<=": "LessThanEquals", ">": "GreaterThan", ">=": "GreaterThanEquals"}
@@ -36,6 +36,19 @@ class Condition:
     def paths(self) -> list[str]:
         """Every JSONPath the condition reads, for validation."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class Jsonata(Condition):
+    """A JSONata condition for JSONata-mode Choice states: ``Jsonata("$states.input.lag < 60")``."""
+
+    text: str
+
+    def to_asl(self) -> dict:
+        return {"Condition": Expr(self.text).to_asl()}
+
+    def paths(self) -> list[str]:
+        return []
 
 
 def _condition(value: object) -> Condition:

@@ -46,6 +46,7 @@ class Map(Guarded):
     """
 
     items_path: str | None = None
+    items: object = None
     item_reader: dict | None = None
     item_selector: dict | None = None
     max_concurrency: int | None = None

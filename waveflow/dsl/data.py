@@ -38,6 +38,16 @@ class Ref:
         return Ref(f"{self.path}[{key}]" if isinstance(key, int) else f"{self.path}.{key}")
 
 
+@dataclass(frozen=True)
+class Expr:
+    """A JSONata expression (JSONata-mode workflows): ``Expr("$states.input.server.id")`` -> ``{% ... %}``."""
+
+    text: str
+
+    def to_asl(self) -> str:
+        return "{% " + self.text + " %}"
+
+
 def Context(path: str) -> Ref:
     """A context-object reference: ``Context("Execution.Id")`` -> ``$$.Execution.Id``."""
     return Ref("$$." + path)
@@ -86,11 +96,15 @@ def template(value: object) -> object:
                 out[key + ".$"] = item.path
             elif isinstance(item, Intrinsic):
                 out[key + ".$"] = item.to_asl()
+            elif isinstance(item, Expr):
+                out[key] = item.to_asl()
             else:
                 out[key] = template(item)
         return out
     if isinstance(value, (list, tuple)):
         return [template(item) for item in value]
+    if isinstance(value, Expr):
+        return value.to_asl()
     if isinstance(value, (Ref, Intrinsic)):
         raise TypeError("a Ref or intrinsic can only be the value of a key in a payload template")
     return value
@@ -111,3 +125,12 @@ def template_paths(value: object) -> list[str]:
         for arg in value.args:
             found += template_paths(arg)
     return found
+
+
+def uses_jsonpath(value: object) -> bool:
+    """Whether a template holds JSONPath references or intrinsics (not allowed in a JSONata state)."""
+    if isinstance(value, dict):
+        return any(uses_jsonpath(v) or (isinstance(k, str) and k.endswith(".$")) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(uses_jsonpath(v) for v in value)
+    return isinstance(value, (Ref, Intrinsic))

@@ -1,0 +1,64 @@
+"""JSONata mode: the same DSL, with Expr(...) where JSONPath workflows use Ref(...)."""
+
+
+def test_a_jsonata_workflow_uses_arguments_output_assign_and_conditions(project):
+    project.workflow('''
+        rollback = LambdaTask("Undo", handler="tasks.steps.handler")
+        with Workflow("Flow", query_language="JSONata", on_failure=rollback) as wf:
+            step = LambdaTask("Step", handler="tasks.steps.handler", assign={"server": Expr("$states.input.id")})
+            route = Choice("Route")
+            pause = Wait("Pause", seconds=Expr("$states.input.delay"))
+            shaped = Pass("Shaped", output={"id": Expr("$server"), "fixed": 1})
+            step >> route
+            route.when(Jsonata("$states.input.ready"), shaped).otherwise(pause)
+            pause >> Fail("Gave", error="NotReady", cause=Expr("'server ' & $server"))
+    ''')
+    flow = project.build()["Flow"]
+    assert flow["QueryLanguage"] == "JSONata"
+    states = flow["States"]
+    assert states["Step"]["Arguments"] == {"FunctionName": "${StepsFunctionArn}", "Payload": "{% $states.input %}"}
+    assert states["Step"]["Output"] == "{% $states.result.Payload %}"
+    assert states["Step"]["Assign"] == {"server": "{% $states.input.id %}"}
+    assert states["Step"]["Catch"] == [{"ErrorEquals": ["States.ALL"], "Output":
+                                        "{% $merge([$states.input, {'error': $states.errorOutput}]) %}",
+                                        "Next": "Undo"}]
+    assert states["Route"]["Choices"] == [{"Condition": "{% $states.input.ready %}", "Next": "Shaped"}]
+    assert states["Pause"]["Seconds"] == "{% $states.input.delay %}"
+    assert states["Shaped"]["Output"] == {"id": "{% $server %}", "fixed": 1}
+    assert states["Gave"]["Cause"] == "{% 'server ' & $server %}"
+    assert states["FlowFailed"]["Error"] == "{% $states.input.error.Error %}"
+
+
+def test_one_state_may_use_jsonata_in_a_jsonpath_workflow(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("Old", parameters={"a": Ref("$.a")}) >> Pass("New", query_language="JSONata",
+                                                             output=Expr("$states.input.a"))
+    ''')
+    states = project.build()["Flow"]["States"]
+    assert states["New"] == {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.a %}",
+                             "End": True}
+
+
+def test_jsonpath_fields_in_a_jsonata_state_are_named(project):
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", result_path="$.x", payload={"id": Ref("$.id")})
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'Step': payload= uses Ref or intrinsics (JSONPath); use Expr(...) in a "
+        "JSONata state",
+        "workflows/flow.py:3: LambdaTask 'Step': result_path= is JSONPath; a JSONata state uses arguments=, output= "
+        "and assign= with Expr(...)"]
+
+
+def test_jsonata_fields_in_a_jsonpath_state_are_named(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            route = Choice("Route")
+            route.when(Jsonata("$states.input.ok"), Succeed("Yes")).otherwise(Pass("No", output={"a": 1}))
+    ''')
+    problems = project.problems()
+    assert "workflows/flow.py:3: Choice 'Route': Jsonata(...) conditions need query_language='JSONata'" in problems
+    assert "workflows/flow.py:4: Pass 'No': output= is JSONata; set query_language='JSONata' on the workflow or " \
+           "the state" in problems
