@@ -1,0 +1,104 @@
+"""The shipped ServerMigration, compiled, run in the local interpreter with stand-in handlers: what AWS would do
+with the ASL the build writes (the interpreter runs the build output, never the DSL objects)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from waveflow.compile import build
+from waveflow.local.runtime import run_definition
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def migration(tmp_path_factory) -> dict:
+    files = build(REPO, tmp_path_factory.mktemp("build"))
+    return json.loads(files["ServerMigration.asl.json"])
+
+
+class Estate:
+    """Stand-in handlers: each stage adds its key; replication becomes ready after ``ready_after`` polls."""
+
+    def __init__(self, ready_after: int = 2, fail: str | None = None):
+        self.ready_after = ready_after
+        self.fail = fail
+        self.calls: list[str] = []
+        self.polls = 0
+
+    def handlers(self) -> dict:
+        names = ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "LaunchStartTest",
+                 "LaunchPollLaunch", "LaunchMarkReadyForCutover", "LaunchStartCutover", "VerifyMigration",
+                 "FinalizeCutover", "Rollback", "Callback"]
+        return {name: self._stage(name) for name in names}
+
+    def _stage(self, name):
+        def handler(event, context):
+            self.calls.append(name)
+            if name == self.fail:
+                raise type("LaunchFailed", (Exception,), {})("launch job j-1 failed")
+            if name == "PollStatus":
+                self.polls += 1
+                return {**event, "replication": {"ready": self.polls >= self.ready_after}}
+            if name == "LaunchPollLaunch":
+                return {**event, "launch": {**event.get("launch", {}), "done": True}}
+            return {**event, name: "done"}
+        return handler
+
+
+REQUEST = {"migrationId": "s-0123456789abcdef0-w7", "correlationId": "c-1", "testLaunch": True}
+
+
+def test_the_happy_path_tests_then_cuts_over_and_succeeds(migration):
+    estate = Estate(ready_after=3)
+    result = run_definition(migration, REQUEST, handlers=estate.handlers())
+    assert result.status == "SUCCEEDED", (result.error, result.cause)
+    assert estate.calls == ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "PollStatus",
+                            "PollStatus", "LaunchStartTest", "LaunchPollLaunch", "VerifyMigration",
+                            "LaunchMarkReadyForCutover", "LaunchStartCutover", "LaunchPollLaunch", "VerifyMigration",
+                            "FinalizeCutover", "Callback"]
+    assert result.output["FinalizeCutover"] == "done"
+
+
+def test_without_a_test_launch_it_goes_straight_to_cutover(migration):
+    estate = Estate(ready_after=1)
+    result = run_definition(migration, {**REQUEST, "testLaunch": False}, handlers=estate.handlers())
+    assert result.status == "SUCCEEDED"
+    assert "LaunchStartTest" not in estate.calls and "LaunchStartCutover" in estate.calls
+
+
+def test_a_failure_is_rolled_back_and_the_execution_ends_failed_with_the_original_error(migration):
+    estate = Estate(ready_after=1, fail="LaunchStartCutover")
+    result = run_definition(migration, REQUEST, handlers=estate.handlers())
+    assert result.status == "FAILED"
+    assert result.error == "LaunchFailed"
+    assert "launch job j-1 failed" in result.cause
+    assert estate.calls[-3:] == ["LaunchStartCutover", "Rollback", "Callback"]
+
+
+def test_replication_that_never_becomes_ready_times_out_after_24_hours_and_rolls_back(migration):
+    estate = Estate(ready_after=10**9)
+    result = run_definition(migration, REQUEST, handlers=estate.handlers())
+    assert result.status == "FAILED"
+    assert result.error == "ReplicationTimeout"
+    # Waits of 60, 90, 135, 202, 304, 456, 683 s, then 900 s each: the first check at or past 86,400 s of waiting.
+    schedule = [60, 90, 135, 202, 304, 456, 683]
+    waited, checks = 0, 1
+    while waited < 86_400:
+        waited += schedule[checks - 1] if checks <= len(schedule) else 900
+        checks += 1
+    assert estate.polls == checks
+    assert estate.calls[-2:] == ["Rollback", "Callback"]
+
+
+def test_a_poll_with_max_polls_gives_up_after_that_many_checks(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Poll("WaitReady", check="tasks.steps.check", until=Var("$.ready") == True, interval=seconds(10),
+                 timeout=hours(1), max_polls=4, timeout_error="NotReady")
+    ''')
+    definition = project.build()["Flow"]
+    checks = []
+    result = run_definition(definition, {"ready": False},
+                            handlers={"StepsCheck": lambda event, ctx: checks.append(1) or event})
+    assert (result.status, result.error, len(checks)) == ("FAILED", "NotReady", 4)

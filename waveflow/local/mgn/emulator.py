@@ -1,0 +1,238 @@
+"""``MgnEmulator``: an in-process AWS Application Migration Service that unmodified boto3 clients talk to.
+
+It answers botocore's ``before-send.mgn`` event with a real HTTP response, so the client signs, serialises,
+parses, raises ``client.exceptions.*`` and retries exactly as against AWS. Other services' requests are left
+alone (the handler is registered for MGN only), so moto's ``mock_aws`` keeps serving them side by side.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from functools import cached_property
+from typing import Callable
+
+import boto3
+import botocore.session
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.config import Config
+
+from .errors import (InternalServerException, MgnError, Refused, ThrottlingException, UninitializedAccountException,
+                     UnknownOperationException, ValidationException)
+from .estate import Estate, EventListener
+from .faults import FaultDice, FaultPlan
+from .instances import InstanceLauncher
+from .jobs import Job
+from .model import SourceServer
+from .operations import OPERATIONS
+from .protocol import Protocol, Reply, load_service_model
+from .seeded import Seeded
+from .validation import validate
+
+_SCOPE_REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/mgn/")
+_HOST_REGION = re.compile(r"^mgn(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
+_EVENT = "before-send.mgn"
+# FaultDice.call_fault() outcome -> the error MGN answers with.
+_CALL_FAULTS = {
+    "throttle": lambda: ThrottlingException("Rate exceeded", retryAfterSeconds=1),
+    "server_error": lambda: InternalServerException("An internal error occurred; retry the request"),
+}
+
+
+class _Body:
+    """The raw stream botocore reads a response body from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: object):
+        yield self._data
+
+
+class _Hook:
+    """The before-send handler; switched off on uninstall so copies held by clients stop answering too."""
+
+    def __init__(self, emulator: "MgnEmulator") -> None:
+        self.emulator = emulator
+        self.active = True
+
+    def __call__(self, request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
+        return self.emulator.serve(request) if self.active else None
+
+
+class MgnEmulator:
+    """A stateful MGN for one account and region, advanced lazily on ``clock``.
+
+    >>> emu = MgnEmulator(clock=virtual_clock.now, seed=7)
+    >>> server_id = emu.add_source_server(hostname="web-01")
+    >>> mgn = emu.client()           # or emu.install(session) and session.client("mgn")
+    >>> mgn.describe_source_servers(filters={"sourceServerIDs": [server_id]})["items"][0]["lifeCycle"]["state"]
+    'NOT_READY'
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time, seed: int = 0, faults: FaultPlan | None = None,
+                 region: str = "us-east-1", account: str = "123456789012", initialized: bool = True) -> None:
+        self.faults = faults or FaultPlan()
+        seeded = Seeded(seed)
+        self._seeded = seeded
+        self._estate = Estate(clock, seeded, FaultDice(self.faults, seeded), region, account,
+                              initialized and not self.faults.uninitialized)
+        self.calls: list[tuple[str, dict]] = []
+        self._hooks: list[tuple[object, str, _Hook]] = []
+        self._lock = threading.RLock()
+
+    @cached_property
+    def _protocol(self) -> Protocol:
+        return Protocol(load_service_model())
+
+    # -- inspection ------------------------------------------------------------------------------------------
+    @property
+    def region(self) -> str:
+        return self._estate.region
+
+    @property
+    def account(self) -> str:
+        return self._estate.account
+
+    @property
+    def source_servers(self) -> dict[str, SourceServer]:
+        """Live model objects by id (state as of the last request or ``advance``)."""
+        return self._estate.servers
+
+    @property
+    def jobs(self) -> dict[str, Job]:
+        return self._estate.jobs
+
+    @property
+    def events(self) -> list[dict]:
+        """Every EventBridge event emitted so far, in order."""
+        return self._estate.events
+
+    # -- driving ---------------------------------------------------------------------------------------------
+    def add_source_server(self, *, hostname: str, ip: str = "10.0.0.5", os: str = "LINUX",
+                          disks_gib: tuple[float, ...] = (100,), source_server_id: str | None = None,
+                          replication_speed_mib_s: float | None = None, tags: dict[str, str] | None = None) -> str:
+        """Register a server as if its replication agent had just been installed; returns its ``s-...`` id."""
+        with self._lock:
+            self._estate.advance()
+            server = self._estate.add_server(hostname=hostname, ip=ip, os=os, disks_gib=tuple(disks_gib),
+                                             source_server_id=source_server_id,
+                                             replication_speed_mib_s=replication_speed_mib_s, tags=tags)
+            return server.source_server_id
+
+    def use_instance_launcher(self, launcher: InstanceLauncher) -> None:
+        """Launch and terminate target instances through ``launcher`` (e.g. the twin's moto EC2) from now on."""
+        self._estate.instances = launcher
+
+    def on_event(self, callback: EventListener) -> None:
+        """Call ``callback(event)`` with each MGN EventBridge event (source ``aws.mgn``) as it happens."""
+        self._estate.listeners.append(callback)
+
+    def advance(self) -> int:
+        """Apply every change due by the clock's now (firing events); returns how many ran."""
+        with self._lock:
+            return self._estate.advance()
+
+    def next_due(self) -> float | None:
+        """Clock time of the next scheduled change, so a virtual clock can wake the emulator then."""
+        with self._lock:
+            return self._estate.timeline.next_due()
+
+    # -- wiring ----------------------------------------------------------------------------------------------
+    def install(self, session: boto3.Session | botocore.session.Session | None = None) -> None:
+        """Serve every MGN client created from ``session`` (boto3's default session when None) from now on.
+
+        botocore copies a session's event handlers into each client when the client is created, so clients that
+        already exist are not affected: hand those to ``attach``. ``uninstall`` stops serving both kinds.
+        moto's ``mock_aws`` swaps in a fresh default session while active: install inside it, or pass a session.
+        """
+        if session is None:
+            if boto3.DEFAULT_SESSION is None:
+                boto3.setup_default_session()
+            session = boto3.DEFAULT_SESSION
+        emitter = session.events if isinstance(session, boto3.Session) else session.get_component("event_emitter")
+        self._hook_into(emitter)
+
+    def attach(self, client) -> None:
+        """Serve one existing MGN client."""
+        self._hook_into(client.meta.events)
+
+    def uninstall(self) -> None:
+        """Stop serving every session and client this emulator was installed on or attached to."""
+        for emitter, unique_id, hook in self._hooks:
+            hook.active = False
+            emitter.unregister(_EVENT, unique_id=unique_id)
+        self._hooks.clear()
+
+    def client(self, config: Config | None = None):
+        """A new MGN client with dummy credentials, served by this emulator (nothing else is installed)."""
+        session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                region_name=self.region)
+        mgn = session.client("mgn", config=config)
+        self.attach(mgn)
+        return mgn
+
+    def _hook_into(self, emitter) -> None:
+        hook = _Hook(self)
+        unique_id = f"waveflow-mgn-emulator-{id(self)}-{len(self._hooks)}-{id(emitter)}"
+        emitter.register_first(_EVENT, hook, unique_id=unique_id)
+        self._hooks.append((emitter, unique_id, hook))
+
+    # -- serving ---------------------------------------------------------------------------------------------
+    def serve(self, request: AWSPreparedRequest) -> AWSResponse:
+        """Answer one prepared MGN request as the service would."""
+        with self._lock:
+            reply = self._reply(request)
+        return AWSResponse(request.url, reply.status, reply.headers, _Body(reply.body))
+
+    def _reply(self, request: AWSPreparedRequest) -> Reply:
+        protocol = self._protocol
+        request_id = self._seeded.uuid("requests")
+        operation = None
+        try:
+            operation, labels = protocol.route(request.method, request.url)
+            body = request.body.encode() if isinstance(request.body, str) else request.body
+            params = protocol.parse(operation, request.url, labels, body)
+            self.calls.append((operation.name, params))
+            self._check_admission(operation.name, self._request_region(request))
+            if operation.input_shape is not None and (problems := validate(operation.input_shape, params)):
+                raise ValidationException(f"{len(problems)} validation error(s) in {operation.name}: "
+                                          + "; ".join(f"{p['name']} {p['message']}" for p in problems),
+                                          reason="fieldValidationFailed", fieldList=problems)
+            handler = OPERATIONS.get(operation.name)
+            if handler is None:
+                raise UnknownOperationException(f"Operation {operation.name} is not implemented by waveflow's MGN "
+                                                f"emulator; implemented: {', '.join(sorted(OPERATIONS))}")
+            self._estate.advance()
+            return protocol.answer(operation, handler(self._estate, params), request_id)
+        except Refused as refused:
+            return protocol.fail(protocol.refusal(operation, refused), request_id)
+        except MgnError as error:
+            return protocol.fail(error, request_id)
+
+    def _check_admission(self, operation_name: str, region: str | None) -> None:
+        """Injected call faults, then the region this emulator holds, then the account's initialisation."""
+        fault = self._estate.dice.call_fault()
+        if fault is not None:
+            raise _CALL_FAULTS[fault]()
+        if region not in (None, self.region):
+            raise UninitializedAccountException(
+                f"Account {self.account} is not initialized for Application Migration Service in {region} "
+                f"(this emulator holds {self.region} only)")
+        if operation_name != "InitializeService" and not self._estate.initialized:
+            raise UninitializedAccountException(
+                f"Account {self.account} is not initialized for Application Migration Service in {self.region}; "
+                "call InitializeService first")
+
+    @staticmethod
+    def _request_region(request: AWSPreparedRequest) -> str | None:
+        """The region a request was signed for (or addressed to), None when it cannot be told."""
+        authorization = request.headers.get("Authorization") or b""
+        if isinstance(authorization, bytes):
+            authorization = authorization.decode("latin-1")
+        match = _SCOPE_REGION.search(authorization)
+        if match:
+            return match.group(1)
+        host = re.sub(r"^https?://", "", request.url)
+        match = _HOST_REGION.match(host)
+        return match.group(1) if match else None
