@@ -60,6 +60,13 @@ class Checker:
         for path in template_paths(value):
             self.path(state, label, path)
 
+    def handler(self, state: State, field: str, path: str | None, example: str) -> None:
+        """The handler a state calls must be named and must exist in the project."""
+        if path is None:
+            self.say(state, f"{state.describe()} needs {field}= ({example})")
+        elif problem := self.handlers.problem(path):
+            self.say(state, f"{state.describe()}: {problem}")
+
     def seconds(self, state: State, label: str, value, minimum: int = 1, maximum: int = 99_999_999) -> None:
         value = as_seconds(value)
         if value is None:
@@ -281,10 +288,7 @@ def _task(state: Task, c: Checker) -> None:
 
 @checks(LambdaTask)
 def _lambda(state: LambdaTask, c: Checker) -> None:
-    if state.handler is None:
-        c.say(state, f"{state.describe()} needs handler= (e.g. 'tasks.validate_input.handler')")
-    elif problem := c.handlers.problem(state.handler_path):
-        c.say(state, f"{state.describe()}: {problem}")
+    c.handler(state, "handler", state.handler_path, "e.g. 'tasks.validate_input.handler'")
     c.template(state, "payload", state.payload)
 
 
@@ -312,10 +316,7 @@ def _run_workflow(state: RunWorkflow, c: Checker) -> None:
 
 @checks(Approval)
 def _approval(state: Approval, c: Checker) -> None:
-    if state.notify is None:
-        c.say(state, f"{state.describe()} needs notify= (the handler that sends the task token to approvers)")
-    elif problem := c.handlers.problem(state.handler_path):
-        c.say(state, f"{state.describe()}: {problem}")
+    c.handler(state, "notify", state.handler_path, "the handler that sends the task token to approvers")
     if state.timeout is None and state.timeout_path is None:
         c.say(state, f"{state.describe()} has no timeout; an unanswered approval would wait a year: add timeout=")
 
@@ -354,10 +355,7 @@ def _map(state: Map, c: Checker) -> None:
 
 @checks(Poll)
 def _poll(state: Poll, c: Checker) -> None:
-    if state.check is None:
-        c.say(state, f"{state.describe()} needs check= (the handler that looks at the status)")
-    elif problem := c.handlers.problem(state.handler_path):
-        c.say(state, f"{state.describe()}: {problem}")
+    c.handler(state, "check", state.handler_path, "the handler that looks at the status")
     if state.until is None:
         c.say(state, f"{state.describe()} needs until= (e.g. until=Var('$.replication.ready') == True)")
     else:

@@ -6,6 +6,7 @@ from typing import Callable
 
 from .common import Guarded
 from .conditions import Condition
+from .tasks import dotted_path
 
 
 @dataclass(eq=False, kw_only=True)
@@ -35,9 +36,7 @@ class Poll(Guarded):
 
     @property
     def handler_path(self) -> str | None:
-        if callable(self.check):
-            return f"{self.check.__module__}.{self.check.__qualname__}"
-        return self.check
+        return dotted_path(self.check)
 
     def schedule(self) -> list[int]:
         """The wait before each next check: grows by ``backoff`` until it reaches ``max_interval``, then holds."""

@@ -7,6 +7,13 @@ from typing import Callable
 from .common import Guarded
 
 
+def dotted_path(handler: str | Callable | None) -> str | None:
+    """A handler given as a function becomes its dotted path (``tasks.launch.start_test``)."""
+    if callable(handler):
+        return f"{handler.__module__}.{handler.__qualname__}"
+    return handler
+
+
 @dataclass(eq=False, kw_only=True)
 class Task(Guarded):
     """Any ASL Task; the specialised kinds below fill in ``resource`` and ``parameters`` for you.
@@ -38,9 +45,7 @@ class LambdaTask(Task):
 
     @property
     def handler_path(self) -> str | None:
-        if callable(self.handler):
-            return f"{self.handler.__module__}.{self.handler.__qualname__}"
-        return self.handler
+        return dotted_path(self.handler)
 
 
 @dataclass(eq=False, kw_only=True)
@@ -91,6 +96,4 @@ class Approval(Task):
 
     @property
     def handler_path(self) -> str | None:
-        if callable(self.notify):
-            return f"{self.notify.__module__}.{self.notify.__qualname__}"
-        return self.notify
+        return dotted_path(self.notify)
