@@ -1,0 +1,83 @@
+"""The one AWS client factory of the tasks, and the clock they read.
+
+Handlers never call ``boto3.client`` themselves: they call :func:`client`, which builds each service's client
+once per process (once per Lambda cold start) and reuses it. The local twin and the tests call :func:`configure`
+to inject their own boto3 session (moto, the MGN emulator) and their virtual clock; nothing else is patched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config as BotocoreConfig
+
+_CLIENT_CONFIG = BotocoreConfig(user_agent_extra="waveflow")
+
+
+class _State:
+    """What :func:`configure` sets: the session, the clock and the clients built from that session."""
+
+    def __init__(self) -> None:
+        self.session: boto3.Session | None = None
+        self.clock: Callable[[], float] = time.time
+        self.clients: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+
+_state = _State()
+
+
+def configure(session: boto3.Session | None = None, clock: Callable[[], float] | None = None) -> None:
+    """Use ``session`` for every client from now on and ``clock`` (epoch seconds) for :func:`now`.
+
+    ``None`` restores the defaults (a plain ``boto3.Session()`` and ``time.time``). The client cache is emptied,
+    so the next :func:`client` call builds from the new session.
+
+    >>> configure(boto3.Session(region_name="eu-west-1"), clock=lambda: 0.0)
+    """
+    with _state.lock:
+        _state.session = session
+        _state.clock = clock or time.time
+        _state.clients = {}
+
+
+def client(service: str) -> Any:
+    """The process-wide botocore client for ``service``, built on first use.
+
+    >>> client("dynamodb").describe_table(TableName="waveflow-status")  # doctest: +SKIP
+    """
+    cached = _state.clients.get(service)
+    if cached is not None:
+        return cached
+    with _state.lock:
+        if service not in _state.clients:
+            session = _state.session or boto3.Session()
+            _state.clients[service] = session.client(service, config=_CLIENT_CONFIG)
+        return _state.clients[service]
+
+
+def now() -> datetime:
+    """The current time as a timezone-aware UTC datetime, from the injected clock.
+
+    >>> configure(clock=lambda: 0.0); now().isoformat()
+    '1970-01-01T00:00:00+00:00'
+    """
+    return datetime.fromtimestamp(_state.clock(), tz=timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """``moment`` as the ISO 8601 text stored in records and events (UTC, millisecond precision, ``Z``).
+
+    >>> iso(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    '2026-01-01T00:00:00.000Z'
+    """
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def iso_now() -> str:
+    """:func:`now` as :func:`iso` text."""
+    return iso(now())

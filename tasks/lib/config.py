@@ -1,0 +1,62 @@
+"""The tasks' settings, read once from the environment (names in docs/interfaces.md).
+
+Every handler calls :func:`load_config` on its first invocation, so a function deployed without one of its
+settings fails at cold start with a :class:`ConfigError` naming every missing variable, not halfway through
+a migration.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, fields
+
+from tasks.lib.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Config:
+    """Names of the resources the tasks use. ``cmf_secret_id`` is optional (no CMF integration without it)."""
+
+    status_table: str
+    event_bus: str
+    dlq_url: str
+    idempotency_table: str
+    callback_secret_id: str
+    notify_topic_arn: str
+    cmf_secret_id: str | None = None
+
+
+_ENV = {
+    "status_table": "WAVEFLOW_STATUS_TABLE",
+    "event_bus": "WAVEFLOW_EVENT_BUS",
+    "dlq_url": "WAVEFLOW_DLQ_URL",
+    "idempotency_table": "WAVEFLOW_IDEMPOTENCY_TABLE",
+    "callback_secret_id": "WAVEFLOW_CALLBACK_SECRET_ID",
+    "notify_topic_arn": "WAVEFLOW_NOTIFY_TOPIC_ARN",
+    "cmf_secret_id": "WAVEFLOW_CMF_SECRET_ID",
+}
+_OPTIONAL = frozenset({"cmf_secret_id"})
+
+
+def read_config(environ: dict[str, str] | os._Environ = os.environ) -> Config:
+    """Build a :class:`Config` from ``environ``; every missing or blank required variable is named at once.
+
+    >>> read_config({})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ConfigError: WAVEFLOW_STATUS_TABLE is not set, WAVEFLOW_EVENT_BUS is not set, ...
+    """
+    values = {field.name: (environ.get(_ENV[field.name]) or "").strip() or None for field in fields(Config)}
+    missing = [_ENV[name] for name, value in values.items() if value is None and name not in _OPTIONAL]
+    if missing:
+        raise ConfigError(
+            ", ".join(f"{name} is not set" for name in missing)
+            + " in the function's environment; the CloudFormation stack sets them on every task function"
+        )
+    return Config(**values)
+
+
+@functools.cache
+def load_config() -> Config:
+    """The process's :class:`Config`, read from ``os.environ`` on first call (``load_config.cache_clear()`` to reread)."""
+    return read_config(os.environ)

@@ -1,0 +1,228 @@
+"""The migration status table: one record per migration, moved only along the legal transitions.
+
+Every change is a conditional write on the status *and* the version the writer read, so two stages (or a stage
+and the rollback path) racing on one migration cannot both win: the loser re-reads, re-checks the transition
+table and either applies its change to the fresh record or is refused with :class:`IllegalTransition`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from tasks.lib import aws
+from tasks.lib.awserrors import error_code, transient_as_throttled
+from tasks.lib.config import load_config
+from tasks.lib.dynamo import from_item, to_attribute, to_item
+from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.status import TERMINAL, TRANSITIONS, Status
+
+RETENTION_AFTER_TERMINAL = timedelta(days=30)
+_WRITE_ATTEMPTS = 3  # a conflict means another writer got in between; re-read and re-decide this often
+_CONFLICT = "ConditionalCheckFailedException"
+_INDEXES = {"status": "statusIndex", "wave": "waveIndex", "appName": "appNameIndex"}
+
+
+def _conflicting_item(exc: ClientError) -> dict[str, Any] | None:
+    """The item that made a conditional write fail (``None`` if there is none); any other error propagates."""
+    if error_code(exc) != _CONFLICT:
+        raise exc
+    item = exc.response.get("Item")
+    return from_item(item) if item else None
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` as it reads back from DynamoDB, so a re-sent stage detail compares equal to the stored one."""
+    return from_item(to_item({"v": value}))["v"]
+
+
+class StatusStore:
+    """Reads and conditionally writes status records (see DESIGN.md, "Status record").
+
+    >>> store = StatusStore()  # table from WAVEFLOW_STATUS_TABLE, client from tasks.lib.aws
+    >>> record, created = store.create(normalised_request)  # doctest: +SKIP
+    >>> store.transition(record["migrationId"], Status.VALIDATED, stage="validation", detail={"ok": True})  # doctest: +SKIP
+    """
+
+    def __init__(self, table_name: str | None = None, client: Any = None) -> None:
+        self.table_name = table_name or load_config().status_table
+        self.client = client or aws.client("dynamodb")
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        method = getattr(self.client, operation)
+        with transient_as_throttled(f"DynamoDB {operation} on {self.table_name}"):
+            return method(TableName=self.table_name, **kwargs)
+
+    def create(self, request: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Store a normalised request as a PENDING record; ``(record, True)``, or ``(existing, False)`` if taken.
+
+        The write is conditional on the migration ID being free, so a duplicate request never overwrites or
+        restarts a migration; the caller gets the stored record to decide what is still owed (its event).
+        """
+        missing = [key for key in ("migrationId", "correlationId") if not request.get(key)]
+        if missing:
+            raise InvalidMigrationDocument(f"StatusStore.create needs a normalised request; missing {missing}")
+        now = aws.iso_now()
+        record = {
+            **request,
+            "status": Status.PENDING.value,
+            "version": 1,
+            "createdAt": now,
+            "updatedAt": now,
+            "executionDetails": {},
+            "publishedEvents": {},
+            "history": [{"status": Status.PENDING.value, "at": now}],
+        }
+        try:
+            self._call(
+                "put_item",
+                Item=to_item(record),
+                ConditionExpression="attribute_not_exists(migrationId)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            existing = _conflicting_item(exc) or self.get(request["migrationId"])
+            if existing is None:  # expired by TTL between the two calls: the ID is free again
+                return self.create(request)
+            return existing, False
+        return record, True
+
+    def get(self, migration_id: str) -> dict[str, Any] | None:
+        """The record of ``migration_id`` (strongly consistent read), or ``None``."""
+        item = self._call("get_item", Key={"migrationId": {"S": migration_id}}, ConsistentRead=True).get("Item")
+        return from_item(item) if item else None
+
+    def transition(
+        self,
+        migration_id: str,
+        to: Status | str,
+        *,
+        stage: str | None = None,
+        detail: dict[str, Any] | None = None,
+        execution_arn: str | None = None,
+    ) -> dict[str, Any]:
+        """Move ``migration_id`` to ``to``, recording ``detail`` under ``executionDetails.<stage>``; the new record.
+
+        Staying in the current status only updates the detail (a poll recording progress, the callback
+        recording its result after a terminal state), and re-sending what is already stored writes nothing:
+        stages are retried. Anything outside :data:`TRANSITIONS` raises :class:`IllegalTransition` and writes
+        nothing; an unknown ID raises :class:`MigrationNotFound`.
+        """
+        to = Status(to)
+        current = self.get(migration_id)
+        for _ in range(_WRITE_ATTEMPTS):
+            if current is None:
+                raise MigrationNotFound(f"no status record for migration {migration_id!r} in {self.table_name}")
+            current_status = Status(current["status"])
+            if current_status is to and self._holds(current, stage, detail, execution_arn):
+                return current
+            if current_status is not to and to not in TRANSITIONS[current_status]:
+                allowed = ", ".join(sorted(TRANSITIONS[current_status])) or "nothing (terminal)"
+                raise IllegalTransition(
+                    f"migration {migration_id!r}: {current_status} -> {to} is not a legal transition"
+                    f" (from {current_status}: {allowed})"
+                )
+            try:
+                return self._write(current, to, stage, detail, execution_arn)
+            except ClientError as exc:
+                # another writer got in first: decide again on what it wrote
+                current = _conflicting_item(exc) or self.get(migration_id)
+        raise AwsThrottled(
+            f"migration {migration_id!r} changed under {_WRITE_ATTEMPTS} attempts to move it to {to}; retry later"
+        )
+
+    @staticmethod
+    def _holds(record: dict[str, Any], stage: str | None, detail: Any, execution_arn: str | None) -> bool:
+        """Whether ``record`` already carries this stage detail and execution ARN."""
+        if stage is not None and record.get("executionDetails", {}).get(stage) != _canonical(detail or {}):
+            return False
+        return execution_arn is None or record.get("executionArn") == execution_arn
+
+    def _write(
+        self, current: dict[str, Any], to: Status, stage: str | None, detail: Any, execution_arn: str | None
+    ) -> dict[str, Any]:
+        now = aws.iso_now()
+        names = {"#status": "status", "#version": "version", "#updatedAt": "updatedAt"}
+        values = {
+            ":from": to_attribute(current["status"]),
+            ":to": to_attribute(to.value),
+            ":version": to_attribute(current["version"]),
+            ":next": to_attribute(current["version"] + 1),
+            ":now": to_attribute(now),
+        }
+        assignments = ["#status = :to", "#version = :next", "#updatedAt = :now"]
+        if stage is not None:
+            names.update({"#details": "executionDetails", "#stage": stage})
+            values[":detail"] = to_attribute(detail or {})
+            assignments.append("#details.#stage = :detail")
+        if execution_arn is not None:
+            values[":arn"] = to_attribute(execution_arn)
+            assignments.append("executionArn = :arn")
+        if to.value != current["status"]:
+            names["#history"] = "history"
+            entry = {"status": to.value, "at": now, **({"stage": stage} if stage else {})}
+            values.update({":entry": to_attribute([entry]), ":none": to_attribute([])})
+            assignments.append("#history = list_append(if_not_exists(#history, :none), :entry)")
+            if to in TERMINAL:
+                names["#ttl"] = "ttl"
+                expires = aws.now() + RETENTION_AFTER_TERMINAL
+                values[":ttl"] = to_attribute(int(expires.timestamp()))
+                assignments.append("#ttl = :ttl")
+        response = self._call(
+            "update_item",
+            Key={"migrationId": {"S": current["migrationId"]}},
+            UpdateExpression="SET " + ", ".join(assignments),
+            ConditionExpression="#status = :from AND #version = :version",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+        return from_item(response["Attributes"])
+
+    def record_event(self, migration_id: str, detail_type: str, event_id: str) -> bool:
+        """Note that ``detail_type`` was published for the migration; ``False`` if it was already noted.
+
+        Ingress uses this to tell "created and announced" from "created, announcement lost": the second kind
+        is announced again when the request is redelivered.
+        """
+        try:
+            self._call(
+                "update_item",
+                Key={"migrationId": {"S": migration_id}},
+                UpdateExpression="SET #published.#type = :id",
+                ConditionExpression="attribute_exists(migrationId) AND attribute_not_exists(#published.#type)",
+                ExpressionAttributeNames={"#published": "publishedEvents", "#type": detail_type},
+                ExpressionAttributeValues={":id": to_attribute(event_id)},
+            )
+        except ClientError as exc:
+            if error_code(exc) != _CONFLICT:
+                raise
+            return False
+        return True
+
+    def _query(self, attribute: str, value: str) -> list[dict[str, Any]]:
+        paginator = self.client.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self.table_name,
+            IndexName=_INDEXES[attribute],
+            KeyConditionExpression="#key = :value",
+            ExpressionAttributeNames={"#key": attribute},
+            ExpressionAttributeValues={":value": to_attribute(value)},
+        )
+        with transient_as_throttled(f"DynamoDB Query on {self.table_name}/{_INDEXES[attribute]}"):
+            return [from_item(item) for page in pages for item in page.get("Items", [])]
+
+    def by_status(self, status: Status | str) -> list[dict[str, Any]]:
+        """Records in ``status``, oldest update first (``statusIndex``)."""
+        return self._query("status", Status(status).value)
+
+    def by_wave(self, wave: str | int) -> list[dict[str, Any]]:
+        """Records of one wave, by migration ID (``waveIndex``)."""
+        return self._query("wave", str(wave))
+
+    def by_app(self, app_name: str) -> list[dict[str, Any]]:
+        """Records of one application, by migration ID (``appNameIndex``)."""
+        return self._query("appName", app_name)

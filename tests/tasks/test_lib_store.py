@@ -1,0 +1,241 @@
+"""The status store through real boto3 into moto: creation, the transition table, conflicts, TTL, GSIs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tasks.lib import aws
+from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.request import normalise_request
+from tasks.lib.status import TERMINAL, TRANSITIONS, Status
+from tasks.lib.store import StatusStore
+
+# The shortest legal road from PENDING to each status.
+ROADS = {
+    Status.PENDING: [],
+    Status.VALIDATED: [Status.VALIDATED],
+    Status.SOURCE_PREPARED: [Status.VALIDATED, Status.SOURCE_PREPARED],
+    Status.MIGRATION_IN_PROGRESS: [Status.VALIDATED, Status.SOURCE_PREPARED, Status.MIGRATION_IN_PROGRESS],
+    Status.VERIFIED: [Status.VALIDATED, Status.SOURCE_PREPARED, Status.MIGRATION_IN_PROGRESS, Status.VERIFIED],
+    Status.COMPLETED: [
+        Status.VALIDATED, Status.SOURCE_PREPARED, Status.MIGRATION_IN_PROGRESS, Status.VERIFIED, Status.COMPLETED
+    ],
+    Status.SUCCESS: [
+        Status.VALIDATED,
+        Status.SOURCE_PREPARED,
+        Status.MIGRATION_IN_PROGRESS,
+        Status.VERIFIED,
+        Status.COMPLETED,
+        Status.SUCCESS,
+    ],
+    Status.ROLLED_BACK: [Status.ROLLED_BACK],
+    Status.FAILED: [Status.ROLLED_BACK, Status.FAILED],
+}
+
+
+@pytest.fixture
+def store(status_table) -> StatusStore:
+    return StatusStore()
+
+
+@pytest.fixture
+def request_doc(valid_request) -> dict:
+    return normalise_request(valid_request)
+
+
+@pytest.fixture
+def migration_id(store, request_doc) -> str:
+    store.create(request_doc)
+    return request_doc["migrationId"]
+
+
+def drive(store: StatusStore, migration_id: str, status: Status) -> dict:
+    record = store.get(migration_id)
+    for step in ROADS[status]:
+        record = store.transition(migration_id, step)
+    return record
+
+
+def raw_item(aws_mock, migration_id: str) -> dict:
+    """The item as DynamoDB holds it, read around the store."""
+    return aws_mock.client("dynamodb").get_item(
+        TableName="waveflow-status", Key={"migrationId": {"S": migration_id}}, ConsistentRead=True
+    )["Item"]
+
+
+def test_every_road_is_legal():
+    for status, road in ROADS.items():
+        assert all(b in TRANSITIONS[a] for a, b in zip([Status.PENDING, *road], road)), status
+
+
+def test_create_writes_a_pending_record_at_version_1(store, request_doc, clock):
+    record, created = store.create(request_doc)
+    assert created
+    stored = store.get(request_doc["migrationId"])
+    assert stored == record
+    assert stored["status"] == "PENDING" and stored["version"] == 1
+    assert stored["updatedAt"] == "2026-01-01T00:00:00.000Z"
+    assert stored["target"] == request_doc["target"] and stored["correlationId"] == request_doc["correlationId"]
+    assert "ttl" not in stored
+
+
+def test_a_duplicate_create_returns_the_existing_record_and_overwrites_nothing(store, request_doc):
+    first, _ = store.create(request_doc)
+    existing, created = store.create({**request_doc, "appName": "other-app", "correlationId": "another"})
+    assert not created
+    assert existing == first
+    assert store.get(request_doc["migrationId"])["appName"] == "billing-api"
+
+
+def test_create_refuses_a_request_that_was_not_normalised(store, valid_request):
+    with pytest.raises(InvalidMigrationDocument, match="migrationId"):
+        store.create(valid_request)
+
+
+def create_in(store: StatusStore, request_doc: dict, status: Status, n: int) -> str:
+    """A fresh migration (the n-th of the test) driven to ``status``."""
+    doc = {**request_doc, "migrationId": f"{request_doc['migrationId']}-{n}"}
+    store.create(doc)
+    drive(store, doc["migrationId"], status)
+    return doc["migrationId"]
+
+
+@pytest.mark.parametrize("current", list(Status))
+def test_every_legal_transition_is_written(store, request_doc, current, clock):
+    for n, to in enumerate(sorted(TRANSITIONS[current])):
+        migration_id = create_in(store, request_doc, current, n)
+        before = store.get(migration_id)
+        clock.advance(60)
+        after = store.transition(migration_id, to, stage="probe", detail={"from": str(current)})
+        assert after["status"] == to, f"{current} -> {to}"
+        assert after["version"] == before["version"] + 1
+        assert after["executionDetails"]["probe"] == {"from": str(current)}
+        assert after["updatedAt"] == aws.iso_now()
+        assert after["history"][-1] == {"status": str(to), "at": aws.iso_now(), "stage": "probe"}
+        assert store.get(migration_id) == after
+
+
+@pytest.mark.parametrize("current", list(Status))
+def test_every_illegal_transition_is_refused_with_nothing_written(store, request_doc, current, aws_mock):
+    migration_id = create_in(store, request_doc, current, 0)
+    before = raw_item(aws_mock, migration_id)
+    for to in (to for to in Status if to is not current and to not in TRANSITIONS[current]):
+        with pytest.raises(IllegalTransition, match=f"{current} -> {to} is not a legal transition"):
+            store.transition(migration_id, to, stage="probe", detail={"x": 1}, execution_arn="arn:aws:states:x")
+        assert raw_item(aws_mock, migration_id) == before, f"{current} -> {to} wrote something"
+
+
+def test_a_transition_records_the_execution_arn(store, migration_id):
+    arn = "arn:aws:states:us-east-1:123456789012:execution:ServerMigration:" + migration_id
+    record = store.transition(migration_id, Status.VALIDATED, execution_arn=arn)
+    assert record["executionArn"] == arn
+
+
+def test_reentering_the_same_status_with_the_same_detail_writes_nothing(store, migration_id, aws_mock, clock):
+    detail = {"checks": ["mgn", "subnet"], "lagSeconds": 1.5}
+    store.transition(migration_id, Status.VALIDATED, stage="validation", detail=detail)
+    before = raw_item(aws_mock, migration_id)
+    clock.advance(30)
+    again = store.transition(migration_id, Status.VALIDATED, stage="validation", detail=detail)
+    assert raw_item(aws_mock, migration_id) == before
+    assert again["version"] == 2 and again["executionDetails"]["validation"] == detail
+
+
+def test_staying_in_a_status_with_new_detail_updates_only_the_detail(store, migration_id):
+    drive(store, migration_id, Status.MIGRATION_IN_PROGRESS)
+    first = store.transition(migration_id, Status.MIGRATION_IN_PROGRESS, stage="replication", detail={"lag": 90})
+    second = store.transition(migration_id, Status.MIGRATION_IN_PROGRESS, stage="replication", detail={"lag": 5})
+    assert second["executionDetails"]["replication"] == {"lag": 5}
+    assert second["version"] == first["version"] + 1
+    assert second["history"] == first["history"]
+
+
+@pytest.mark.parametrize("terminal", sorted(TERMINAL))
+def test_a_terminal_status_sets_ttl_30_days_later(store, migration_id, terminal, clock):
+    drive(store, migration_id, Status(ROADS[terminal][-2]))
+    assert "ttl" not in store.get(migration_id)
+    clock.advance(3600)
+    record = store.transition(migration_id, terminal)
+    assert record["ttl"] == int(clock.now) + 30 * 24 * 3600
+
+
+def test_a_missing_migration_is_not_found(store):
+    with pytest.raises(MigrationNotFound, match="s-00000000000000000-1"):
+        store.transition("s-00000000000000000-1", Status.VALIDATED)
+
+
+def _race(store: StatusStore, aws_mock, competitor, times: int | None = 1):
+    """Run ``competitor`` (through a second client) just before each of the store's next UpdateItem calls."""
+    other = StatusStore(client=aws_mock.client("dynamodb"))
+    runs = []
+
+    def before_update(**_):
+        if times is None or len(runs) < times:
+            runs.append(competitor(other))
+
+    store.client.meta.events.register("before-call.dynamodb.UpdateItem", before_update)
+    return runs
+
+
+def test_a_writer_that_lost_a_race_to_rollback_is_refused(store, migration_id, aws_mock):
+    _race(store, aws_mock, lambda other: other.transition(migration_id, Status.ROLLED_BACK, stage="error", detail={}))
+    with pytest.raises(IllegalTransition, match="ROLLED_BACK -> VALIDATED"):
+        store.transition(migration_id, Status.VALIDATED, stage="validation", detail={"ok": True})
+    record = store.get(migration_id)
+    assert record["status"] == "ROLLED_BACK" and "validation" not in record["executionDetails"]
+
+
+def test_a_writer_that_lost_a_race_to_a_detail_update_retries_on_the_fresh_version(store, migration_id, aws_mock):
+    _race(store, aws_mock, lambda other: other.transition(migration_id, Status.PENDING, stage="note", detail={"n": 1}))
+    record = store.transition(migration_id, Status.VALIDATED, stage="validation", detail={"ok": True})
+    assert record["status"] == "VALIDATED" and record["version"] == 3
+    assert record["executionDetails"] == {"note": {"n": 1}, "validation": {"ok": True}}
+
+
+def test_endless_conflicts_give_up_as_a_transient_error(store, migration_id, aws_mock):
+    counter = itertools.count()
+    _race(
+        store,
+        aws_mock,
+        lambda other: other.transition(migration_id, Status.PENDING, stage="note", detail={"n": next(counter)}),
+        times=None,
+    )
+    with pytest.raises(AwsThrottled, match="changed under 3 attempts"):
+        store.transition(migration_id, Status.VALIDATED)
+    assert store.get(migration_id)["status"] == "PENDING"
+
+
+def test_dynamodb_throttling_becomes_aws_throttled(store, migration_id, faults):
+    faults.fail("dynamodb", "GetItem", "ProvisionedThroughputExceededException", status=400)
+    with pytest.raises(AwsThrottled, match="DynamoDB get_item on waveflow-status.*ProvisionedThroughputExceeded"):
+        store.transition(migration_id, Status.VALIDATED)
+
+
+def test_a_permanent_dynamodb_error_is_not_disguised(store, migration_id, faults):
+    faults.fail("dynamodb", "GetItem", "AccessDeniedException", status=400)
+    with pytest.raises(Exception) as raised:
+        store.get(migration_id)
+    assert not isinstance(raised.value, AwsThrottled)
+    assert "AccessDeniedException" in str(raised.value)
+
+
+def test_record_event_notes_a_publication_once(store, migration_id):
+    assert store.record_event(migration_id, "MigrationRequested", "event-1")
+    assert not store.record_event(migration_id, "MigrationRequested", "event-2")
+    assert store.get(migration_id)["publishedEvents"] == {"MigrationRequested": "event-1"}
+
+
+def test_the_indexes_answer_by_status_wave_and_app(store, valid_request):
+    ids = []
+    for n, (wave, app) in enumerate([(7, "billing-api"), (7, "crm"), (8, "crm")]):
+        doc = normalise_request({**valid_request, "sourceServerId": f"s-{n:017x}", "wave": wave, "appName": app})
+        store.create(doc)
+        ids.append(doc["migrationId"])
+    store.transition(ids[1], Status.VALIDATED)
+    assert [r["migrationId"] for r in store.by_wave(7)] == sorted(ids[:2])
+    assert [r["migrationId"] for r in store.by_wave("8")] == [ids[2]]
+    assert [r["migrationId"] for r in store.by_app("crm")] == sorted(ids[1:])
+    assert [r["migrationId"] for r in store.by_status(Status.VALIDATED)] == [ids[1]]
+    assert sorted(r["migrationId"] for r in store.by_status("PENDING")) == sorted([ids[0], ids[2]])
