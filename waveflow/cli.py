@@ -11,6 +11,7 @@ import click
 
 from .compile import BuildError, build as build_project
 from .compile.watch import watch
+from .local.commands import exec_command, executions_command, history_command
 
 
 @click.group()
@@ -37,6 +38,11 @@ def build_command(project: Path, out: Path | None, watching: bool):
     target = out or project / "build"
     for name in sorted(files):
         click.echo(f"wrote {target / name}")
+
+
+cli.add_command(exec_command)
+cli.add_command(history_command)
+cli.add_command(executions_command)
 
 
 def main(argv: list[str] | None = None):

@@ -1,0 +1,60 @@
+"""Clocks for the scheduler: virtual time for simulation, real time for demos.
+
+The scheduler never sleeps on its own: it asks the clock to advance to the next due event. A ``VirtualClock``
+jumps there at once, so a 24-hour Wait costs nothing; a ``RealtimeClock`` actually waits.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+DEFAULT_START = 1767225600.0  # 2026-01-01T00:00:00Z: a fixed epoch keeps runs byte-for-byte repeatable
+
+
+class VirtualClock:
+    """Time that moves only when the scheduler advances it.
+
+    >>> clock = VirtualClock(); clock.advance_to(clock.now() + 60); clock.now() - DEFAULT_START
+    60.0
+    """
+
+    def __init__(self, start: float = DEFAULT_START):
+        self._now = float(start)
+
+    def now(self) -> float:
+        """Seconds since the Unix epoch, on the virtual timeline."""
+        return self._now
+
+    def advance_to(self, when: float) -> None:
+        """Jump forward to ``when``; never backwards (events due in the past run at 'now')."""
+        if when > self._now:
+            self._now = when
+
+
+class RealtimeClock:
+    """Wall time, starting at the current moment, for demos that should be watched as they happen."""
+
+    def __init__(self, start: float | None = None, sleep=time.sleep, monotonic=time.monotonic):
+        self._origin = time.time() if start is None else float(start)
+        self._mono0 = monotonic()
+        self._sleep = sleep
+        self._monotonic = monotonic
+
+    def now(self) -> float:
+        return self._origin + (self._monotonic() - self._mono0)
+
+    def advance_to(self, when: float) -> None:
+        delay = when - self.now()
+        if delay > 0:
+            self._sleep(delay)
+
+
+def iso8601(seconds: float) -> str:
+    """AWS's timestamp format in the context object and in payloads: ``2026-01-01T00:00:00.000Z``."""
+    stamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def to_datetime(seconds: float) -> datetime:
+    """The ``datetime`` boto3 would return for a timestamp (history events, DescribeExecution)."""
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)

@@ -1,0 +1,116 @@
+"""How data moves through one state, in each query language.
+
+A state executor does not care whether its definition uses JSONPath or JSONata; it calls one ``Flow``:
+``view`` (what the state reads), ``arguments`` (what a task or branch receives), ``finish`` (the state output
+from its result) and ``catch`` (the output after a Catch). ``JsonPathFlow`` chains InputPath, Parameters,
+ResultSelector, ResultPath and OutputPath as the developer guide's "Processing input and output" describes;
+``JsonataFlow`` evaluates Arguments, Output and Assign with ``$states``.
+"""
+from __future__ import annotations
+
+import json
+from .jsonata import compile_jsonata_template
+from .paths import ABSENT, compile_input_path, compile_result_path, compile_template
+
+_RESULT_DEFAULT_STATES = frozenset({"Task", "Parallel", "Map"})
+
+
+class JsonPathFlow:
+    """The JSONPath pipeline of one state, compiled from its fields."""
+
+    language = "JSONPath"
+
+    def __init__(self, spec: dict, parameters_field: str = "Parameters"):
+        self.input_path = compile_input_path(spec.get("InputPath", ABSENT))
+        self.output_path = compile_input_path(spec.get("OutputPath", ABSENT), "OutputPath")
+        params = spec.get(parameters_field, ABSENT)
+        self.parameters = None if params is ABSENT else compile_template(params, parameters_field)
+        selector = spec.get("ResultSelector", ABSENT)
+        self.result_selector = None if selector is ABSENT else compile_template(selector, "ResultSelector")
+        self.result_path = compile_result_path(spec.get("ResultPath", ABSENT))
+        self.assign = _compile_assign(spec.get("Assign", ABSENT))
+
+    def view(self, run, raw):
+        return raw if self.input_path is None else self.input_path(raw, run)
+
+    def arguments(self, run, raw, data):
+        return data if self.parameters is None else self.parameters(data, run)
+
+    def finish(self, run, raw, result):
+        if self.result_selector is not None:
+            result = self.result_selector(result, run)
+        if self.assign is not None:
+            run.assign(self.assign(result, run))
+        out = self.result_path(raw, result, run)
+        return out if self.output_path is None else self.output_path(out, run)
+
+    def passthrough(self, run, raw, data):
+        """Output of a state without a result (Choice, Wait, Succeed): InputPath then OutputPath."""
+        if self.assign is not None:
+            run.assign(self.assign(data, run))
+        return data if self.output_path is None else self.output_path(data, run)
+
+    def catch(self, run, raw, error_output, catcher):
+        if catcher.assign is not None:
+            run.assign(catcher.assign(error_output, run))
+        return catcher.result_path(raw, error_output, run)
+
+
+def _compile_assign(assign):
+    return None if assign is ABSENT else compile_template(assign, "Assign")
+
+
+class JsonataFlow:
+    """The JSONata pipeline of one state: Arguments, Output and Assign over ``$states``."""
+
+    language = "JSONata"
+
+    def __init__(self, spec: dict, state_type: str):
+        self.arguments_fn = _optional(spec, "Arguments")
+        self.output_fn = _optional(spec, "Output")
+        self.assign_fn = _optional(spec, "Assign")
+        self.result_default = state_type in _RESULT_DEFAULT_STATES
+        self.wants_context = "$states.context" in json.dumps(spec)
+
+    def states(self, run, raw, **extra) -> dict:
+        doc = {"input": raw, **extra}
+        if self.wants_context:
+            doc["context"] = run.context_object()
+        return doc
+
+    def view(self, run, raw):
+        return raw
+
+    def arguments(self, run, raw, data):
+        return raw if self.arguments_fn is None else self.arguments_fn(self.states(run, raw), run)
+
+    def finish(self, run, raw, result):
+        states = self.states(run, raw, result=result)
+        return self._output(run, states, result if self.result_default else raw)
+
+    def passthrough(self, run, raw, data):
+        return self._output(run, self.states(run, raw), raw)
+
+    def _output(self, run, states, default):
+        out = default if self.output_fn is None else self.output_fn(states, run)
+        if self.assign_fn is not None:
+            run.assign(self.assign_fn(states, run))
+        return out
+
+    def catch(self, run, raw, error_output, catcher):
+        states = self.states(run, raw, errorOutput=error_output)
+        out = error_output if catcher.output is None else catcher.output(states, run)
+        if catcher.assign is not None:
+            run.assign(catcher.assign(states, run))
+        return out
+
+
+def _optional(spec, field):
+    return compile_jsonata_template(spec[field], field) if field in spec else None
+
+
+def make_flow(spec: dict, state_type: str, language: str, parameters_field: str = "Parameters"):
+    """The flow for a state, by its effective query language (the state's, else the machine's)."""
+    if spec.get("QueryLanguage", language) == "JSONata":
+        return JsonataFlow(spec, state_type)
+    return JsonPathFlow(spec, parameters_field)

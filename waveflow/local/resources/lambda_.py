@@ -1,0 +1,122 @@
+"""Lambda tasks routed to in-process Python handlers, failing the way Lambda reports failures."""
+from __future__ import annotations
+
+import json
+import traceback
+from pathlib import Path
+
+from ..errors import TIMEOUT, DATA_LIMIT_EXCEEDED, StatesError
+from ..guard import HandlerTimedOut
+from ..lambda_context import LambdaContext
+from ..limits import MAX_PAYLOAD_BYTES, dumps
+from ..routing import function_name
+from .base import Integration
+
+DEFAULT_TIMEOUT = 900  # Lambda's maximum; the context's remaining time counts down from it when unset
+
+
+def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
+    """Call the handler ``reference`` routes to with a private copy of ``payload``; return its JSON result.
+
+    Raises StatesError: the exception's class name with Lambda's JSON cause, ``Runtime.MarshalError`` for a
+    result that is not JSON, ``States.DataLimitExceeded`` over 256 KiB, ``States.Timeout`` for a hang.
+    """
+    runtime = run.execution.runtime
+    name = function_name(reference)
+    handler = runtime.handlers.get(name)
+    arn = f"arn:aws:lambda:{runtime.region}:{runtime.account}:function:{name}"
+    request_id = run.uuid4()
+    if handler is None:
+        raise StatesError("Lambda.ResourceNotFoundException",
+                          f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; Error Code: "
+                          f"ResourceNotFoundException; Request ID: {request_id}; Proxy: null)")
+    runtime.stats["lambda_invocations"] += 1
+    event = json.loads(dumps(payload))
+    context = LambdaContext(name, request_id, runtime.region, runtime.account, runtime.clock,
+                            timeout if timeout is not None else DEFAULT_TIMEOUT)
+    try:
+        if timeout is not None and runtime.guard_handlers:
+            result = runtime.guard.call(lambda: handler(event, context), timeout)
+        else:
+            result = handler(event, context)
+    except HandlerTimedOut:
+        raise StatesError(TIMEOUT, f"Task timed out after {timeout:.2f} seconds") from None
+    except Exception as exc:  # every handler failure becomes Lambda's error report
+        raise StatesError(type(exc).__name__, _lambda_cause(exc, request_id)) from None
+    try:
+        text = dumps(result)
+    except (TypeError, ValueError) as exc:
+        raise StatesError("Runtime.MarshalError", dumps({
+            "errorMessage": f"Unable to marshal response: {exc}", "errorType": "Runtime.MarshalError",
+            "requestId": request_id, "stackTrace": []})) from None
+    if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{resource_label}' returned a result with a size "
+                                               f"exceeding the maximum number of bytes service limit.")
+    return json.loads(text), request_id
+
+
+_ENGINE_DIR = str(Path(__file__).resolve().parent.parent)
+
+
+def _lambda_cause(exc: Exception, request_id: str) -> str:
+    """Lambda's error document; the stack trace shows the handler's frames, not the engine's."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if not frame.filename.startswith(_ENGINE_DIR)]
+    message = str(exc) if not isinstance(exc, KeyError) else repr(exc.args[0]) if exc.args else ""
+    return dumps({"errorMessage": message, "errorType": type(exc).__name__, "requestId": request_id,
+                  "stackTrace": traceback.format_list(frames)})
+
+
+class LambdaFunction(Integration):
+    """``Resource`` = a function ARN (or a ``${NameFunctionArn}`` placeholder): the result is the payload."""
+
+    family = "LambdaFunction"
+
+    def call(self, run, params, attempt, timeout):
+        result, _ = invoke_handler(run, self.arn, params, timeout, self.arn)
+        return result
+
+    def record_scheduled(self, run, params, timeout, heartbeat):
+        details = {"resource": self.arn, "input": params}
+        if timeout is not None:
+            details["timeoutInSeconds"] = timeout
+        run.record("LambdaFunctionScheduled", details)
+        run.record("LambdaFunctionStarted")
+
+    def record_succeeded(self, run, output):
+        run.record("LambdaFunctionSucceeded", {"output": output})
+
+    def record_failed(self, run, error):
+        event = "LambdaFunctionTimedOut" if error.error == TIMEOUT else "LambdaFunctionFailed"
+        details = {"error": error.error}
+        if error.cause is not None:
+            details["cause"] = error.cause
+        run.record(event, details)
+
+
+class LambdaInvoke(Integration):
+    """``arn:aws:states:::lambda:invoke``: FunctionName + Payload in, Lambda's Invoke response out."""
+
+    resource_type = "lambda"
+
+    def __init__(self, arn, pattern="request"):
+        super().__init__(arn, pattern)
+        self.resource = "invoke" + (".waitForTaskToken" if pattern == "callback" else "")
+
+    def call(self, run, params, attempt, timeout):
+        if not isinstance(params, dict) or "FunctionName" not in params:
+            raise StatesError("States.Runtime", "The field 'FunctionName' is required by lambda:invoke.")
+        payload = params.get("Payload", {})
+        result, request_id = invoke_handler(run, params["FunctionName"], payload, timeout, "lambda")
+        if params.get("InvocationType") == "Event":
+            return {"Payload": "", "StatusCode": 202}
+        headers = {"Connection": "keep-alive", "Content-Type": "application/json",
+                   "X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": request_id}
+        return {
+            "ExecutedVersion": "$LATEST",
+            "Payload": result,
+            "SdkHttpMetadata": {"AllHttpHeaders": {k: [v] for k, v in headers.items()}, "HttpHeaders": headers,
+                                "HttpStatusCode": 200},
+            "SdkResponseMetadata": {"RequestId": request_id},
+            "StatusCode": 200,
+        }

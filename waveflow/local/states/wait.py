@@ -1,0 +1,71 @@
+"""Wait: pause on the virtual clock for Seconds, until a Timestamp, or for values read from the input."""
+from __future__ import annotations
+
+from ..errors import RUNTIME
+from ..execution import SUSPEND
+from ..jsonata import compile_jsonata_template
+from ..jsonpath import JsonPath, PathNotFound
+from ..paths import resolve
+from ..timestamps import parse_timestamp
+from .base import State
+
+_KINDS = ("Seconds", "Timestamp", "SecondsPath", "TimestampPath")
+
+
+class WaitState(State):
+    """Wait: the run sleeps on the scheduler; no wall time passes on a virtual clock."""
+
+    type_name = "Wait"
+
+    def __init__(self, name, spec, loader):
+        super().__init__(name, spec, loader)
+        kind = next(k for k in _KINDS if k in spec)
+        value = spec[kind]
+        if self.language == "JSONata":
+            template = compile_jsonata_template(value, kind)
+            read = lambda run, raw, data: template(self.flow.states(run, raw), run)  # noqa: E731
+        elif kind.endswith("Path"):
+            path = JsonPath(value)
+
+            def read(run, raw, data):
+                try:
+                    return resolve(path, data, run)
+                except PathNotFound:
+                    raise run.runtime_error(RUNTIME, f"The {kind} parameter does not reference an input value: "
+                                                     f"{value}") from None
+        else:
+            read = lambda run, raw, data: value  # noqa: E731
+        self.read = read
+        self.until = self._until_seconds if kind.startswith("Seconds") else self._until_timestamp
+        self.kind = kind
+
+    def _until_seconds(self, run, value):
+        if type(value) is float and value.is_integer():
+            value = int(value)
+        if type(value) is not int:
+            raise run.runtime_error(RUNTIME, f"The {self.kind} parameter cannot be parsed as a long value: {value!r}")
+        if value < 0:
+            raise run.runtime_error(RUNTIME, f"The {self.kind} parameter references a negative value: {value}")
+        return run.clock_now() + value
+
+    def _until_timestamp(self, run, value):
+        when = parse_timestamp(value)
+        if when is None:
+            raise run.runtime_error(RUNTIME, f"The {self.kind} parameter does not reference a valid ISO-8601 "
+                                             f"extended offset date-time format string: {value!r}")
+        return when
+
+    def enter(self, run, raw):
+        run.enter_state(self, raw)
+        data = self.flow.view(run, raw)
+        when = self.until(run, self.read(run, raw, data))
+        if when <= run.clock_now():
+            return self._leave(run, raw, data)
+        run.sleep_until(when, lambda: self._leave(run, raw, data))
+        return SUSPEND
+
+    def _leave(self, run, raw, data):
+        output = self.flow.passthrough(run, raw, data)
+        run.exit_state(self, raw, output)
+        return self.next, output
+
