@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kinds  # noqa: F401  (registers how every state kind is checked and written)
 from .asl import Compilation, state_machine_placeholder
 from .handlers import HandlerIndex
 from .lint import lint_definition

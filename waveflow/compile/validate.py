@@ -10,14 +10,13 @@ from typing import Callable
 
 from ..dsl.base import DISCARD, State
 from ..dsl.common import Flowing, Guarded, Producing
-from ..dsl.conditions import Jsonata, condition_problems
-from ..dsl.containers import Map, Parallel
-from ..dsl.data import Expr, path_problem, template_paths, uses_jsonpath
+from ..dsl.conditions import Jsonata
+from ..dsl.data import path_problem, template_paths, uses_jsonpath
 from ..dsl.durations import as_seconds
-from ..dsl.flow import Choice, Fail, Pass, Wait
+from ..dsl.flow import Choice, Wait
 from ..dsl.poll import Poll
 from ..dsl.retry import ALL_ERRORS, Retry, merge_retries
-from ..dsl.tasks import Approval, LambdaTask, RunWorkflow, SdkTask, ServiceTask, Task
+from ..dsl.tasks import Task
 from .graph import Issue, ScopeGraph
 from .handlers import HandlerIndex
 
@@ -232,148 +231,3 @@ def _guarded(state: Guarded, c: Checker) -> None:
     if state.on_failure not in (None, False) or (state.on_failure is None and c.workflow.on_failure is not None):
         errors.append([ALL_ERRORS])
     c.shadowing(state, "catcher", errors)
-
-
-@checks(Pass)
-def _pass(state: Pass, c: Checker) -> None:
-    c.template(state, "parameters", state.parameters)
-    c.path(state, "result_path", state.result_path)
-    if state.parameters is not None and state.result is not None:
-        c.say(state, f"{state.describe()}: give parameters= or result=, not both")
-
-
-@checks(Wait)
-def _wait(state: Wait, c: Checker) -> None:
-    given = [f for f in ("seconds", "seconds_path", "timestamp", "timestamp_path") if getattr(state, f) is not None]
-    if len(given) != 1:
-        c.say(state, f"{state.describe()} needs exactly one of seconds=, seconds_path=, timestamp=, timestamp_path=; "
-                     f"got {', '.join(given) or 'none'}")
-    if not isinstance(state.seconds, Expr):
-        c.seconds(state, "seconds", state.seconds, minimum=0)
-    c.path(state, "seconds_path", state.seconds_path)
-    c.path(state, "timestamp_path", state.timestamp_path)
-
-
-@checks(Choice)
-def _choice(state: Choice, c: Checker) -> None:
-    if not state.choices:
-        c.say(state, f"{state.describe()} has no way out: add .when(condition, next_state)")
-    for condition, _ in state.choices:
-        for problem in condition_problems(condition):
-            c.say(state, f"{state.describe()}: condition: {problem}")
-
-
-@checks(Fail)
-def _fail(state: Fail, c: Checker) -> None:
-    c.path(state, "error_path", state.error_path)
-    c.path(state, "cause_path", state.cause_path)
-    if state.error is not None and state.error_path is not None:
-        c.say(state, f"{state.describe()}: give error= or error_path=, not both")
-    if state.cause is not None and state.cause_path is not None:
-        c.say(state, f"{state.describe()}: give cause= or cause_path=, not both")
-
-
-@checks(Task)
-def _task(state: Task, c: Checker) -> None:
-    c.seconds(state, "timeout", state.timeout)
-    c.seconds(state, "heartbeat", state.heartbeat)
-    c.path(state, "timeout_path", state.timeout_path)
-    c.path(state, "heartbeat_path", state.heartbeat_path)
-    timeout, heartbeat = as_seconds(state.timeout), as_seconds(state.heartbeat)
-    if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
-        c.say(state, f"{state.describe()}: heartbeat ({heartbeat}s) must be shorter than timeout ({timeout}s)")
-    if type(state) is Task and not state.resource:
-        c.say(state, f"{state.describe()} needs resource= (an ARN); or use LambdaTask, ServiceTask or SdkTask")
-
-
-@checks(LambdaTask)
-def _lambda(state: LambdaTask, c: Checker) -> None:
-    c.handler(state, "handler", state.handler_path, "e.g. 'tasks.validate_input.handler'")
-    c.template(state, "payload", state.payload)
-
-
-@checks(ServiceTask)
-def _service(state: ServiceTask, c: Checker) -> None:
-    if not state.service or not state.action:
-        c.say(state, f"{state.describe()} needs service= and action= (e.g. service='sns', action='publish')")
-    if state.integration not in ("request", "sync", "sync:2", "token"):
-        c.say(state, f"{state.describe()}: integration must be 'request', 'sync', 'sync:2' or 'token', "
-                     f"got {state.integration!r}")
-
-
-@checks(SdkTask)
-def _sdk(state: SdkTask, c: Checker) -> None:
-    if not state.service or not state.action:
-        c.say(state, f"{state.describe()} needs service= and action= (e.g. service='mgn', action='describeJobs')")
-
-
-@checks(RunWorkflow)
-def _run_workflow(state: RunWorkflow, c: Checker) -> None:
-    if state.workflow is None:
-        c.say(state, f"{state.describe()} needs workflow= (a Workflow or its name)")
-    c.template(state, "input", state.input)
-
-
-@checks(Approval)
-def _approval(state: Approval, c: Checker) -> None:
-    c.handler(state, "notify", state.handler_path, "the handler that sends the task token to approvers")
-    if state.timeout is None and state.timeout_path is None:
-        c.say(state, f"{state.describe()} has no timeout; an unanswered approval would wait a year: add timeout=")
-
-
-@checks(Parallel)
-def _parallel(state: Parallel, c: Checker) -> None:
-    if not state.branches:
-        c.say(state, f"{state.describe()} has no branches: add them with `with {state.name.lower()}.branch():`")
-
-
-@checks(Map)
-def _map(state: Map, c: Checker) -> None:
-    if not state.processor.states:
-        c.say(state, f"{state.describe()} has no processor: create the states to run per item inside "
-                     f"`with Map(...):`")
-    c.path(state, "items_path", state.items_path)
-    c.path(state, "max_concurrency_path", state.max_concurrency_path)
-    c.template(state, "item_selector", state.item_selector)
-    if state.mode not in ("INLINE", "DISTRIBUTED"):
-        c.say(state, f"{state.describe()}: mode must be 'INLINE' or 'DISTRIBUTED', got {state.mode!r}")
-    if state.execution_type not in ("STANDARD", "EXPRESS"):
-        c.say(state, f"{state.describe()}: execution_type must be 'STANDARD' or 'EXPRESS'")
-    if state.mode == "INLINE" and (state.item_reader or state.result_writer or state.label
-                                   or state.tolerated_failure_count is not None
-                                   or state.tolerated_failure_percentage is not None):
-        c.say(state, f"{state.describe()}: item_reader, result_writer, label and tolerated failures need "
-                     f"mode='DISTRIBUTED'")
-    if state.items_path and state.item_reader:
-        c.say(state, f"{state.describe()}: give items_path= or item_reader=, not both")
-    if state.max_concurrency is not None and (not isinstance(state.max_concurrency, int) or state.max_concurrency < 0):
-        c.say(state, f"{state.describe()}: max_concurrency must be a whole number >= 0 (0 = no limit)")
-    pct = state.tolerated_failure_percentage
-    if pct is not None and not (isinstance(pct, (int, float)) and 0 <= pct <= 100):
-        c.say(state, f"{state.describe()}: tolerated_failure_percentage must be between 0 and 100, got {pct!r}")
-
-
-@checks(Poll)
-def _poll(state: Poll, c: Checker) -> None:
-    c.handler(state, "check", state.handler_path, "the handler that looks at the status")
-    if state.until is None:
-        c.say(state, f"{state.describe()} needs until= (e.g. until=Var('$.replication.ready') == True)")
-    else:
-        for problem in condition_problems(state.until):
-            c.say(state, f"{state.describe()}: until: {problem}")
-    if state.interval is None:
-        c.say(state, f"{state.describe()} needs interval= (e.g. interval=minutes(1))")
-    if state.timeout is None:
-        c.say(state, f"{state.describe()} has no timeout; add timeout=hours(24)")
-    c.seconds(state, "interval", state.interval)
-    c.seconds(state, "max_interval", state.max_interval)
-    c.seconds(state, "timeout", state.timeout)
-    if not isinstance(state.backoff, (int, float)) or state.backoff < 1.0:
-        c.say(state, f"{state.describe()}: backoff must be >= 1.0, got {state.backoff!r}")
-    if isinstance(state.interval, int) and isinstance(state.max_interval, int) and state.max_interval < state.interval:
-        c.say(state, f"{state.describe()}: max_interval ({state.max_interval}s) is shorter than interval "
-                     f"({state.interval}s)")
-    if state.max_polls is not None and (not isinstance(state.max_polls, int) or state.max_polls < 1):
-        c.say(state, f"{state.describe()}: max_polls must be a whole number >= 1, got {state.max_polls!r}")
-    c.template(state, "payload", state.payload)
-

@@ -133,7 +133,8 @@ class Var:
         if isinstance(other, Var):
             kind = self.kind or other.kind
             if kind is None:
-                raise TypeError(f"comparing {self.path} with {other.path}: say the type, e.g. Var.number({self.path!r})")
+                raise TypeError(f"comparing {self.path} with {other.path}: say the type, "
+                                f"e.g. Var.number({self.path!r})")
             return Comparison(self.path, f"{_KINDS[kind]}{_OPERATORS[symbol]}Path", other.path)
         kind, value = _literal(other)
         if kind == "boolean" and symbol != "==":

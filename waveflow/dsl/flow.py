@@ -41,7 +41,8 @@ class Choice(Flowing):
 
     def when(self, condition: Condition, then: State | str) -> "Choice":
         if not isinstance(condition, Condition):
-            raise TypeError(f"Choice {self.name!r}: when() needs a condition such as Var('$.x') == 'y', got {condition!r}")
+            raise TypeError(f"Choice {self.name!r}: when() needs a condition such as Var('$.x') == 'y', "
+                            f"got {condition!r}")
         self.choices.append((condition, then))
         return self
 

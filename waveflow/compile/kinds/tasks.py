@@ -1,0 +1,151 @@
+"""Task, LambdaTask, ServiceTask, SdkTask, RunWorkflow, Approval: checks and ASL."""
+from __future__ import annotations
+
+from ...dsl.data import template
+from ...dsl.durations import as_seconds
+from ...dsl.tasks import Approval, LambdaTask, RunWorkflow, SdkTask, ServiceTask, Task
+from ..asl import Compilation, data_flow, emits, head, state_machine_placeholder
+from ..validate import Checker, checks
+
+
+@checks(Task)
+def _task(state: Task, c: Checker) -> None:
+    c.seconds(state, "timeout", state.timeout)
+    c.seconds(state, "heartbeat", state.heartbeat)
+    c.path(state, "timeout_path", state.timeout_path)
+    c.path(state, "heartbeat_path", state.heartbeat_path)
+    timeout, heartbeat = as_seconds(state.timeout), as_seconds(state.heartbeat)
+    if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
+        c.say(state, f"{state.describe()}: heartbeat ({heartbeat}s) must be shorter than timeout ({timeout}s)")
+    if type(state) is Task and not state.resource:
+        c.say(state, f"{state.describe()} needs resource= (an ARN); or use LambdaTask, ServiceTask or SdkTask")
+
+
+@checks(LambdaTask)
+def _lambda(state: LambdaTask, c: Checker) -> None:
+    c.handler(state, "handler", state.handler_path, "e.g. 'tasks.validate_input.handler'")
+    c.template(state, "payload", state.payload)
+
+
+@checks(ServiceTask)
+def _service(state: ServiceTask, c: Checker) -> None:
+    if not state.service or not state.action:
+        c.say(state, f"{state.describe()} needs service= and action= (e.g. service='sns', action='publish')")
+    if state.integration not in ("request", "sync", "sync:2", "token"):
+        c.say(state, f"{state.describe()}: integration must be 'request', 'sync', 'sync:2' or 'token', "
+                     f"got {state.integration!r}")
+
+
+@checks(SdkTask)
+def _sdk(state: SdkTask, c: Checker) -> None:
+    if not state.service or not state.action:
+        c.say(state, f"{state.describe()} needs service= and action= (e.g. service='mgn', action='describeJobs')")
+
+
+@checks(RunWorkflow)
+def _run_workflow(state: RunWorkflow, c: Checker) -> None:
+    if state.workflow is None:
+        c.say(state, f"{state.describe()} needs workflow= (a Workflow or its name)")
+    c.template(state, "input", state.input)
+
+
+@checks(Approval)
+def _approval(state: Approval, c: Checker) -> None:
+    c.handler(state, "notify", state.handler_path, "the handler that sends the task token to approvers")
+    if state.timeout is None and state.timeout_path is None:
+        c.say(state, f"{state.describe()} has no timeout; an unanswered approval would wait a year: add timeout=")
+
+
+def timeouts(state: Task, out: dict) -> None:
+    for field, key in (("timeout", "TimeoutSeconds"), ("timeout_path", "TimeoutSecondsPath"),
+                       ("heartbeat", "HeartbeatSeconds"), ("heartbeat_path", "HeartbeatSecondsPath")):
+        value = getattr(state, field)
+        if value is not None:
+            out[key] = int(as_seconds(value)) if not field.endswith("path") else value
+
+
+# -- emitters -------------------------------------------------------------------------------------------
+
+
+@emits(Task)
+def _task(state: Task, c: Compilation) -> dict:
+    out = head(state, "Task", state.comment)
+    out["Resource"] = state.resource
+    timeouts(state, out)
+    data_flow(state, out, c, template(state.parameters) if state.parameters is not None else None)
+    return out
+
+
+@emits(LambdaTask)
+def emit_lambda(state: LambdaTask, c: Compilation) -> dict:
+    handler = state.handler_path
+    out = head(state, "Task", c.comment(state, handler))
+    out["Resource"] = "arn:aws:states:::lambda:invoke" + (".waitForTaskToken" if state.wait_for_token else "")
+    timeouts(state, out)
+    if state.payload is not None:
+        payload = {"Payload": template(state.payload)}
+    elif c.jsonata:
+        token = ", 'taskToken': $states.context.Task.Token" if state.wait_for_token else ""
+        payload = {"Payload": "{% $states.input %}" if not token else f"{{% {{'input': $states.input{token}}} %}}"}
+    elif state.wait_for_token:
+        payload = {"Payload": {"input.$": "$", "taskToken.$": "$$.Task.Token"}}
+    else:
+        payload = {"Payload.$": "$"}
+    parameters = {"FunctionName": c.function(handler) if isinstance(handler, str) else None, **payload}
+    # The state's output is what the handler returned, not Lambda's {Payload, StatusCode} envelope.
+    unwrap = not state.wait_for_token and state.result_path is None and state.result_selector is None
+    user = state.output_path[1:] if isinstance(state.output_path, str) else ""
+    data_flow(state, out, c, parameters, output_path="$.Payload" + user if unwrap else None,
+               output="{% $states.result.Payload %}" if not state.wait_for_token else None)
+    return out
+
+
+_INTEGRATION_SUFFIX = {"request": "", "sync": ".sync", "sync:2": ".sync:2", "token": ".waitForTaskToken"}
+
+
+@emits(ServiceTask)
+def _service(state: ServiceTask, c: Compilation) -> dict:
+    out = head(state, "Task", state.comment)
+    out["Resource"] = f"arn:aws:states:::{state.service}:{state.action}{_INTEGRATION_SUFFIX.get(state.integration, '')}"
+    timeouts(state, out)
+    data_flow(state, out, c, template(state.parameters) if state.parameters is not None else None)
+    return out
+
+
+@emits(SdkTask)
+def _sdk(state: SdkTask, c: Compilation) -> dict:
+    out = head(state, "Task", state.comment)
+    out["Resource"] = f"arn:aws:states:::aws-sdk:{state.service}:{state.action}"
+    timeouts(state, out)
+    data_flow(state, out, c, template(state.parameters) if state.parameters is not None else {})
+    return out
+
+
+@emits(RunWorkflow)
+def _run_workflow(state: RunWorkflow, c: Compilation) -> dict:
+    child = state.workflow if isinstance(state.workflow, str) else getattr(state.workflow, "name", None)
+    out = head(state, "Task", state.comment or (f"Runs the {child} workflow as a child execution" if child else None))
+    out["Resource"] = "arn:aws:states:::states:startExecution" + (".sync:2" if state.wait else "")
+    timeouts(state, out)
+    c.state_machines.add(child or "")
+    parameters = {"StateMachineArn": state_machine_placeholder(child or "")}
+    parameters.update(template({"Name": state.execution_name}) if state.execution_name is not None else {})
+    parameters.update({"Input": template(state.input)} if state.input is not None else {"Input.$": "$"})
+    envelope = {"status.$": "$.Status", "executionArn.$": "$.ExecutionArn", "output.$": "$.Output"}
+    data_flow(state, out, c, parameters, result_selector=envelope if state.wait else None)
+    return out
+
+
+@emits(Approval)
+def _approval(state: Approval, c: Compilation) -> dict:
+    handler = state.handler_path
+    out = head(state, "Task", c.comment(state, handler))
+    out["Resource"] = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    timeouts(state, out)
+    payload = {"approval": state.name, "taskToken.$": "$$.Task.Token", "executionId.$": "$$.Execution.Id",
+               "input.$": "$"}
+    if state.message:
+        payload["message"] = state.message
+    parameters = {"FunctionName": c.function(handler) if isinstance(handler, str) else None, "Payload": payload}
+    data_flow(state, out, c, parameters, result_path="$.approval")
+    return out
