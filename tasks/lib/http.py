@@ -106,7 +106,7 @@ class HttpsPoster:
     """Sends JSON over HTTPS under the address policy, with timeouts, bounded retries and optional signing.
 
     >>> poster = HttpsPoster()
-    >>> poster.post_json("https://hooks.example.com/migrations", {"status": "SUCCESS"}, secret="s3cret")  # doctest: +SKIP
+    >>> poster.post_json("https://hooks.example.com/m", {"status": "SUCCESS"}, secret="s3cret")  # doctest: +SKIP
     HttpResponse(status=200, body=b'')
     """
 

@@ -15,8 +15,8 @@ own key. :func:`stage` turns it into a Lambda handler ``(event, context) -> docu
 4. refuses to run when the status record is not in one of the statuses the stage runs in
    (``IllegalTransition``, before any side effect, nothing written);
 5. returns the document with the stage's key replaced, never dropping other keys;
-6. maps transient failures of any AWS service to ``AwsThrottled`` (``tasks.lib.awserrors``), counts every error by type (metric ``StageErrors``,
-   dimension ``ErrorType``) and flushes the invocation's metrics.
+6. maps transient failures of any AWS service to ``AwsThrottled`` (``tasks.lib.awserrors``), counts every
+   error by type (metric ``StageErrors``, dimension ``ErrorType``) and flushes the invocation's metrics.
 """
 
 from __future__ import annotations
@@ -187,7 +187,9 @@ def field_value(document: dict, path: str) -> Any:
 
 def _checked_document(spec: StageSpec, event: Any) -> dict:
     if not isinstance(event, dict):
-        raise InvalidMigrationDocument(f"{spec.name} expects the state document (an object), got {type(event).__name__}")
+        raise InvalidMigrationDocument(
+            f"{spec.name} expects the state document (an object), got {type(event).__name__}"
+        )
     missing = [path for path in spec.requires if field_value(event, path) in (None, "")]
     if missing:
         raise InvalidMigrationDocument(

@@ -1,0 +1,77 @@
+"""Callback: tell the requester and the operators how the migration ended. Runs after SUCCESS (after finalize) or
+FAILED (after rollback); adds ``callback`` and records it on the status record (no status change).
+
+- ``callbackUrl`` present: POST the signed JSON status (``X-Waveflow-Signature: sha256=HMAC(body)`` with the
+  secret ``WAVEFLOW_CALLBACK_SECRET_ID``; ``X-Waveflow-Delivery`` = migration ID + status, for the receiver
+  to drop duplicates). 4xx -> ``CallbackRejected``; 5xx/timeouts after retries -> ``CallbackUnavailable``.
+- Always: an SNS notification to ``WAVEFLOW_NOTIFY_TOPIC_ARN`` (message attributes status, wave, appName).
+
+Crash safety: each delivery is noted on the status record as soon as it succeeded, and a retry skips what is
+noted. The narrow window between a delivery and its note can repeat that delivery: receivers deduplicate on
+the delivery ID, SNS subscribers on the ``deliveryId`` attribute.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tasks.lib import aws, http
+from tasks.lib.cmf import read_secret
+from tasks.lib.config import load_config
+from tasks.lib.stage import StageRun, stage
+from tasks.lib.status import TERMINAL
+
+DELIVERY_HEADER = "X-Waveflow-Delivery"
+SUMMARY_FIELDS = ("migrationId", "correlationId", "sourceServerId", "appName", "wave", "environment", "requestedBy")
+
+
+@stage("callback", runs_in=TERMINAL, idempotent_on=("callbackUrl",))
+def handler(document: dict, run: StageRun) -> dict:
+    """POST the outcome to ``callbackUrl`` (if any) and notify SNS; each delivery once."""
+    payload = status_payload(document, run)
+    delivery_id = f"{run.migration_id}:{payload['status']}"
+    done = run.detail()
+    callback = {"status": payload["status"], "deliveryId": delivery_id, **done}
+    if document.get("callbackUrl") and not done.get("posted"):
+        response = http.poster().post_json(
+            document["callbackUrl"],
+            payload,
+            secret=read_secret(load_config().callback_secret_id),
+            headers={DELIVERY_HEADER: delivery_id},
+        )
+        callback.update(posted=True, httpStatus=response.status, postedAt=aws.iso_now())
+        run.note(callback)
+    if not done.get("notified"):
+        message_id = _notify(payload, delivery_id)
+        callback.update(notified=True, snsMessageId=message_id)
+        run.note(callback)
+    return callback
+
+
+def status_payload(document: dict, run: StageRun) -> dict:
+    """What the requester hears: identity, final status, and the error or the cutover outcome."""
+    record = run.record
+    details = record.get("executionDetails") or {}
+    payload = {key: record.get(key, document.get(key)) for key in SUMMARY_FIELDS if record.get(key, document.get(key))}
+    payload["status"] = record["status"]
+    payload["updatedAt"] = record.get("updatedAt")
+    if "rollback" in details:
+        payload["error"] = details["rollback"].get("error")
+    if "cutover" in details:
+        payload["cutover"] = {k: details["cutover"][k] for k in ("instanceId", "dns") if k in details["cutover"]}
+    return payload
+
+
+def _notify(payload: dict, delivery_id: str) -> str:
+    attributes = {
+        "status": payload["status"],
+        "wave": str(payload.get("wave", "")),
+        "appName": payload.get("appName", ""),
+        "deliveryId": delivery_id,
+    }
+    return aws.client("sns").publish(
+        TopicArn=load_config().notify_topic_arn,
+        Subject=f"waveflow: {payload.get('appName', '')} {payload['migrationId']} {payload['status']}"[:100],
+        Message=json.dumps(payload, sort_keys=True),
+        MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items() if v},
+    )["MessageId"]

@@ -1,0 +1,140 @@
+"""Drives one migration through the real stage handlers, step by step, on the virtual clock.
+
+``Pipeline.through("verify_test")`` runs every step up to and including that one, so a test of one stage
+starts from the state the stages before it really left (status record, MGN emulator, moto). Waiting steps
+(replication, launch jobs) poll and move the clock by what the handler asked for (``nextPollSeconds``).
+
+The emulator launches instances on paper: their IDs are unknown to moto's EC2. ``materialise`` plays the
+part of the twin's EC2 for launched instances — it starts a real moto instance for each finished launch and
+gives its ID to the emulator's job and server — so verification and DNS see a real instance with an IP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tasks import (
+    callback,
+    finalize_cutover,
+    launch,
+    poll_status,
+    prepare_source,
+    trigger_migration,
+    validate_input,
+    verify_migration,
+)
+from tasks.lib.store import StatusStore
+
+MAX_POLLS = 200
+HAPPY_PATH = ("PENDING", "VALIDATED", "SOURCE_PREPARED", "MIGRATION_IN_PROGRESS", "VERIFIED", "COMPLETED", "SUCCESS")
+SERVER_ID = "s-0a1b2c3d4e5f60718"
+HOSTNAME = "billing-01.corp.example.com"
+SOURCE_IP = "10.20.30.41"
+RECORD_NAME = "billing.corp.example.com"
+OLD_IP = "10.20.30.41"
+CALLBACK_SECRET_ID = "waveflow/callback"
+CALLBACK_SECRET = "callback-signing-secret"
+
+
+class SimulatedCrash(Exception):
+    """The Lambda dying right after an AWS call went through, before the stage could return."""
+
+
+def calls(emulator, operation: str) -> int:
+    """How often MGN was asked to do ``operation``."""
+    return sum(1 for name, _ in emulator.calls if name == operation)
+
+
+def walk_record(document: dict, to: str) -> dict:
+    """Move the status record along the happy path up to ``to`` directly, without running any stage.
+
+    For tests that only need the record in a status (a refusal happens before any side effect).
+    """
+    store = StatusStore()
+    current = store.get(document["migrationId"])["status"]
+    for status in HAPPY_PATH[HAPPY_PATH.index(current) + 1 : HAPPY_PATH.index(to) + 1]:
+        store.transition(document["migrationId"], status)
+    return store.get(document["migrationId"])
+
+
+def record_of(document: dict) -> dict:
+    """The migration's status record as it is now."""
+    return StatusStore().get(document["migrationId"])
+
+
+@dataclass
+class Pipeline:
+    document: dict
+    clock: object
+    emulator: object
+    ec2: object
+    subnet_id: str
+    image_id: str
+    context: object = None
+    materialise_launches: bool = True
+    polls: dict[str, int] = field(default_factory=dict)
+    real_instances: set[str] = field(default_factory=set)
+
+    def run(self, handler: Callable[[dict], dict]) -> dict:
+        self.document = handler(self.document, self.context)
+        return self.document
+
+    def replicate(self) -> dict:
+        return self._poll("replication", poll_status.handler, lambda d: d["replication"]["ready"])
+
+    def launched(self) -> dict:
+        return self._poll("launch", launch.poll_launch, lambda d: d["launch"]["done"])
+
+    def _poll(self, key: str, handler, done: Callable[[dict], bool]) -> dict:
+        for count in range(1, MAX_POLLS + 1):
+            if self.materialise_launches:
+                self.materialise()
+            self.run(handler)
+            self.polls[key] = count
+            if done(self.document):
+                return self.document
+            self.clock.advance(self.document[key]["nextPollSeconds"])
+        raise AssertionError(f"{key} not done after {MAX_POLLS} polls: {self.document[key]}")
+
+    def materialise(self) -> None:
+        """Give every finished, launched emulator instance a real moto EC2 instance (same job, new ID)."""
+        self.emulator.advance()
+        for job in self.emulator.jobs.values():
+            for participant in job.participants.values():
+                if participant.instance_id and participant.instance_id not in self.real_instances:
+                    paper_id = participant.instance_id
+                    real_id = self.ec2.run_instances(
+                        ImageId=self.image_id, SubnetId=self.subnet_id, MinCount=1, MaxCount=1
+                    )["Instances"][0]["InstanceId"]
+                    self.real_instances.add(real_id)
+                    participant.instance_id = real_id
+                    server = self.emulator.source_servers[participant.source_server_id]
+                    if (server.launched_instance or {}).get("ec2InstanceID") == paper_id:
+                        server.launched_instance = {**server.launched_instance, "ec2InstanceID": real_id}
+
+    def through(self, last: str) -> dict:
+        """Run the happy path up to and including step ``last`` (a name in :data:`STEPS`)."""
+        names = list(STEPS)
+        if last not in STEPS:
+            raise KeyError(f"no step {last!r}; steps: {', '.join(names)}")
+        for name in names[: names.index(last) + 1]:
+            STEPS[name](self)
+        return self.document
+
+
+STEPS: dict[str, Callable[[Pipeline], dict]] = {
+    "validate": lambda p: p.run(validate_input.handler),
+    "prepare": lambda p: p.run(prepare_source.handler),
+    "trigger": lambda p: p.run(trigger_migration.handler),
+    "replicate": Pipeline.replicate,
+    "start_test": lambda p: p.run(launch.start_test),
+    "test_launched": Pipeline.launched,
+    "verify_test": lambda p: p.run(verify_migration.handler),
+    "ready_for_cutover": lambda p: p.run(launch.mark_ready_for_cutover),
+    "start_cutover": lambda p: p.run(launch.start_cutover),
+    "cutover_launched": Pipeline.launched,
+    "verify_cutover": lambda p: p.run(verify_migration.handler),
+    "finalize": lambda p: p.run(finalize_cutover.handler),
+    "callback": lambda p: p.run(callback.handler),
+}

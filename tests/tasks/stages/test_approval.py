@@ -1,0 +1,30 @@
+"""ApprovalRequestApproval: the task token goes to SNS with approve/reject commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tasks.approval import request_approval
+from tasks.lib.errors import InvalidMigrationDocument
+
+
+def test_token_is_published_with_approve_and_reject_commands(notifications):
+    out = request_approval({"taskToken": "tok-123", "wave": "7", "appName": "billing-api", "correlationId": "c-1"})
+    [message] = notifications.messages()
+    body = json.loads(message["Message"])
+    assert out == {"approvalRequested": True, "messageId": message["MessageId"]}
+    assert body["taskToken"] == "tok-123" and body["approvalFor"] == {"appName": "billing-api", "wave": "7"}
+    assert "send-task-success --task-token 'tok-123'" in body["approve"]
+    assert "send-task-failure --task-token 'tok-123'" in body["reject"]
+    assert message["Subject"].startswith("waveflow approval needed")
+
+
+@pytest.mark.parametrize(
+    "event, message",
+    [({"wave": "7"}, "no 'taskToken'"), ({"taskToken": "t"}, "names nothing to approve"), ([], "no 'taskToken'")],
+)
+def test_incomplete_input_is_an_invalid_document(event, message):
+    with pytest.raises(InvalidMigrationDocument, match=message):
+        request_approval(event)

@@ -1,0 +1,64 @@
+"""PollStatus: progress, poll pacing, the lag metric, and the stall rule (one retry, then ReplicationStalled)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from stage_pipeline import SERVER_ID, calls, record_of
+
+from tasks import poll_status
+from tasks.lib.errors import IllegalTransition, ReplicationStalled
+from waveflow.local.mgn import FaultPlan
+
+STALLED = FaultPlan(stall_servers=frozenset({SERVER_ID}))
+
+
+def test_polls_until_ready_moving_the_clock_by_the_hint(pipeline, clock):
+    pipeline.through("trigger")
+    start = clock.now
+    document = pipeline.replicate()
+    replication = document["replication"]
+    assert replication["ready"] and replication["state"] == "CONTINUOUS" and replication["nextPollSeconds"] == 0
+    assert replication["lagSeconds"] is not None and replication["backlogBytes"] == 0
+    assert pipeline.polls["replication"] >= 2 and clock.now > start
+    assert record_of(document)["executionDetails"]["replication"]["ready"] is True
+    assert record_of(document)["status"] == "MIGRATION_IN_PROGRESS"
+
+
+def test_next_poll_follows_the_eta_within_bounds(pipeline, clock):
+    pipeline.through("trigger")
+    first = pipeline.run(poll_status.handler)["replication"]
+    assert first["eta"] and poll_status.MIN_POLL_SECONDS <= first["nextPollSeconds"] <= poll_status.MAX_POLL_SECONDS
+    assert poll_status.next_poll_seconds(None) == poll_status.MIN_POLL_SECONDS
+
+
+def test_lag_goes_out_as_a_metric(pipeline, capsys):
+    pipeline.through("replicate")
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"ReplicationLagSeconds"' in line]
+    assert emf and emf[-1]["ReplicationLagSeconds"] == [pipeline.document["replication"]["lagSeconds"]]
+
+
+@pytest.mark.parametrize("fault_plan", [STALLED])
+def test_a_stall_is_retried_once_and_recovers(pipeline, emulator):
+    pipeline.through("trigger")
+    document = pipeline.replicate()
+    assert document["replication"]["ready"]
+    assert calls(emulator, "RetryDataReplication") == 1
+    assert "stallRetriedAt" not in record_of(document)["executionDetails"]["replication"]
+
+
+@pytest.mark.parametrize("fault_plan", [STALLED])
+def test_still_stalled_after_the_retry_raises_replication_stalled(pipeline, emulator, faults):
+    pipeline.through("trigger")
+    faults.respond("mgn", "RetryDataReplication", {}, times=None)  # the retry does not reach MGN: it stays stalled
+    with pytest.raises(ReplicationStalled, match="still stalled .* after RetryDataReplication"):
+        pipeline.replicate()
+    assert record_of(pipeline.document)["executionDetails"]["replication"]["stallRetriedAt"]
+    assert calls(emulator, "RetryDataReplication") == 0
+
+
+def test_polling_before_the_trigger_is_refused(pipeline):
+    pipeline.through("prepare")
+    with pytest.raises(IllegalTransition, match="SOURCE_PREPARED"):
+        pipeline.run(poll_status.handler)

@@ -1,0 +1,136 @@
+"""The stage decorator: required fields, status guard, document merge, idempotency, errors by type."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.stage import entering, field_value, stage
+from tasks.lib.status import Status
+from tasks.lib.store import StatusStore
+
+CALLS: list[str] = []
+
+
+@stage("probe", requires=("sourceServerId", "target.accountId"), runs_in=entering(Status.VALIDATED))
+def moving_stage(document, run):
+    CALLS.append("moving")
+    detail = {"seen": document["sourceServerId"]}
+    run.advance(Status.VALIDATED, detail)
+    return detail
+
+
+@stage("probe", requires=("sourceServerId",), runs_in={Status.PENDING}, idempotent_on=("sourceServerId",))
+def side_effect_stage(document, run):
+    CALLS.append("side-effect")
+    return {"n": len(CALLS)}
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls():
+    CALLS.clear()
+
+
+@pytest.fixture
+def document(infra, valid_request):
+    record = {**valid_request, "migrationId": "billing-api-7-s-0a1b2c3d4e5f60718"}
+    StatusStore().create(record)
+    return record
+
+
+def test_missing_field_raises_invalid_migration_document_naming_it(document):
+    del document["target"]["accountId"]
+    with pytest.raises(InvalidMigrationDocument, match="no 'target.accountId'"):
+        moving_stage(document)
+    assert CALLS == []
+
+
+def test_non_object_input_is_an_invalid_document():
+    with pytest.raises(InvalidMigrationDocument, match="expects the state document"):
+        moving_stage(["not", "a", "document"])
+
+
+def test_stage_adds_its_key_and_keeps_every_other_key(document, infra):
+    document["somethingElse"] = {"kept": True}
+    out = moving_stage(document)
+    assert out == {**document, "probe": {"seen": document["sourceServerId"]}}
+    record = StatusStore().get(document["migrationId"])
+    assert record["status"] == "VALIDATED"
+    assert record["executionDetails"]["probe"] == {"seen": document["sourceServerId"]}
+    events = infra.events.events()
+    assert [e["detail-type"] for e in events] == ["MigrationValidated"]
+    assert events[0]["detail"]["correlationId"] == document["correlationId"]
+    assert events[0]["detail"]["previousStatus"] == "PENDING"
+
+
+def test_rerun_after_the_move_writes_nothing_and_announces_nothing(document, infra):
+    moving_stage(document)
+    infra.events.events()
+    version = StatusStore().get(document["migrationId"])["version"]
+    moving_stage(document)
+    assert StatusStore().get(document["migrationId"])["version"] == version
+    assert infra.events.events() == []
+
+
+def test_stage_out_of_order_is_refused_before_it_runs(document):
+    moving_stage(document)
+    StatusStore().transition(document["migrationId"], Status.SOURCE_PREPARED)
+    CALLS.clear()
+    with pytest.raises(IllegalTransition, match="in status SOURCE_PREPARED"):
+        moving_stage(document)
+    assert CALLS == []
+    assert StatusStore().get(document["migrationId"])["status"] == "SOURCE_PREPARED"
+
+
+def test_unknown_migration_is_migration_not_found(infra, valid_request):
+    with pytest.raises(MigrationNotFound):
+        moving_stage({**valid_request, "migrationId": "nobody-knows-me"})
+
+
+def test_idempotent_stage_runs_once_for_the_same_input(document):
+    first = side_effect_stage(document)
+    second = side_effect_stage({**document, "unrelated": 1})
+    assert CALLS == ["side-effect"]
+    assert first["probe"] == second["probe"] == {"n": 1}
+    assert second["unrelated"] == 1
+
+
+def test_idempotent_stage_runs_again_for_different_relevant_input(document):
+    side_effect_stage(document)
+    side_effect_stage({**document, "sourceServerId": "s-00000000000000001"})
+    assert CALLS == ["side-effect", "side-effect"]
+
+
+def test_lambda_context_is_registered_for_idempotency(document, lambda_context):
+    side_effect_stage(document, lambda_context)
+    side_effect_stage(document, lambda_context)
+    assert CALLS == ["side-effect"]
+
+
+def test_throttling_by_any_aws_service_becomes_aws_throttled(document, faults):
+    faults.fail("dynamodb", "GetItem", "ProvisionedThroughputExceededException", status=400, times=None)
+    with pytest.raises(AwsThrottled):
+        moving_stage(document)
+
+
+def test_errors_are_counted_by_type(document, capsys):
+    del document["target"]["accountId"]
+    capsys.readouterr()
+    with pytest.raises(InvalidMigrationDocument):
+        moving_stage(document)
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    errors = [m for m in emf if "StageErrors" in m]
+    assert errors and errors[0]["ErrorType"] == "InvalidMigrationDocument" and errors[0]["Stage"] == "probe"
+
+
+def test_entering_reads_the_transition_table():
+    assert entering(Status.MIGRATION_IN_PROGRESS) == {Status.SOURCE_PREPARED, Status.MIGRATION_IN_PROGRESS}
+    assert entering(Status.ROLLED_BACK) == frozenset(Status) - {Status.SUCCESS, Status.FAILED}
+
+
+def test_field_value_walks_dotted_paths():
+    assert field_value({"a": {"b": {"c": 1}}}, "a.b.c") == 1
+    assert field_value({"a": {"b": 2}}, "a.b.c") is None
+    assert field_value({}, "a") is None
