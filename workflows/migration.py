@@ -3,8 +3,10 @@ from waveflow.dsl import (Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed,
                           seconds)
 
 #: Errors worth another try: throttling and passing outages of MGN, AWS, Lambda and the callback receiver.
-TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable", "Lambda.ServiceException",
-             "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
+#: (IdempotencyAlreadyInProgressError: a duplicate invocation arrived while the first still runs; try again later.)
+TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable", "IdempotencyAlreadyInProgressError",
+             "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+             "Lambda.TooManyRequestsException"]
 
 rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
                       comment="Undo what was done: stop replication, terminate launched instances, restore DNS",
@@ -27,14 +29,20 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
     test_launched = Poll("WaitForTestLaunch", check="tasks.launch.poll_launch", until=Var("$.launch.done") == True,
                          interval=seconds(30), backoff=1.5, max_interval=minutes(5), timeout=hours(2),
                          timeout_error="LaunchTimeout")
-    verify_test = LambdaTask("VerifyTestInstance", handler="tasks.verify_migration.handler", timeout=minutes(15))
+    verify_test = Poll("VerifyTestInstance", check="tasks.verify_migration.handler",
+                       until=Var("$.verification.pending") == False, interval=seconds(30), backoff=1.5,
+                       max_interval=minutes(2), timeout=minutes(30), timeout_error="VerificationTimeout",
+                       comment="Status checks of the test instance, until they are no longer initializing")
     ready = LambdaTask("MarkReadyForCutover", handler="tasks.launch.mark_ready_for_cutover", timeout=minutes(2))
 
     cutover = LambdaTask("LaunchCutover", handler="tasks.launch.start_cutover", timeout=minutes(5))
     cutover_launched = Poll("WaitForCutoverLaunch", check="tasks.launch.poll_launch",
                             until=Var("$.launch.done") == True, interval=seconds(30), backoff=1.5,
                             max_interval=minutes(5), timeout=hours(2), timeout_error="LaunchTimeout")
-    verify = LambdaTask("VerifyMigration", handler="tasks.verify_migration.handler", timeout=minutes(15))
+    verify = Poll("VerifyMigration", check="tasks.verify_migration.handler",
+                  until=Var("$.verification.pending") == False, interval=seconds(30), backoff=1.5,
+                  max_interval=minutes(2), timeout=minutes(30), timeout_error="VerificationTimeout",
+                  comment="Status checks of the cutover instance, until they are no longer initializing")
     finalize = LambdaTask("FinalizeCutover", handler="tasks.finalize_cutover.handler", timeout=minutes(10))
     # The server is migrated by now: a callback that cannot be delivered must not roll it back.
     notify = LambdaTask("Callback", handler="tasks.callback.handler", timeout=minutes(2), on_failure=False,

@@ -132,3 +132,16 @@ def test_watch_prints_only_what_changed_or_broke(project):
     assert printed[0].splitlines() == ["changed Flow.asl.json", "changed manifest.json"]
     assert printed[1].splitlines()[0] == "build failed:"
     assert "Choice 'Stuck' has no way out" in printed[1]
+
+
+def test_the_migration_retries_exactly_the_transient_errors_the_tasks_document():
+    import re
+    text = (REPO / "docs" / "interfaces.md").read_text()
+    transient = set()
+    for item in re.findall(r"^- (?:also )?transient.*?(?=^- |^$)", text, flags=re.MULTILINE | re.DOTALL):
+        transient |= set(re.findall(r"`([A-Za-z.]+)`", item))
+    from importlib.util import module_from_spec, spec_from_file_location
+    spec = spec_from_file_location("shipped_migration", REPO / "workflows" / "migration.py")
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert set(module.TRANSIENT) == transient

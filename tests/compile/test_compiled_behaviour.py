@@ -25,6 +25,7 @@ class Estate:
         self.fail = fail
         self.calls: list[str] = []
         self.polls = 0
+        self.verifications = 0  # every instance is "initializing" at its first check, ok at its second
 
     def handlers(self) -> dict:
         names = ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "LaunchStartTest",
@@ -42,6 +43,9 @@ class Estate:
                 return {**event, "replication": {"ready": self.polls >= self.ready_after}}
             if name == "LaunchPollLaunch":
                 return {**event, "launch": {**event.get("launch", {}), "done": True}}
+            if name == "VerifyMigration":
+                self.verifications += 1
+                return {**event, "verification": {"pending": self.verifications % 2 == 1}}
             return {**event, name: "done"}
         return handler
 
@@ -54,9 +58,9 @@ def test_the_happy_path_tests_then_cuts_over_and_succeeds(migration):
     result = run_definition(migration, REQUEST, handlers=estate.handlers())
     assert result.status == "SUCCEEDED", (result.error, result.cause)
     assert estate.calls == ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "PollStatus",
-                            "PollStatus", "LaunchStartTest", "LaunchPollLaunch", "VerifyMigration",
+                            "PollStatus", "LaunchStartTest", "LaunchPollLaunch", "VerifyMigration", "VerifyMigration",
                             "LaunchMarkReadyForCutover", "LaunchStartCutover", "LaunchPollLaunch", "VerifyMigration",
-                            "FinalizeCutover", "Callback"]
+                            "VerifyMigration", "FinalizeCutover", "Callback"]
     assert result.output["FinalizeCutover"] == "done"
 
 
