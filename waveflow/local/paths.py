@@ -35,6 +35,20 @@ def reader(path: JsonPath) -> Callable[[Any, Any], Any]:
     return lambda data, run: resolve(path, data, run)
 
 
+def required_reader(path: JsonPath, missing: str | None = None) -> Callable[[Any, Any], Any]:
+    """A reader for a ``...Path`` field that must match: nothing found is ``States.Runtime`` with AWS's wording,
+    or with ``missing`` where the field has its own."""
+    read = reader(path)
+    message = missing or f"Invalid path '{path.text}' : No results for path: {path.normalized}"
+
+    def read_or_fail(data, run):
+        try:
+            return read(data, run)
+        except PathNotFound:
+            raise run.runtime_error(RUNTIME, message) from None
+    return read_or_fail
+
+
 def compile_reference(text: str) -> Callable[[Any, Any], Any]:
     """A path as a ``fn(data, run)`` that raises ``PathNotFound`` when nothing matches."""
     return reader(JsonPath(text))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from ..errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StatesError
 from ..execution import SUSPEND
 from ..jsonata import compile_jsonata_template
-from ..jsonpath import JsonPath, PathNotFound
-from ..paths import ABSENT, compile_template, resolve
+from ..jsonpath import JsonPath
+from ..paths import ABSENT, compile_template, required_reader
 from ..resources.itemreader import read_items
 from ..retry import error_output
 from .retrying import RetryingState
@@ -52,15 +52,8 @@ class MapState(RetryingState):
                 return lambda run, raw, data: raw
             template = compile_jsonata_template(spec["Items"], "Items")
             return lambda run, raw, data: template(self.flow.states(run, raw), run)
-        path = JsonPath(spec.get("ItemsPath", "$"))
-
-        def read(run, raw, data):
-            try:
-                return resolve(path, data, run)
-            except PathNotFound:
-                raise run.runtime_error(RUNTIME, f"Invalid path '{path.text}' : No results for path: "
-                                                 f"{path.normalized}") from None
-        return read
+        read = required_reader(JsonPath(spec.get("ItemsPath", "$")))
+        return lambda run, raw, data: read(data, run)
 
     def _number(self, spec, field, default):
         """A static value, a ``...Path`` (JSONPath) or an expression (JSONata); read per attempt."""
@@ -71,15 +64,8 @@ class MapState(RetryingState):
                 return lambda run, raw, data: template(self.flow.states(run, raw), run)
             return lambda run, raw, data: value
         if field + "Path" in spec:
-            path = JsonPath(spec[field + "Path"])
-
-            def read(run, raw, data):
-                try:
-                    return resolve(path, data, run)
-                except PathNotFound:
-                    raise run.runtime_error(RUNTIME, f"Invalid path '{path.text}' : No results for path: "
-                                                     f"{path.normalized}") from None
-            return read
+            read = required_reader(JsonPath(spec[field + "Path"]))
+            return lambda run, raw, data: read(data, run)
         return lambda run, raw, data: default
 
     def execute(self, run, attempt):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from ..errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StatesError
 from ..execution import SUSPEND
 from ..jsonata import compile_jsonata_template
-from ..jsonpath import JsonPath, PathNotFound
-from ..paths import resolve
+from ..jsonpath import JsonPath
+from ..paths import required_reader
 from ..resources import integration_for
 from .retrying import RetryingState
 
@@ -32,15 +32,8 @@ class TaskState(RetryingState):
         path_field = field + "Path"
         if path_field not in spec:
             return None
-        path = JsonPath(spec[path_field])
-
-        def read(run, raw, data):
-            try:
-                return self._positive(run, path_field, resolve(path, data, run))
-            except PathNotFound:
-                raise run.runtime_error(RUNTIME, f"Invalid path '{path.text}' : No results for path: "
-                                                 f"{path.normalized}") from None
-        return read
+        required = required_reader(JsonPath(spec[path_field]))
+        return lambda run, raw, data: self._positive(run, path_field, required(data, run))
 
     @staticmethod
     def _positive(run, field, value):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from ..errors import RUNTIME
 from ..execution import SUSPEND
 from ..jsonata import compile_jsonata_template
-from ..jsonpath import JsonPath, PathNotFound
-from ..paths import resolve
+from ..jsonpath import JsonPath
+from ..paths import required_reader
 from ..timestamps import parse_timestamp
 from .base import State
 
@@ -25,14 +25,9 @@ class WaitState(State):
             template = compile_jsonata_template(value, kind)
             read = lambda run, raw, data: template(self.flow.states(run, raw), run)  # noqa: E731
         elif kind.endswith("Path"):
-            path = JsonPath(value)
-
-            def read(run, raw, data):
-                try:
-                    return resolve(path, data, run)
-                except PathNotFound:
-                    raise run.runtime_error(RUNTIME, f"The {kind} parameter does not reference an input value: "
-                                                     f"{value}") from None
+            required = required_reader(JsonPath(value), f"The {kind} parameter does not reference an input value: "
+                                                        f"{value}")
+            read = lambda run, raw, data: required(data, run)  # noqa: E731
         else:
             read = lambda run, raw, data: value  # noqa: E731
         self.read = read
