@@ -3,8 +3,10 @@
 (a) a Pass/Choice loop of 100,000 state transitions in one execution (history limit lifted);
 (b) 1,000 concurrent executions of the ServerMigration workflow with stub handlers: the compiled
     ``build/ServerMigration.asl.json`` when it exists, else a hand-written document of the same shape
-    (12 Lambda tasks with Retry/Catch and a Wait/Choice poll loop).
-Run: ``python bench/engine.py [--executions N] [--transitions N]``.
+    (12 Lambda tasks with Retry/Catch and a Wait/Choice poll loop);
+(c) the baseline, measured in the same run: moto's own ASL executor on the same loop (fewer transitions: it is
+    slow), so (a) is also printed as a ratio that means the same on any machine.
+Run: ``python bench/engine.py [--executions N] [--transitions N] [--baseline-transitions N]``.
 """
 from __future__ import annotations
 
@@ -87,7 +89,12 @@ def _poll_launch(event, polls):
     event["launch"] = {**event.get("launch", {}), "done": polls >= 2, "polls": polls, "instanceId": "i-0abc"}
 
 
-_POLLS = {"PollStatus": ("replication", _poll_status), "LaunchPollLaunch": ("launch", _poll_launch)}
+def _verify(event, polls):
+    event["verification"] = {"pending": polls % 2 == 1, "polls": polls}  # initializing at the first look
+
+
+_POLLS = {"PollStatus": ("replication", _poll_status), "LaunchPollLaunch": ("launch", _poll_launch),
+          "VerifyMigration": ("verification", _verify)}
 
 
 def stub_handlers(definition: dict) -> dict:
@@ -106,7 +113,25 @@ def stub_handlers(definition: dict) -> dict:
     return {name: stage(name) for name in _function_names(definition, set())}
 
 
-def bench_loop(transitions: int) -> None:
+def moto_loop_rate(transitions: int) -> float:
+    """Transitions per second of moto's ASL executor on ``loop_definition`` (its executor runs in a thread)."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        client = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="x",
+                              aws_secret_access_key="x")
+        arn = client.create_state_machine(name="Loop", definition=json.dumps(loop_definition(transitions // 2)),
+                                          roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+        start = time.perf_counter()
+        execution = client.start_execution(stateMachineArn=arn, name="loop", input="{}")["executionArn"]
+        while client.describe_execution(executionArn=execution)["status"] == "RUNNING":
+            time.sleep(0.01)
+        wall = time.perf_counter() - start
+    return (transitions + 2) / wall
+
+
+def bench_loop(transitions: int, baseline_transitions: int) -> None:
     runtime = LocalRuntime(history_limit=None)
     runtime.register_state_machine("Loop", loop_definition(transitions // 2))
     start = time.perf_counter()
@@ -116,6 +141,9 @@ def bench_loop(transitions: int) -> None:
     done = runtime.stats["state_transitions"]
     print(f"(a) Pass/Choice loop: {done:,} transitions in {wall:.2f} s = {done / wall:,.0f} transitions/s "
           f"[{execution.status}, {execution.history_length:,} events]")
+    baseline = moto_loop_rate(baseline_transitions)
+    print(f"(c) baseline, moto's executor on the same loop ({baseline_transitions:,} transitions): "
+          f"{baseline:,.0f} transitions/s; waveflow is x{done / wall / baseline:,.0f} faster")
 
 
 def bench_migrations(count: int) -> None:
@@ -143,8 +171,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transitions", type=int, default=100_000)
     parser.add_argument("--executions", type=int, default=1_000)
+    parser.add_argument("--baseline-transitions", type=int, default=2_000)
     args = parser.parse_args()
-    bench_loop(args.transitions)
+    bench_loop(args.transitions, args.baseline_transitions)
     bench_migrations(args.executions)
 
 
