@@ -106,3 +106,66 @@ def test_a_poll_with_max_polls_gives_up_after_that_many_checks(project):
     result = run_definition(definition, {"ready": False},
                             handlers={"StepsCheck": lambda event, ctx: checks.append(1) or event})
     assert (result.status, result.error, len(checks)) == ("FAILED", "NotReady", 4)
+
+
+WAVE_CHILD = {"StartAt": "Fails", "States": {
+    "Fails": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "Broken"}],
+              "Default": "Migrated"},
+    "Broken": {"Type": "Fail", "Error": "LaunchFailed", "Cause": "stand-in"},
+    "Migrated": {"Type": "Succeed"}}}
+
+
+def _run_wave(tmp_path, failing: int, servers: int = 20):
+    """The compiled MigrationWave over an S3 server list (moto), children stood in for by a tiny machine."""
+    import boto3
+    from moto import mock_aws
+
+    from waveflow.local.runtime import LocalRuntime
+
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+        s3 = session.client("s3")
+        s3.create_bucket(Bucket="waves")
+        requests = [{"migrationId": f"m-{n}", "fail": n < failing, **({"testLaunch": True} if n == 0 else {})}
+                    for n in range(servers)]
+        s3.put_object(Bucket="waves", Key="wave-7.json", Body=json.dumps(requests).encode())
+        tokens = []
+
+        def request_approval(event, context):
+            tokens.append(event["taskToken"])
+            return {"sent": True}
+
+        def summarise(event, context):
+            return {**event, "summary": {"failed": failing}}
+
+        runtime = LocalRuntime({"ApprovalRequestApproval": request_approval, "WaveSummary": summarise},
+                               boto_session=session)
+        runtime.register_state_machine("ServerMigration", WAVE_CHILD)
+        files = build(REPO, tmp_path / "build")
+        runtime.register_state_machine("MigrationWave", json.loads(files["MigrationWave.asl.json"]))
+        wave = runtime.start_execution("MigrationWave", {"wave": "7", "maxConcurrency": 5,
+                                                         "manifest": {"bucket": "waves", "key": "wave-7.json"},
+                                                         "defaults": {"testLaunch": False}}, name="wave-7")
+        runtime.call_at(runtime.clock.now() + 3600, lambda: runtime.send_task_success(tokens[0], {"by": "jane"}))
+        runtime.run()
+        return wave, runtime
+
+
+def test_a_wave_waits_for_approval_then_runs_one_child_per_server_with_wave_defaults(tmp_path):
+    wave, runtime = _run_wave(tmp_path, failing=0)
+    assert wave.status == "SUCCEEDED", (wave.error, wave.cause)
+    children = {n: runtime.get_execution(f"m-{n}") for n in range(20)}
+    assert all(child.status == "SUCCEEDED" for child in children.values())
+    assert children[0].output["testLaunch"] is True      # the server's own request wins
+    assert children[1].output["testLaunch"] is False     # the wave's default fills the gap
+    assert (children[1].start_date - wave.start_date).total_seconds() >= 3600  # nothing ran before approval
+
+
+def test_a_wave_tolerates_up_to_ten_percent_of_failed_servers(tmp_path):
+    wave, _ = _run_wave(tmp_path, failing=2)
+    assert (wave.status, wave.error) == ("FAILED", "WavePartiallyFailed")
+
+
+def test_a_wave_beyond_the_tolerated_failures_fails_the_map(tmp_path):
+    wave, _ = _run_wave(tmp_path, failing=3)
+    assert (wave.status, wave.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")

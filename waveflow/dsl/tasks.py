@@ -72,13 +72,14 @@ class SdkTask(Task):
 class RunWorkflow(Task):
     """Run another workflow as a child execution (``states:startExecution.sync:2``) and wait for it.
 
-    ``workflow`` is a ``Workflow`` or its name; ``input`` a payload template (the state input by default);
+    ``workflow`` is a ``Workflow`` or its name; ``input`` a payload template, a ``Ref`` or an intrinsic (the state
+    input by default);
     ``execution_name`` (a ``Ref`` or literal) names the child, e.g. after the migration ID so a retry never
     starts a second one. The result is ``{"status", "executionArn", "output"}``.
     """
 
     workflow: object = None
-    input: dict | None = None
+    input: object = None
     execution_name: object = None
     wait: bool = True
 

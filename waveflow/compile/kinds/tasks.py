@@ -46,7 +46,8 @@ def _sdk(state: SdkTask, c: Checker) -> None:
 def _run_workflow(state: RunWorkflow, c: Checker) -> None:
     if state.workflow is None:
         c.say(state, f"{state.describe()} needs workflow= (a Workflow or its name)")
-    c.template(state, "input", state.input)
+    if isinstance(state.input, dict):
+        c.template(state, "input", state.input)
 
 
 @checks(Approval)
@@ -130,7 +131,7 @@ def _run_workflow(state: RunWorkflow, c: Compilation) -> dict:
     c.state_machines.add(child or "")
     parameters = {"StateMachineArn": state_machine_placeholder(child or "")}
     parameters.update(template({"Name": state.execution_name}) if state.execution_name is not None else {})
-    parameters.update({"Input": template(state.input)} if state.input is not None else {"Input.$": "$"})
+    parameters.update(template({"Input": state.input}) if state.input is not None else {"Input.$": "$"})
     envelope = {"status.$": "$.Status", "executionArn.$": "$.ExecutionArn", "output.$": "$.Output"}
     data_flow(state, out, c, parameters, result_selector=envelope if state.wait else None)
     return out

@@ -2,11 +2,13 @@
 
 ``MgnEmulator`` speaks MGN's real wire protocol through botocore's ``before-send`` event, so an unmodified
 ``boto3.client("mgn")`` works against it; ``FaultPlan`` injects throttling, 5xx, replication stalls and failed
-launches, deterministically by seed.
+launches, deterministically by seed; ``Ec2InstanceLauncher`` makes launched test/cutover instances real EC2
+instances (moto's, or the twin's) instead of ids that exist only in MGN's answers.
 
 Package layout: ``protocol`` (wire) -> ``operations`` (one function per operation) -> ``lifecycle`` (MGN's rules
 and refusals) -> ``estate`` (servers, jobs, agenda, events) over ``model``, ``replication``, ``jobs``;
-``render`` shapes answers, ``validation`` checks requests, ``faults``/``seeded`` make the dice.
+``render`` shapes answers, ``validation`` checks requests, ``faults``/``seeded`` make the dice; ``instances``
+(the launcher protocol and the default) and ``ec2`` (the EC2 launcher) are where launched instances come from.
 
 Choices where MGN's documentation is silent (each kept in one table or function, easy to change):
 - StartTest/StartCutover accept READY_FOR_TEST, TESTING and READY_FOR_CUTOVER servers that are launchable
@@ -17,10 +19,11 @@ Choices where MGN's documentation is silent (each kept in one table or function,
 - DeleteSourceServer needs data replication DISCONNECTED (after DisconnectFromService or FinalizeCutover).
 - A request signed for another region is answered UninitializedAccountException; ``accountID`` is ignored.
 """
+from .ec2 import Ec2InstanceLauncher
 from .emulator import MgnEmulator
 from .faults import FaultPlan
 from .instances import InstanceLauncher
 from .jobs import Job
 from .model import SourceServer
 
-__all__ = ["FaultPlan", "InstanceLauncher", "Job", "MgnEmulator", "SourceServer"]
+__all__ = ["Ec2InstanceLauncher", "FaultPlan", "InstanceLauncher", "Job", "MgnEmulator", "SourceServer"]

@@ -21,7 +21,7 @@ from .errors import (InternalServerException, MgnError, Refused, ThrottlingExcep
                      UnknownOperationException, ValidationException)
 from .estate import Estate, EventListener
 from .faults import FaultDice, FaultPlan
-from .instances import InstanceLauncher
+from .instances import InstanceLauncher, SimulatedInstances
 from .jobs import Job
 from .model import SourceServer
 from .operations import OPERATIONS
@@ -111,18 +111,29 @@ class MgnEmulator:
     # -- driving ---------------------------------------------------------------------------------------------
     def add_source_server(self, *, hostname: str, ip: str = "10.0.0.5", os: str = "LINUX",
                           disks_gib: tuple[float, ...] = (100,), source_server_id: str | None = None,
-                          replication_speed_mib_s: float | None = None, tags: dict[str, str] | None = None) -> str:
-        """Register a server as if its replication agent had just been installed; returns its ``s-...`` id."""
+                          replication_speed_mib_s: float | None = None, tags: dict[str, str] | None = None,
+                          aws_instance_id: str | None = None) -> str:
+        """Register a server as if its replication agent had just been installed; returns its ``s-...`` id.
+
+        ``aws_instance_id`` makes it a source that already runs in EC2: MGN then reports that instance as
+        ``sourceProperties.identificationHints.awsInstanceID``, which is how the stages tell an EC2 source
+        (snapshots, SSM checks, tagging on decommission) from an on-premises one.
+        """
         with self._lock:
             self._estate.advance()
             server = self._estate.add_server(hostname=hostname, ip=ip, os=os, disks_gib=tuple(disks_gib),
                                              source_server_id=source_server_id,
-                                             replication_speed_mib_s=replication_speed_mib_s, tags=tags)
+                                             replication_speed_mib_s=replication_speed_mib_s, tags=tags,
+                                             aws_instance_id=aws_instance_id)
             return server.source_server_id
 
-    def use_instance_launcher(self, launcher: InstanceLauncher) -> None:
-        """Launch and terminate target instances through ``launcher`` (e.g. the twin's moto EC2) from now on."""
-        self._estate.instances = launcher
+    def use_instance_launcher(self, launcher: InstanceLauncher | None) -> None:
+        """Launch and terminate target instances through ``launcher`` from now on.
+
+        ``Ec2InstanceLauncher(session)`` runs them in (moto's) EC2; ``None`` goes back to the default, seeded
+        ids that exist only in MGN's answers (for a test of what happens when EC2 does not know the instance).
+        """
+        self._estate.instances = launcher if launcher is not None else SimulatedInstances(self._seeded)
 
     def on_event(self, callback: EventListener) -> None:
         """Call ``callback(event)`` with each MGN EventBridge event (source ``aws.mgn``) as it happens."""

@@ -52,7 +52,7 @@ class Estate:
     # -- servers ---------------------------------------------------------------------------------------------
     def add_server(self, *, hostname: str, ip: str, os: str, disks_gib: tuple[float, ...],
                    source_server_id: str | None, replication_speed_mib_s: float | None,
-                   tags: dict[str, str] | None) -> SourceServer:
+                   tags: dict[str, str] | None, aws_instance_id: str | None = None) -> SourceServer:
         """Register a server whose agent was just installed; replication starts initiating at once."""
         if os not in OS_PROFILES:
             raise ValueError(f"os must be one of {sorted(OS_PROFILES)}, got {os!r}")
@@ -62,6 +62,8 @@ class Estate:
             raise ValueError(f"replication_speed_mib_s must be positive, got {replication_speed_mib_s!r}")
         if source_server_id is not None and not re.fullmatch(r"s-[0-9a-zA-Z]{17}", source_server_id):
             raise ValueError(f"source_server_id must be 's-' and 17 letters or digits, got {source_server_id!r}")
+        if aws_instance_id is not None and not re.fullmatch(r"i-[0-9a-fA-F]{8,253}", aws_instance_id):
+            raise ValueError(f"aws_instance_id must be an EC2 instance id ('i-' and hex digits), got {aws_instance_id!r}")
         server_id = source_server_id or self.seeded.hex_id("s-")
         if server_id in self.servers:
             raise ValueError(f"source server {server_id} already exists")
@@ -79,6 +81,7 @@ class Estate:
         server = SourceServer(
             source_server_id=server_id, arn=self.arn("source-server", server_id), hostname=hostname, ip=ip, os=os,
             disks=replication.disks, added=now, replication=replication, tags=dict(tags or {}),
+            aws_instance_id=aws_instance_id,
             launch_configuration=default_launch_configuration(server_id, hostname, self.seeded.hex_id("lt-")),
             replication_configuration=default_replication_configuration(
                 server_id, hostname, devices, self.seeded.hex_id("subnet-")),

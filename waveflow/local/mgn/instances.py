@@ -1,8 +1,9 @@
 """Where launched test/cutover instances come from.
 
-By default the emulator only invents EC2 instance ids. The local twin can plug in an ``InstanceLauncher`` that
-really runs (and terminates) instances in its local EC2 (moto), so a verification step that looks the instance
-up in EC2 finds it. The emulator itself never talks to EC2.
+By default the emulator only invents EC2 instance ids. The local twin and the tests plug in an
+``InstanceLauncher`` that really runs (and terminates) instances in their EC2 (``ec2.Ec2InstanceLauncher``, on
+moto), so a verification step that looks the instance up in EC2 finds it. The emulator's core never talks to EC2:
+only a launcher does.
 """
 from __future__ import annotations
 

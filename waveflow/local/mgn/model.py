@@ -24,6 +24,8 @@ MILESTONE_OF_CHANGE = {
     ("CUTTING_OVER", "READY_FOR_CUTOVER"): ("lastCutover", "reverted"),
     ("CUTTING_OVER", "CUTOVER"): ("lastCutover", "finalized"),
 }
+#: What MGN's BASIC right-sizing picks for every emulated server (sourceProperties.recommendedInstanceType).
+RECOMMENDED_INSTANCE_TYPE = "m5.large"
 TERMINATE_REFUSED_IN = frozenset({"TESTING", "CUTTING_OVER", "CUTOVER"})
 ARCHIVABLE_FROM = frozenset({"DISCONNECTED", "CUTOVER"})
 
@@ -88,6 +90,7 @@ class SourceServer:
     launch_configuration: dict
     replication_configuration: dict
     tags: dict[str, str] = field(default_factory=dict)
+    aws_instance_id: str | None = None  # the EC2 instance the source *is*, for a source already in AWS
     lifecycle: str = "NOT_READY"
     is_archived: bool = False
     replication_type: str = "AGENT_BASED"

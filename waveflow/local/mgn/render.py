@@ -6,7 +6,7 @@ absent values are left out rather than sent as null, as MGN does.
 from __future__ import annotations
 
 from .jobs import Job
-from .model import OS_PROFILES, SourceServer, device_names
+from .model import OS_PROFILES, RECOMMENDED_INSTANCE_TYPE, SourceServer, device_names
 from .timefmt import iso_datetime, iso_duration
 
 
@@ -63,10 +63,12 @@ def life_cycle(server: SourceServer, now: float) -> dict:
 
 def source_properties(server: SourceServer) -> dict:
     profile = OS_PROFILES[server.os]
+    hints = _compact({"hostname": server.hostname, "fqdn": f"{server.hostname}.corp.internal",
+                      "awsInstanceID": server.aws_instance_id})
     return {
         "lastUpdatedDateTime": iso_datetime(server.added),
-        "recommendedInstanceType": "m5.large",
-        "identificationHints": {"hostname": server.hostname, "fqdn": f"{server.hostname}.corp.internal"},
+        "recommendedInstanceType": RECOMMENDED_INSTANCE_TYPE,
+        "identificationHints": hints,
         "networkInterfaces": [{"macAddress": _mac(server.source_server_id), "ips": [server.ip], "isPrimary": True}],
         "disks": [{"deviceName": device, "bytes": size}
                   for device, size in zip(device_names(server.os, len(server.disks)), server.disks)],
