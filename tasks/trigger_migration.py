@@ -15,7 +15,7 @@ from __future__ import annotations
 from tasks.lib import aws
 from tasks.lib.cmf import report_status
 from tasks.lib.errors import SourceNotReady
-from tasks.lib.mgn import MgnGateway, translate
+from tasks.lib.mgn import MgnGateway
 from tasks.lib.stage import StageRun, entering, field_value, stage
 from tasks.lib.status import Status
 from tasks.validate_input import REPLICATING
@@ -35,7 +35,7 @@ def handler(document: dict, run: StageRun) -> dict:
     state = mgn.replication_view(server).state
     started = state == "STOPPED"
     if started:
-        _start_replication(mgn, server_id)
+        mgn.start_replication(server_id)
         server = mgn.source_server(server_id)
         state = mgn.replication_view(server).state
     elif state not in REPLICATING:
@@ -50,14 +50,6 @@ def handler(document: dict, run: StageRun) -> dict:
     }
     run.advance(Status.MIGRATION_IN_PROGRESS, detail)
     return detail
-
-
-def _start_replication(mgn: MgnGateway, server_id: str) -> None:
-    """StartReplication, with MGN's errors in waveflow's names (the gateway has no method for it yet)."""
-    try:
-        mgn.client.start_replication(sourceServerID=server_id)
-    except Exception as exc:
-        raise (translate(exc, f"StartReplication {server_id}") or exc) from exc
 
 
 def _known_job_ids(server: dict) -> list[str]:

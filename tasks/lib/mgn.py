@@ -133,6 +133,10 @@ class MgnGateway:
             sourceServerIDs=[source_server_id],
         )["job"]
 
+    def start_replication(self, source_server_id: str) -> dict[str, Any]:
+        """StartReplication (MGN-legal only while replication is STOPPED); the updated server."""
+        return self._call("start_replication", f"StartReplication {source_server_id}", sourceServerID=source_server_id)
+
     def stop_replication(self, source_server_id: str) -> dict[str, Any]:
         """StopReplication; the updated server."""
         return self._call("stop_replication", f"StopReplication {source_server_id}", sourceServerID=source_server_id)

@@ -265,3 +265,16 @@ def test_responses_conform_to_the_output_shapes():
     for name, response in responses:
         response.pop("ResponseMetadata")
         assert validate(model.operation_model(name).output_shape, response) == [], name
+
+
+def test_an_ec2_source_reports_its_instance_as_an_identification_hint():
+    emu = MgnEmulator(clock=lambda: T0)
+    ec2_source = emu.add_source_server(hostname="app-01", aws_instance_id="i-0123456789abcdef0")
+    on_premises = emu.add_source_server(hostname="app-02")
+    answer = emu.client().describe_source_servers()
+    hints = {item["sourceServerID"]: item["sourceProperties"]["identificationHints"] for item in answer["items"]}
+    assert hints[ec2_source] == {"hostname": "app-01", "fqdn": "app-01.corp.internal",
+                                 "awsInstanceID": "i-0123456789abcdef0"}
+    assert "awsInstanceID" not in hints[on_premises]
+    answer.pop("ResponseMetadata")
+    assert validate(load_service_model().operation_model("DescribeSourceServers").output_shape, answer) == []

@@ -87,6 +87,8 @@ def test_validation_reports_every_problem_with_its_path():
     ({"disks_gib": ()}, "disks_gib must list positive sizes"),
     ({"replication_speed_mib_s": 0}, "replication_speed_mib_s must be positive"),
     ({"source_server_id": "s-123"}, "source_server_id must be"),
+    ({"aws_instance_id": "i-123"}, "aws_instance_id must be an EC2 instance id"),
+    ({"aws_instance_id": "vm-0123456789abcdef0"}, "aws_instance_id must be an EC2 instance id"),
 ])
 def test_add_source_server_names_the_bad_argument(bad, message):
     with pytest.raises(ValueError, match=message):

@@ -52,6 +52,7 @@ TASK_ENV = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_MAX_ATTEMPTS": "1",  # botocore's own retries would hide an injected fault
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",  # else moto's EC2 loads thousands of AMIs per test (~3 s); any AMI id runs
     "POWERTOOLS_TRACE_DISABLED": "true",
     "WAVEFLOW_STATUS_TABLE": STATUS_TABLE_NAME,
     "WAVEFLOW_EVENT_BUS": EVENT_BUS_NAME,

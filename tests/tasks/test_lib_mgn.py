@@ -81,6 +81,7 @@ def test_each_operation_sends_the_expected_request(stubbed):
         ),
         ("finalize_cutover", {"sourceServerID": SERVER}, {"sourceServerID": SERVER}, lambda: gateway.finalize_cutover(SERVER), None),
         ("mark_as_archived", {"sourceServerID": SERVER}, {"sourceServerID": SERVER}, lambda: gateway.archive(SERVER), None),
+        ("start_replication", {"sourceServerID": SERVER}, {"sourceServerID": SERVER}, lambda: gateway.start_replication(SERVER), {"sourceServerID": SERVER}),
         ("stop_replication", {"sourceServerID": SERVER}, {"sourceServerID": SERVER}, lambda: gateway.stop_replication(SERVER), None),
         ("retry_data_replication", {"sourceServerID": SERVER}, {"sourceServerID": SERVER}, lambda: gateway.retry_replication(SERVER), None),
     ]
@@ -180,3 +181,25 @@ def test_starting_a_cutover_before_replication_is_ready_conflicts(emulated):
     server_id = emulator.add_source_server(hostname="web-03")
     with pytest.raises(MgnConflict, match="NOT_READY"):
         gateway.start_cutover(server_id)
+
+
+def test_start_replication_errors_are_named_with_the_operation_and_server(stubbed):
+    gateway, stubber = stubbed
+    stubber.add_client_error("start_replication", service_error_code="ThrottlingException", http_status_code=429)
+    stubber.add_client_error("start_replication", service_error_code="ConflictException", http_status_code=409)
+    with pytest.raises(MgnThrottled, match=f"StartReplication {SERVER}"):
+        gateway.start_replication(SERVER)
+    with pytest.raises(MgnConflict, match=f"StartReplication {SERVER}"):
+        gateway.start_replication(SERVER)
+
+
+def test_start_replication_restarts_a_stopped_server_and_conflicts_on_a_running_one(emulated):
+    emulator, gateway = emulated()
+    server_id = emulator.add_source_server(hostname="web-04")
+    with pytest.raises(MgnConflict, match=f"StartReplication {server_id}"):
+        gateway.start_replication(server_id)  # replicating since the agent was installed
+    gateway.stop_replication(server_id)
+    started = gateway.start_replication(server_id)
+    assert started["sourceServerID"] == server_id
+    assert started["dataReplicationInfo"]["dataReplicationState"] == "INITIATING"
+    assert started["lifeCycle"]["state"] == "NOT_READY"

@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.lib.errors import InvalidMigrationDocument
+from tasks.lib.events import build_detail
+from tasks.lib.jsonschemas import validator
 from tasks.lib.request import RequestProblem, normalise_request, summarise, validate_request
 
 
@@ -49,7 +51,7 @@ FIELD_RULES = [
     ("dns.hostedZoneId", ["Z0123456789ABCDEFGHIJ", "Z1"], ["z0123", "0123", "Z" + "A" * 32]),
     ("requestedBy", ["jane", "x" * 256], ["", "x" * 257]),
     ("appName", ["billing-api"], ["", "a" * 129]),
-    ("migrationId", ["billing-s1", "s-0a1b2c3d4e5f60718-7"], ["has space", "slash/id", "-leading", "x" * 81]),
+    ("migrationId", ["billing-s1", "s-0a1b2c3d4e5f60718-7", "s-0a1b2c3d4e5f60718-2026.q1_a"], ["has space", "slash/id", "-leading", ".leading", "x" * 81]),
     ("correlationId", ["c0ffee00-0000-4000-8000-000000000001", "gh:run.42_a"], ["", "has space", "x" * 129]),
     ("testLaunch", [True, False], ["yes", 1]),
     ("requestedAt", ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00.123+02:00"], ["2026-01-01", "2026-01-01T00:00:00", "yesterday"]),
@@ -190,3 +192,14 @@ def test_validation_never_raises_and_always_explains(valid_request, mutation):
     else:
         once = normalise_request(request, now=datetime(2026, 1, 1, tzinfo=timezone.utc))
         assert normalise_request(once) == once
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(wave=st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z") | st.integers(0, 999_999_999))
+def test_every_accepted_wave_derives_a_migration_id_the_request_and_the_events_accept(valid_request, wave):
+    """A derived ID ('<sourceServerId>-<wave>') must pass the same rules as a given one, e.g. for wave '2026.q1'."""
+    valid_request.pop("migrationId", None)
+    document = normalise_request({**valid_request, "wave": wave})
+    assert validate_request(document) == []
+    detail = build_detail("MigrationRequested", {**document, "status": "PENDING"})
+    assert validator("events/MigrationRequested.json").is_valid(detail), document["migrationId"]

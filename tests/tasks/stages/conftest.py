@@ -1,6 +1,11 @@
 """Fixtures of the stage tests: the HTTPS stand-ins (callback receiver, CMF API) with their certificate, and a
 migration ready to run: the MGN emulator with its source server, a VPC/subnet/security group, the DNS zone
-with the record to switch, the callback secret, the notify topic, and the PENDING status record."""
+with the record to switch, the callback secret, the notify topic, and the PENDING status record.
+
+The emulator launches test/cutover instances as real moto EC2 instances in the migration's target subnet
+(``Ec2InstanceLauncher``), so verification and DNS see an instance with a private IP. A test that requests
+``source_instance`` gets a source server that is itself an EC2 instance (MGN's ``identificationHints.awsInstanceID``).
+"""
 
 from __future__ import annotations
 
@@ -24,8 +29,7 @@ from stage_standins import CallbackReceiver, CmfStandIn, SelfSignedCertificate, 
 from tasks.lib import aws, http
 from tasks.lib.request import normalise_request
 from tasks.lib.store import StatusStore
-from waveflow.local.mgn import FaultPlan, MgnEmulator
-
+from waveflow.local.mgn import Ec2InstanceLauncher, FaultPlan, MgnEmulator
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +54,6 @@ def cmf(certificate):
 # -- a migration with everything it touches: MGN emulator, network, DNS zone, secrets, topic ----------------
 
 
-
 @dataclass
 class Network:
     vpc_id: str
@@ -67,22 +70,25 @@ def fault_plan() -> FaultPlan:
 
 
 @pytest.fixture
-def emulator(aws_mock, clock, fault_plan):
-    """The MGN emulator on the tasks' session and the virtual clock, with one small, fast source server."""
+def emulator(request, aws_mock, clock, fault_plan, network):
+    """The MGN emulator on the tasks' session and the virtual clock, with one small, fast source server.
+
+    Launched instances run in moto's EC2, in the network's subnet and security group. The source server is
+    on premises unless the test requests ``source_instance``: then it is that EC2 instance.
+    """
     emu = MgnEmulator(clock=clock, seed=0, faults=fault_plan)
     emu.install(aws_mock)
+    emu.use_instance_launcher(
+        Ec2InstanceLauncher(aws_mock, subnet_id=network.subnet_id, security_group_ids=[network.security_group_id])
+    )
     aws.configure(aws_mock, clock=clock)
+    source_instance = request.getfixturevalue("source_instance") if "source_instance" in request.fixturenames else None
     emu.add_source_server(
-        hostname=HOSTNAME, ip=SOURCE_IP, source_server_id=SERVER_ID, disks_gib=(2,), replication_speed_mib_s=200
+        hostname=HOSTNAME, ip=SOURCE_IP, source_server_id=SERVER_ID, disks_gib=(2,), replication_speed_mib_s=200,
+        aws_instance_id=source_instance,
     )
     yield emu
     emu.uninstall()
-
-
-@pytest.fixture(autouse=True)
-def _lean_moto_ec2(monkeypatch):
-    """moto's EC2 loads thousands of default AMIs per test unless told not to; any AMI ID then launches."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
 @pytest.fixture
@@ -101,6 +107,17 @@ def network(aws_mock) -> Network:
             "Name": RECORD_NAME + ".", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": OLD_IP}]}}]},
     )
     return Network(vpc_id, subnet_id, group_id, image_id, zone_id)
+
+
+@pytest.fixture
+def source_instance(aws_mock, network) -> str:
+    """An EC2 instance with a second volume that the source server is (see ``emulator``); its ID."""
+    ec2 = aws_mock.client("ec2")
+    instance = ec2.run_instances(ImageId=network.image_id, SubnetId=network.subnet_id, MinCount=1, MaxCount=1)
+    instance = instance["Instances"][0]
+    volume = ec2.create_volume(AvailabilityZone=instance["Placement"]["AvailabilityZone"], Size=8)
+    ec2.attach_volume(VolumeId=volume["VolumeId"], InstanceId=instance["InstanceId"], Device="/dev/sdf")
+    return instance["InstanceId"]
 
 
 @dataclass
@@ -149,10 +166,8 @@ def document(infra, emulator, network, notifications, valid_request, callback_re
 
 
 @pytest.fixture
-def pipeline(document, clock, emulator, network, aws_mock, lambda_context) -> Pipeline:
-    return Pipeline(
-        document, clock, emulator, aws_mock.client("ec2"), network.subnet_id, network.image_id, lambda_context
-    )
+def pipeline(document, clock, emulator, lambda_context) -> Pipeline:
+    return Pipeline(document, clock, emulator, lambda_context)
 
 
 @pytest.fixture

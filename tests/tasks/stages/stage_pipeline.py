@@ -3,10 +3,8 @@
 ``Pipeline.through("verify_test")`` runs every step up to and including that one, so a test of one stage
 starts from the state the stages before it really left (status record, MGN emulator, moto). Waiting steps
 (replication, launch jobs) poll and move the clock by what the handler asked for (``nextPollSeconds``).
-
-The emulator launches instances on paper: their IDs are unknown to moto's EC2. ``materialise`` plays the
-part of the twin's EC2 for launched instances — it starts a real moto instance for each finished launch and
-gives its ID to the emulator's job and server — so verification and DNS see a real instance with an IP.
+Launched instances are real moto EC2 instances: the ``emulator`` fixture gives the emulator an
+``Ec2InstanceLauncher`` (``emulator.use_instance_launcher(None)`` goes back to IDs EC2 does not know).
 """
 
 from __future__ import annotations
@@ -68,13 +66,8 @@ class Pipeline:
     document: dict
     clock: object
     emulator: object
-    ec2: object
-    subnet_id: str
-    image_id: str
     context: object = None
-    materialise_launches: bool = True
     polls: dict[str, int] = field(default_factory=dict)
-    real_instances: set[str] = field(default_factory=set)
 
     def run(self, handler: Callable[[dict], dict]) -> dict:
         self.document = handler(self.document, self.context)
@@ -88,30 +81,12 @@ class Pipeline:
 
     def _poll(self, key: str, handler, done: Callable[[dict], bool]) -> dict:
         for count in range(1, MAX_POLLS + 1):
-            if self.materialise_launches:
-                self.materialise()
             self.run(handler)
             self.polls[key] = count
             if done(self.document):
                 return self.document
             self.clock.advance(self.document[key]["nextPollSeconds"])
         raise AssertionError(f"{key} not done after {MAX_POLLS} polls: {self.document[key]}")
-
-    def materialise(self) -> None:
-        """Give every finished, launched emulator instance a real moto EC2 instance (same job, new ID)."""
-        self.emulator.advance()
-        for job in self.emulator.jobs.values():
-            for participant in job.participants.values():
-                if participant.instance_id and participant.instance_id not in self.real_instances:
-                    paper_id = participant.instance_id
-                    real_id = self.ec2.run_instances(
-                        ImageId=self.image_id, SubnetId=self.subnet_id, MinCount=1, MaxCount=1
-                    )["Instances"][0]["InstanceId"]
-                    self.real_instances.add(real_id)
-                    participant.instance_id = real_id
-                    server = self.emulator.source_servers[participant.source_server_id]
-                    if (server.launched_instance or {}).get("ec2InstanceID") == paper_id:
-                        server.launched_instance = {**server.launched_instance, "ec2InstanceID": real_id}
 
     def through(self, last: str) -> dict:
         """Run the happy path up to and including step ``last`` (a name in :data:`STEPS`)."""

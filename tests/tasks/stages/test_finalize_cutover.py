@@ -32,6 +32,15 @@ def test_cutover_switches_dns_finalizes_archives_and_succeeds(pipeline, emulator
     assert calls(emulator, "FinalizeCutover") == 1 and calls(emulator, "MarkAsArchived") == 1
 
 
+def test_an_ec2_source_is_tagged_for_decommissioning(pipeline, source_instance, aws_mock):
+    document = pipeline.through("finalize")
+    assert document["cutover"]["source"] == {"state": "decommission-pending", "tagged": True,
+                                             "instanceId": source_instance}
+    tags = aws_mock.client("ec2").describe_tags(Filters=[{"Name": "resource-id", "Values": [source_instance]}])["Tags"]
+    assert {t["Key"]: t["Value"] for t in tags} == {"waveflow:sourceState": "decommission-pending",
+                                                    "waveflow:migrationId": document["migrationId"]}
+
+
 def test_crash_after_the_dns_change_keeps_the_saved_value_and_changes_once(pipeline, crash_after):
     pipeline.through("verify_cutover")
     changes = []
@@ -49,7 +58,7 @@ def test_crash_after_the_dns_change_keeps_the_saved_value_and_changes_once(pipel
 
 
 def test_no_ip_for_the_cutover_instance_cannot_switch_dns(pipeline):
-    pipeline.materialise_launches = False
+    pipeline.emulator.use_instance_launcher(None)  # instance IDs EC2 does not know
     pipeline.through("verify_cutover")
     with pytest.raises(VerificationFailed, match="no IP address is known"):
         pipeline.run(finalize_cutover.handler)

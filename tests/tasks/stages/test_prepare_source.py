@@ -11,25 +11,11 @@ from tasks.lib.errors import IllegalTransition, SourceNotReady
 
 
 @pytest.fixture
-def ec2_source(pipeline, network, aws_mock):
-    """The source is an EC2 instance with two volumes, as MGN reports it (``identificationHints.awsInstanceID``).
-
-    The emulator models on-premises servers, so its DescribeSourceServers answer gets the hint added after
-    it is parsed, as MGN would send it for an EC2 source.
-    """
-    ec2 = aws_mock.client("ec2")
-    instance = ec2.run_instances(ImageId=network.image_id, SubnetId=network.subnet_id, MinCount=1, MaxCount=1)
-    instance_id = instance["Instances"][0]["InstanceId"]
-    volume = ec2.create_volume(AvailabilityZone=instance["Instances"][0]["Placement"]["AvailabilityZone"], Size=8)
-    ec2.attach_volume(VolumeId=volume["VolumeId"], InstanceId=instance_id, Device="/dev/sdf")
-
-    def add_hint(parsed, **_):
-        for item in parsed.get("items", []):
-            item["sourceProperties"]["identificationHints"]["awsInstanceID"] = instance_id
-
-    aws.client("mgn").meta.events.register("after-call.mgn.DescribeSourceServers", add_hint)
+def ec2_source(pipeline, source_instance):
+    """The source is an EC2 instance with two volumes (MGN reports it as ``identificationHints.awsInstanceID``),
+    validated; its instance ID."""
     pipeline.through("validate")
-    return instance_id
+    return source_instance
 
 
 def snapshots_of(aws_mock, migration_id):

@@ -31,7 +31,7 @@ def test_cutover_instance_verified_moves_to_verified(pipeline, infra):
 
 
 def test_instance_unknown_to_ec2_is_judged_by_mgn_first_boot(pipeline):
-    pipeline.materialise_launches = False
+    pipeline.emulator.use_instance_launcher(None)  # instance IDs EC2 does not know
     document = pipeline.through("verify_test")
     verification = document["verification"]
     assert verification["checkedBy"] == "mgn-first-boot" and verification["firstBoot"] == "SUCCEEDED"
