@@ -344,3 +344,16 @@ def test_every_dsl_field_is_declared_and_reaches_the_asl():
     assert {"input_path", "parameters", "result_selector", "result_path", "output_path", "retry", "catch",
             "on_failure", "items_path", "item_reader", "item_selector", "max_concurrency",
             "tolerated_failure_percentage", "tolerated_failure_count", "timeout", "heartbeat"} <= declared
+
+
+def test_the_innermost_group_default_applies_through_nested_containers(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            with Map("Each", items_path="$.items", default_retry=Retry(attempts=7)):
+                with Parallel("Both") as both:
+                    with both.branch():
+                        LambdaTask("Deep", handler="tasks.steps.handler")
+    ''')
+    each = project.build()["Flow"]["States"]["Each"]
+    deep = each["ItemProcessor"]["States"]["Both"]["Branches"][0]["States"]["Deep"]
+    assert deep["Retry"][0]["MaxAttempts"] == 7

@@ -217,3 +217,30 @@ def test_an_on_failure_path_may_not_succeed(project):
     ''')
     assert "workflows/flow.py:5: Succeed 'Fine' is on the on_failure path; a rolled-back execution must end " \
            "FAILED, so end that path with Fail(...)" in project.problems()
+
+
+def test_workflow_level_settings_are_checked_at_the_workflow_line(project):
+    project.workflow('''
+        with Workflow("Bad Name", timeout=-5, error_path="error", query_language="YAML",
+                      default_retry=Retry(backoff=0.5)) as wf:
+            LambdaTask("A", handler="tasks.steps.handler") >> LambdaTask("B", handler="tasks.steps.handler")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:2: retry backoff must be >= 1.0, got 0.5",
+        "workflows/flow.py:2: workflow 'Bad Name': error_path: path 'error' must start with '$' (the state input) "
+        "or '$$' (the context object)",
+        "workflows/flow.py:2: workflow 'Bad Name': query_language must be 'JSONPath' or 'JSONata', got 'YAML'",
+        "workflows/flow.py:2: workflow 'Bad Name': timeout must be a whole number of seconds from 1 to 31536000 "
+        "(a year), got -5",
+        "workflows/flow.py:2: workflow name 'Bad Name' must be 1 to 80 letters, digits, '-' or '_': it names the "
+        "state machine and build/<name>.asl.json"]
+
+
+def test_a_group_default_retry_is_checked_once_where_it_is_set(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            with Map("Each", items_path="$.items", default_retry=[Retry(attempts=-2)]):
+                LambdaTask("One", handler="tasks.steps.handler")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Map 'Each': retry attempts must be a whole number >= 0, "
+                                  "got -2"]

@@ -16,7 +16,7 @@ from ..dsl.scope import Scope
 from ..dsl.tasks import Task
 from .graph import Issue, analyse
 from .handlers import HandlerIndex, function_name
-from .validate import Checker, check_loops, check_names, check_state
+from .validate import Checker, check_loops, check_names, check_state, check_workflow
 
 EMITTERS: dict[type, Callable[[State, "Compilation"], dict]] = {}
 
@@ -61,6 +61,7 @@ class Compilation:
 
     def compile(self) -> dict:
         wf = self.workflow
+        check_workflow(wf, self.checker)
         out: dict = {}
         if wf.comment:
             out["Comment"] = wf.comment
@@ -68,7 +69,7 @@ class Compilation:
             out["QueryLanguage"] = wf.query_language
         body = self.scope(wf, start=wf.start, on_failure=wf.on_failure)
         out["StartAt"] = body["StartAt"]
-        if wf.timeout is not None:
+        if isinstance(as_seconds(wf.timeout), (int, float)):
             out["TimeoutSeconds"] = int(as_seconds(wf.timeout))
         out["States"] = body["States"]
         return out
@@ -88,7 +89,7 @@ class Compilation:
         auto_fail = self._auto_fail_name(graph)
         for state in graph.states:
             self._language.append(state.query_language or self._language[-1])
-            check_state(state, self.checker, group_retry, self._language[-1])
+            check_state(state, self.checker, self.group_retry(), self._language[-1])
             catch_to = None
             if graph.failure_head is not None and state not in graph.failure_path:
                 catch_to = graph.failure_head
@@ -125,9 +126,12 @@ class Compilation:
         return f"{self.workflow.name}Failed" if ends else None
 
     # -- pieces shared by emitters -------------------------------------------------------------------------
+    def group_retry(self):
+        """The innermost enclosing Parallel's or Map's ``default_retry``, if any."""
+        return next((g for g in reversed(self._group_retry) if g is not None), None)
+
     def retries(self, state: State) -> list[dict]:
-        group = next((g for g in reversed(self._group_retry) if g is not None), None)
-        return [r.to_asl() for r in merge_retries(self.workflow.default_retry, group, state.retry)]
+        return [r.to_asl() for r in merge_retries(self.workflow.default_retry, self.group_retry(), state.retry)]
 
     def catchers(self, state: Guarded) -> list[dict]:
         out = [self._catcher(list(catch.errors), catch.next, catch.result_path) for catch in state.catch or ()]

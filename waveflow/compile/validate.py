@@ -75,17 +75,31 @@ class Checker:
             self.say(state, f"{state.describe()}: {label} must be a whole number of seconds between {minimum} and "
                             f"{maximum}, got {value!r}")
 
+    def retry_level(self, state: State | None, value) -> bool:
+        """Check one level of retry settings (a Retry, a list of them, NO_RETRY or None); True when usable."""
+        where = f"{state.describe()}: " if state is not None else ""
+        retries = [value] if isinstance(value, Retry) else value
+        if retries is not None and (not isinstance(retries, (list, tuple))
+                                    or not all(isinstance(r, Retry) for r in retries)):
+            self.say(state, f"{where}retry must be Retry(...), a list of them or NO_RETRY, got {value!r}")
+            return False
+        for retry in retries or ():
+            for problem in retry.problems():
+                self.say(state, f"{where}{problem}")
+        return True
+
     def retries(self, state: State, levels: list) -> None:
-        for level in levels:
-            for retry in ([level] if isinstance(level, Retry) else level or ()):
-                if not isinstance(retry, Retry):
-                    self.say(state, f"{state.describe()}: retry must be Retry(...), a list of them or NO_RETRY, "
-                                    f"got {retry!r}")
-                    return
-                for problem in retry.problems():
-                    self.say(state, f"{state.describe()}: {problem}")
-        resolved = merge_retries(*levels)
-        self.shadowing(state, "retrier", [list(r.errors or [ALL_ERRORS]) for r in resolved])
+        """The task's own retry settings, and the retriers it ends up with once the defaults are merged in.
+        (The defaults themselves are checked once, where they are set.)"""
+        if self.retry_level(state, levels[-1]) and all(self.quiet_level(level) for level in levels[:-1]):
+            resolved = merge_retries(*levels)
+            self.shadowing(state, "retrier", [list(r.errors or [ALL_ERRORS]) for r in resolved])
+
+    @staticmethod
+    def quiet_level(value) -> bool:
+        """Whether an inherited level can be merged (its own problems are reported where it is set)."""
+        retries = [value] if isinstance(value, Retry) else value
+        return retries is None or (isinstance(retries, (list, tuple)) and all(isinstance(r, Retry) for r in retries))
 
     def shadowing(self, state: State, what: str, error_lists: list[list[str]]) -> None:
         """A retrier or catcher whose errors are all matched by earlier ones can never fire."""
@@ -98,6 +112,27 @@ class Checker:
                 self.say(state, f"{state.describe()}: {what} #{index} ({', '.join(errors)}) can never fire: "
                                 f"earlier {what}s already match those errors")
             covered |= set(errors)
+
+
+_MACHINE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+def check_workflow(wf, c: Checker) -> None:
+    """What is set on the Workflow itself; problems are located at its ``Workflow(...)`` line."""
+    if not isinstance(wf.name, str) or not _MACHINE_NAME.fullmatch(wf.name):
+        c.say(None, f"workflow name {wf.name!r} must be 1 to 80 letters, digits, '-' or '_': it names the state "
+                    f"machine and build/<name>.asl.json")
+    timeout = as_seconds(wf.timeout)
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or timeout != int(timeout) or not 1 <= timeout <= 31_536_000):
+        c.say(None, f"workflow {wf.name!r}: timeout must be a whole number of seconds from 1 to 31536000 (a year), "
+                    f"got {wf.timeout!r}")
+    if problem := path_problem(wf.error_path):
+        c.say(None, f"workflow {wf.name!r}: error_path: {problem}")
+    if wf.query_language not in (None, "JSONPath", "JSONata"):
+        c.say(None, f"workflow {wf.name!r}: query_language must be 'JSONPath' or 'JSONata', "
+                    f"got {wf.query_language!r}")
+    c.retry_level(None, wf.default_retry)
 
 
 def check_names(graph: ScopeGraph, checker: Checker) -> None:
@@ -169,9 +204,10 @@ def _cycles(states: list[State], edges: dict) -> list[list[State]]:
 
 
 def check_state(state: State, checker: Checker, group_retry=None, language: str = "JSONPath") -> None:
-    if language not in ("JSONPath", "JSONata"):
-        checker.say(state, f"{state.describe()}: query_language must be 'JSONPath' or 'JSONata', got {language!r}")
-    else:
+    if state.query_language not in (None, "JSONPath", "JSONata"):
+        checker.say(state, f"{state.describe()}: query_language must be 'JSONPath' or 'JSONata', "
+                           f"got {state.query_language!r}")
+    elif language in ("JSONPath", "JSONata"):  # a bad workflow-level language is reported once, at the workflow
         check_language(state, checker, language)
     for kind in type(state).__mro__:
         if kind in FIELD_CHECKS:

@@ -9,12 +9,14 @@ from ..validate import Checker, checks
 
 @checks(Parallel)
 def _parallel(state: Parallel, c: Checker) -> None:
+    c.retry_level(state, state.default_retry)
     if not state.branches:
         c.say(state, f"{state.describe()} has no branches: add them with `with {state.name.lower()}.branch():`")
 
 
 @checks(Map)
 def _map(state: Map, c: Checker) -> None:
+    c.retry_level(state, state.default_retry)
     if not state.processor.states:
         c.say(state, f"{state.describe()} has no processor: create the states to run per item inside "
                      f"`with Map(...):`")
