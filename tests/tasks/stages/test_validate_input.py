@@ -95,3 +95,17 @@ def test_out_of_order_is_refused(document):
     with pytest.raises(IllegalTransition, match="SOURCE_PREPARED"):
         validate_input.handler(document)
     assert record_of(document)["status"] == "SOURCE_PREPARED"
+
+
+def test_a_migration_start_is_counted_once_as_an_emf_metric(document, infra, capsys):
+    import json
+
+    def started() -> list:
+        lines = capsys.readouterr().out.splitlines()
+        return [json.loads(line) for line in lines if '"MigrationsStarted"' in line]
+
+    validate_input.handler(document)
+    [emf] = started()
+    assert emf["MigrationsStarted"] == [1.0]
+    validate_input.handler(document)
+    assert started() == []
