@@ -244,3 +244,12 @@ def test_a_group_default_retry_is_checked_once_where_it_is_set(project):
     ''')
     assert project.problems() == ["workflows/flow.py:3: Map 'Each': retry attempts must be a whole number >= 0, "
                                   "got -2"]
+
+
+def test_a_choice_is_linked_with_when_and_otherwise_not_shift(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Choice("Route") >> Pass("Next")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: TypeError: Choice 'Route' branches with .when(condition, "
+                                  "state) and .otherwise(state), not >>; it cannot be followed by 'Next'"]

@@ -28,8 +28,9 @@ class State:
     comment: str | None = None
     query_language: str | None = None
 
-    #: whether the state may have a successor (Succeed, Fail and Choice may not be linked with >>)
+    #: whether the state may have a successor (Succeed, Fail and Choice may not be linked with >>), and why not
     links_onward = True
+    no_link_reason = "ends its path"
 
     def __post_init__(self) -> None:
         self.next: State | str | None = None
@@ -57,7 +58,7 @@ class State:
         if not isinstance(other, (State, str)):
             raise TypeError(f"{self.describe()} can only be followed by a state or a state name, got {other!r}")
         if not self.links_onward:
-            raise TypeError(f"{self.describe()} ends its path; it cannot be followed by {_label(other)}")
+            raise TypeError(f"{self.describe()} {self.no_link_reason}; it cannot be followed by {_label(other)}")
         if self.next is not None and self.next is not other:
             raise ValueError(f"{self.describe()} already runs {_label(self.next)} next; "
                              f"it cannot also run {_label(other)} (use Choice or Parallel)")

@@ -33,6 +33,7 @@ class Choice(Flowing):
     """Branch on conditions: ``Choice("Route").when(Var("$.ok") == True, next_state).otherwise(other)``."""
 
     links_onward = False
+    no_link_reason = "branches with .when(condition, state) and .otherwise(state), not >>"
 
     def __post_init__(self) -> None:
         super().__post_init__()
