@@ -45,3 +45,37 @@ def test_the_journal_keeps_executions_and_their_history(tmp_path):
     stored = journal.history(execution.arn)
     assert [e["type"] for e in stored] == [e["type"] for e in execution.history]
     assert stored[0]["timestamp"] == "2026-01-01T00:00:00Z"
+
+
+def test_a_sync_child_execution_records_task_submitted_with_the_start_response():
+    runtime = LocalRuntime()
+    runtime.register_state_machine("Child", {"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 5, "End": True}}})
+    runtime.register_state_machine("Parent", {"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "End": True,
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child"}}}})
+    parent = runtime.start_execution("Parent", {}, name="p")
+    runtime.run()
+    types = [e["type"] for e in parent.history]
+    assert types[2:6] == ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]
+    submitted = parent.history[4]["taskSubmittedEventDetails"]
+    assert submitted["resource"] == "startExecution.sync:2"
+    assert '"ExecutionArn":"arn:aws:states:us-east-1:123456789012:execution:Child:' in submitted["output"]
+    assert parent.history[4]["timestamp"] < parent.history[5]["timestamp"]  # submitted at once, done 5 s later
+
+
+def test_a_failing_map_records_the_iterations_it_aborts_before_failing():
+    runtime = LocalRuntime()
+    runtime.register_state_machine("M", {"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": True, "ItemProcessor": {"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "W"}],
+                  "Default": "F"},
+            "W": {"Type": "Wait", "Seconds": 60, "End": True},
+            "F": {"Type": "Fail", "Error": "Boom"}}}}}})
+    execution = runtime.start_execution("M", [0, 1], name="m")
+    runtime.run()
+    wanted = ("MapIteration", "MapStateStarted", "MapStateFailed")
+    map_events = [(e["type"], (e.get("mapIterationAbortedEventDetails") or {}).get("index"))
+                  for e in execution.history if e["type"].startswith(wanted)]
+    assert map_events == [("MapStateStarted", None), ("MapIterationStarted", None), ("MapIterationStarted", None),
+                          ("MapIterationFailed", None), ("MapIterationAborted", 0), ("MapStateFailed", None)]

@@ -1,8 +1,12 @@
 """The engine through its public API: data flow, Retry/Catch on the virtual clock, errors worded like AWS."""
+import random
+
 import pytest
 
 from waveflow.local.clock import DEFAULT_START, VirtualClock
 from waveflow.local.errors import ExecutionAlreadyExists, InvalidDefinition
+from waveflow.local.limits import MAX_EXECUTION_SECONDS
+from waveflow.local.retry import Retrier
 from waveflow.local.runtime import LocalRuntime, run_definition
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -120,6 +124,12 @@ def test_retry_backoff_is_exponential_capped_and_counted_per_retrier():
     scheduled = [e["timestamp"].timestamp() - DEFAULT_START for e in result.history
                  if e["type"] == "LambdaFunctionScheduled"]
     assert scheduled == [0, 2, 8, 18, 28]  # 2, 6, then capped at 10 twice
+
+
+def test_backoff_without_max_delay_is_clamped_to_the_execution_limit_instead_of_overflowing():
+    retrier = Retrier({"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "BackoffRate": 2.0})
+    assert retrier.delay(3, random.Random(0)) == 8
+    assert retrier.delay(5000, random.Random(0)) == MAX_EXECUTION_SECONDS
 
 
 def test_retries_exhausted_go_to_the_catcher_with_error_and_cause():

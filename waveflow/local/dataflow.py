@@ -5,14 +5,22 @@ A state executor does not care whether its definition uses JSONPath or JSONata; 
 from its result) and ``catch`` (the output after a Catch). ``JsonPathFlow`` chains InputPath, Parameters,
 ResultSelector, ResultPath and OutputPath as the developer guide's "Processing input and output" describes;
 ``JsonataFlow`` evaluates Arguments, Output and Assign with ``$states``.
+
+In both languages Assign is evaluated with the output but committed last: a state that then fails (a
+ResultPath that cannot be applied, say) assigns nothing, and a catcher's Assign applies instead.
 """
 from __future__ import annotations
 
 import json
+import re
+
 from .jsonata import compile_jsonata_template
 from .paths import ABSENT, compile_input_path, compile_result_path, compile_template
 
 _RESULT_DEFAULT_STATES = frozenset({"Task", "Parallel", "Map"})
+# Any mention of $states other than these three fields may read $states.context ($keys($states),
+# $states.'context', a variable bound to $states); only states whose text has none skip building it.
+_MAY_READ_CONTEXT = re.compile(r"\$states(?!\.(?:input|result|errorOutput)\b)")
 
 
 class JsonPathFlow:
@@ -39,21 +47,36 @@ class JsonPathFlow:
     def finish(self, run, raw, result):
         if self.result_selector is not None:
             result = self.result_selector(result, run)
-        if self.assign is not None:
-            run.assign(self.assign(result, run))
+        values = None if self.assign is None else self.assign(result, run)
         out = self.result_path(raw, result, run)
-        return out if self.output_path is None else self.output_path(out, run)
+        if self.output_path is not None:
+            out = self.output_path(out, run)
+        if values is not None:
+            run.assign(values)
+        return out
 
-    def passthrough(self, run, raw, data):
-        """Output of a state without a result (Choice, Wait, Succeed): InputPath then OutputPath."""
-        if self.assign is not None:
-            run.assign(self.assign(data, run))
-        return data if self.output_path is None else self.output_path(data, run)
+    def passthrough(self, run, raw, data, rule_values=None):
+        """Output of a state without a result (Choice, Wait, Succeed): InputPath then OutputPath.
+
+        ``rule_values``: a matched Choice rule's Assign, evaluated like the state's before either is committed.
+        """
+        values = None if self.assign is None else self.assign(data, run)
+        out = data if self.output_path is None else self.output_path(data, run)
+        if values is not None or rule_values is not None:
+            run.assign(_merge(values, rule_values))
+        return out
 
     def catch(self, run, raw, error_output, catcher):
         if catcher.assign is not None:
             run.assign(catcher.assign(error_output, run))
         return catcher.result_path(raw, error_output, run)
+
+
+def _merge(values, rule_values):
+    """A Choice state's Assign applies whichever rule matches; the matched rule's own Assign wins a shared name."""
+    if rule_values is None:
+        return values
+    return rule_values if values is None else {**values, **rule_values}
 
 
 def _compile_assign(assign):
@@ -70,7 +93,7 @@ class JsonataFlow:
         self.output_fn = _optional(spec, "Output")
         self.assign_fn = _optional(spec, "Assign")
         self.result_default = state_type in _RESULT_DEFAULT_STATES
-        self.wants_context = "$states.context" in json.dumps(spec)
+        self.wants_context = _MAY_READ_CONTEXT.search(json.dumps(spec)) is not None
 
     def states(self, run, raw, **extra) -> dict:
         doc = {"input": raw, **extra}
@@ -86,15 +109,17 @@ class JsonataFlow:
 
     def finish(self, run, raw, result):
         states = self.states(run, raw, result=result)
-        return self._output(run, states, result if self.result_default else raw)
+        return self.output(run, states, result if self.result_default else raw)
 
     def passthrough(self, run, raw, data):
-        return self._output(run, self.states(run, raw), raw)
+        return self.output(run, self.states(run, raw), raw)
 
-    def _output(self, run, states, default):
+    def output(self, run, states, default, rule_values=None):
+        """Output (else ``default``), then the Assign values (merged with a matched Choice rule's) committed."""
         out = default if self.output_fn is None else self.output_fn(states, run)
-        if self.assign_fn is not None:
-            run.assign(self.assign_fn(states, run))
+        values = None if self.assign_fn is None else self.assign_fn(states, run)
+        if values is not None or rule_values is not None:
+            run.assign(_merge(values, rule_values))
         return out
 
     def catch(self, run, raw, error_output, catcher):

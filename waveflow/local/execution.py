@@ -5,6 +5,10 @@ or a Map iteration. It drives its states in a loop (no recursion, so a 100,000-p
 state's ``enter(run, data)`` returns ``(next_state, output)``, ``(None, output)`` at the end, or ``SUSPEND``
 when something later (a timer, a task token, child runs) will call ``run.resume(thunk)``. A state that fails
 raises ``StatesError``; the run then reports the failure to whoever started it.
+
+No Python exception may escape a run into the scheduler (and so out of ``run_definition``): one raised by a
+state fails the run as States.Runtime, and one raised by whoever is told the run ended (``on_done``, e.g. a Map
+launching the next iteration from a timer callback) fails that parent run the same way.
 """
 from __future__ import annotations
 
@@ -93,21 +97,40 @@ class Run:
         except StatesError as exc:
             failure = exc
         except Exception as exc:  # an engine or integration bug must fail the execution, not the process
-            failure = StatesError(RUNTIME, f"Internal error of the local runtime in state '{self.state_name}': "
-                                           f"{type(exc).__name__}: {exc}")
+            failure = self.internal_error(exc)
         finally:
             self._driving = False
         if failure is not None:
-            self._finish(None, failure)
+            try:
+                self._finish(None, failure)
+            finally:
+                self.cancel()  # an internal error can strike while iterations or timers of this run are pending
         elif done is not None:
             self._finish(done[0], None)
 
+    def internal_error(self, exc: Exception) -> StatesError:
+        """The States.Runtime error standing for a Python exception nothing anticipated (an engine bug)."""
+        return StatesError(RUNTIME, f"Internal error of the local runtime in state '{self.state_name}': "
+                                    f"{type(exc).__name__}: {exc}")
+
     def _finish(self, output, error) -> None:
+        """Tell whoever started this run that it ended; if that callback raises, its run fails instead."""
         on_done, self.on_done = self.on_done, None
-        if self.parent is not None:
-            self.parent.children.discard(self)
-        if on_done is not None and not self.cancelled:
+        parent = self.parent
+        if parent is not None:
+            parent.children.discard(self)
+        if on_done is None or self.cancelled:
+            return
+        try:
             on_done(output, error)
+        except Exception as exc:
+            if parent is None:
+                self.execution.close("FAILED", error=RUNTIME, cause=self.internal_error(exc).cause)
+            elif parent._driving:
+                raise  # the parent's own _drive is below on the stack and fails it
+            else:
+                failure = parent.internal_error(exc)
+                parent.resume(lambda: _raise(failure))
 
     def cancel(self) -> None:
         """Stop this run and everything under it: timers are dropped, late callbacks ignored."""
@@ -210,6 +233,10 @@ class Run:
 
     def uuid4(self) -> str:
         return self.scheduler.uuid4()
+
+
+def _raise(error: StatesError):
+    raise error
 
 
 class Execution:

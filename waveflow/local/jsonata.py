@@ -2,7 +2,8 @@
 
 Each expression is compiled once, at load time, with input validation off (see FIELD-NOTES: validation walks
 the whole input on every call). ``$states`` and the workflow variables arrive through the bindings, nulls are
-kept distinct from "nothing" so an expression that yields nothing fails like AWS (States.QueryEvaluationError),
+kept distinct from "nothing" so an expression that yields nothing fails like AWS (States.QueryEvaluationError), as
+does one that throws, whatever Python error a function raised (``$parse('x')``, an unknown ``$hash`` algorithm),
 and the clock- and random-dependent functions (``$now``, ``$millis``, ``$uuid``, ``$random``) read the virtual
 clock and the seeded generator so that runs repeat exactly.
 """
@@ -18,7 +19,7 @@ from jsonata.jsonata import Jsonata as _Engine
 from jsonata.utils import Utils
 
 from .clock import iso8601
-from .errors import QUERY_EVALUATION_ERROR
+from .errors import QUERY_EVALUATION_ERROR, StatesError
 
 _NULL = Utils.NULL_VALUE
 
@@ -43,7 +44,19 @@ def _to_jsonata(value):
 
 
 def _from_jsonata(value):
-    return Utils.convert_nulls(value)
+    """Back to plain JSON values: NULL becomes None, and jsonata's ``JList`` (and any other list or dict
+    subclass) becomes a plain list or dict, because the JSONPath side and the intrinsics test ``type(v) is list``.
+    """
+    cls = type(value)
+    if cls is str or cls is int or cls is float or cls is bool:
+        return value
+    if value is _NULL:
+        return None
+    if isinstance(value, list):
+        return [_from_jsonata(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _from_jsonata(item) for key, item in value.items()}
+    return value
 
 
 def _partition(array, size):
@@ -106,9 +119,12 @@ def compile_expression(text: str, field: str) -> Callable[[dict, Any], Any]:
                 bindings.update(_run_functions(run))
         try:
             result = expr.evaluate(None, bindings)
-        except JException as exc:
+        except StatesError:
+            raise
+        except Exception as exc:  # JException, and whatever AWS's added functions raise ($parse, $hash, ...)
+            detail = exc if isinstance(exc, JException) else f"{type(exc).__name__}: {exc}"
             raise _query_error(run, f"The JSONata expression '{body}' specified for the field '{field}' threw an "
-                                    f"error during evaluation. {exc}") from None
+                                    f"error during evaluation. {detail}") from None
         if result is None:
             raise _query_error(run, f"The JSONata expression '{body}' specified for the field '{field}' returned "
                                     f"nothing (undefined).")
@@ -117,7 +133,6 @@ def compile_expression(text: str, field: str) -> Callable[[dict, Any], Any]:
 
 
 def _query_error(run, cause):
-    from .errors import StatesError
     if run is None:
         return StatesError(QUERY_EVALUATION_ERROR, cause)
     return run.runtime_error(QUERY_EVALUATION_ERROR, cause)

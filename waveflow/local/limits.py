@@ -5,6 +5,7 @@ import json
 
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB per state input/output, task result and execution input
 DEFAULT_HISTORY_LIMIT = 25_000
+MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # a Standard execution runs for at most one year
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)

@@ -2,13 +2,14 @@
 
 ASL rules kept here: the first retrier whose ErrorEquals matches decides (once its MaxAttempts are spent the
 error goes to Catch, no other retrier is tried); each retrier counts its own attempts; the delay is
-``IntervalSeconds * BackoffRate ** n``, capped by MaxDelaySeconds, and with JitterStrategy FULL drawn
-uniformly from ``[0, delay]`` with the run's seeded generator.
+``IntervalSeconds * BackoffRate ** n``, capped by MaxDelaySeconds (else by the one-year execution limit), and
+with JitterStrategy FULL drawn uniformly from ``[0, delay]`` with the run's seeded generator.
 """
 from __future__ import annotations
 
 from .errors import StatesError, error_matches
 from .jsonata import compile_jsonata_template
+from .limits import MAX_EXECUTION_SECONDS
 from .paths import ABSENT, compile_result_path, compile_template
 
 
@@ -24,10 +25,16 @@ class Retrier:
         self.full_jitter = spec.get("JitterStrategy", "NONE") == "FULL"
 
     def delay(self, retries_done: int, rng) -> float:
-        """Seconds to wait before retry number ``retries_done + 1``."""
-        delay = self.interval * self.backoff ** retries_done
-        if self.max_delay is not None:
-            delay = min(delay, self.max_delay)
+        """Seconds to wait before retry number ``retries_done + 1``.
+
+        MaxAttempts may reach 99,999,999, so ``BackoffRate ** n`` overflows a float after about a thousand
+        retries: the growth is capped (by MaxDelaySeconds, else by the longest an execution can run) instead.
+        """
+        cap = self.max_delay if self.max_delay is not None else MAX_EXECUTION_SECONDS
+        try:
+            delay = min(self.interval * float(self.backoff) ** retries_done, cap)
+        except OverflowError:
+            delay = cap
         return rng.uniform(0, delay) if self.full_jitter else delay
 
 

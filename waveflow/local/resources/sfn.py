@@ -60,8 +60,10 @@ class StartExecution(Integration):
             child = runtime.start_execution(params["StateMachineArn"], child_input, name=params.get("Name"))
         except LocalRuntimeError as exc:
             raise StatesError(f"StepFunctions.{type(exc).__name__}Exception", str(exc)) from None
+        started = {"ExecutionArn": child.arn, "StartDate": _millis(child.start_time)}
         if self.pattern != "sync":
-            return {"ExecutionArn": child.arn, "StartDate": _millis(child.start_time)}
+            return started
+        self.record_submitted(run, started)  # .sync: AWS records the StartExecution response, then waits
         child.watchers.append(lambda done: self._child_closed(done, attempt))
         return SUSPEND
 

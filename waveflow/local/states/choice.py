@@ -1,4 +1,8 @@
-"""Choice: the first rule that matches picks ``Next``; otherwise ``Default``, else States.NoChoiceMatched."""
+"""Choice: the first rule that matches picks ``Next``; otherwise ``Default``, else States.NoChoiceMatched.
+
+The state's own Assign applies whichever rule matches (developer guide, state-choice); a matched rule's Assign
+is evaluated against the same variable values and merged over it (``dataflow._merge``).
+"""
 from __future__ import annotations
 
 from ..errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR
@@ -45,10 +49,10 @@ class ChoiceState(State):
         data = self.flow.view(run, raw)
         for branch in self.branches:
             if branch.test(data, run):
-                if branch.assign is not None:
-                    run.assign(branch.assign(data, run))
-                return self._leave(run, raw, self.flow.passthrough(run, raw, data), branch.next)
-        return self._leave(run, raw, self.flow.passthrough(run, raw, data), self._default(run))
+                rule_values = None if branch.assign is None else branch.assign(data, run)
+                return self._leave(run, raw, self.flow.passthrough(run, raw, data, rule_values), branch.next)
+        next_state = self._default(run)
+        return self._leave(run, raw, self.flow.passthrough(run, raw, data), next_state)
 
     def _enter_jsonata(self, run, raw):
         states = self.flow.states(run, raw)
@@ -59,12 +63,10 @@ class ChoiceState(State):
                                         f"'{self.name}' returned {verdict!r}, not a boolean.")
             if verdict:
                 output = raw if branch.output is None else branch.output(states, run)
-                if branch.assign is not None:
-                    run.assign(branch.assign(states, run))
-                if self.flow.output_fn is not None:
-                    output = self.flow.output_fn(states, run)
-                return self._leave(run, raw, output, branch.next)
-        return self._leave(run, raw, self.flow.passthrough(run, raw, raw), self._default(run))
+                rule_values = None if branch.assign is None else branch.assign(states, run)
+                return self._leave(run, raw, self.flow.output(run, states, output, rule_values), branch.next)
+        next_state = self._default(run)
+        return self._leave(run, raw, self.flow.output(run, states, raw), next_state)
 
     def _default(self, run):
         if self.default is None:

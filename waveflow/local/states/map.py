@@ -2,7 +2,8 @@
 
 Iterations start in index order, at most MaxConcurrency at a time (0 = all). Inline iterations record their
 events in the execution's history; distributed ones are child workflows in AWS, so only the Map Run events
-appear (which keeps a 1,000-server wave far below the history limit). Tolerated failures apply to both.
+appear (which keeps a 1,000-server wave far below the history limit). Tolerated failures apply to both. When
+the Map fails, inline iterations still running are cancelled and recorded as MapIterationAborted.
 """
 from __future__ import annotations
 
@@ -153,7 +154,8 @@ class _MapRun:
         self.pumping = True
         state, run, items = self.state, self.run, self.items
         try:
-            while not self.finished and self.next < len(items) and (not self.limit or self.running < self.limit):
+            while (not self.finished and not run.cancelled and self.next < len(items)
+                   and (not self.limit or self.running < self.limit)):
                 index = self.next
                 self.next += 1
                 self.running += 1
@@ -161,6 +163,9 @@ class _MapRun:
                     item_input = state.item_input(run, self.raw, self.data, index, items[index])
                 except StatesError as error:
                     self._finish(error=error)
+                    return
+                except Exception as exc:  # pump also runs from an iteration's callback, outside any _drive
+                    self._finish(error=run.internal_error(exc))
                     return
                 child = run.spawn(state.graph, record=not state.distributed)
                 self.children[index] = child
@@ -215,7 +220,10 @@ class _MapRun:
 
     def _finish(self, result=None, error=None):
         self.finished = True
-        for child in self.children.values():
+        inline = not self.state.distributed
+        for index, child in self.children.items():
             child.cancel()
+            if inline:
+                self.run.record("MapIterationAborted", {"name": self.state.name, "index": index})
         self.children.clear()
         self.attempt.complete(result=result, error=error)
