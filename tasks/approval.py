@@ -4,7 +4,8 @@ The workflow passes ``{"taskToken": $$.Task.Token, ...the state document or the 
 publishes the token to ``WAVEFLOW_NOTIFY_TOPIC_ARN`` with the exact commands to approve or reject, and
 returns. The execution then waits until someone calls SendTaskSuccess / SendTaskFailure (or the task's
 timeout ends it with ``States.Timeout``). It is not a migration stage: a wave asks once for many servers, so it
-needs no status record, only a token and something to name (``migrationId`` or ``wave``).
+needs no status record, only a token and something to name (``migrationId`` or ``wave``). Its failures reach the
+workflow under the same names as the stages' (a throttled SNS is ``AwsThrottled``, retried).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tasks.lib import aws
-from tasks.lib.config import load_config
+from tasks.lib import aws, notify
 from tasks.lib.errors import InvalidMigrationDocument
 from tasks.lib.observability import logger
+from tasks.lib.stage import reports_errors
 
 SUBJECT_FIELDS = ("appName", "wave", "migrationId")
 
 
+@reports_errors("approval")
 def request_approval(event: dict, context: Any = None) -> dict:
     """Publish the approval request for ``event['taskToken']``; returns the SNS message ID.
 
@@ -43,11 +45,10 @@ def request_approval(event: dict, context: Any = None) -> dict:
         ),
         "taskToken": token,
     }
-    message_id = aws.client("sns").publish(
-        TopicArn=load_config().notify_topic_arn,
-        Subject=("waveflow approval needed: " + " ".join(subject_of.values()))[:100],
-        Message=json.dumps(message, indent=2),
-        MessageAttributes={"kind": {"DataType": "String", "StringValue": "approval"}},
-    )["MessageId"]
+    message_id = notify.publish(
+        "waveflow approval needed: " + " ".join(subject_of.values()),
+        json.dumps(message, indent=2),
+        {"kind": "approval"},
+    )
     logger.info("approval requested", extra={"approvalFor": subject_of, "messageId": message_id})
     return {"approvalRequested": True, "messageId": message_id}

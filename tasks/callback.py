@@ -4,7 +4,9 @@ FAILED (after rollback); adds ``callback`` and records it on the status record (
 - ``callbackUrl`` present: POST the signed JSON status (``X-Waveflow-Signature: sha256=HMAC(body)`` with the
   secret ``WAVEFLOW_CALLBACK_SECRET_ID``; ``X-Waveflow-Delivery`` = migration ID + status, for the receiver
   to drop duplicates). 4xx -> ``CallbackRejected``; 5xx/timeouts after retries -> ``CallbackUnavailable``.
-- Always: an SNS notification to ``WAVEFLOW_NOTIFY_TOPIC_ARN`` (message attributes status, wave, appName).
+- Always: an SNS notification to ``WAVEFLOW_NOTIFY_TOPIC_ARN`` (message attributes status, wave, appName; the
+  subject made safe for SNS by ``tasks.lib.notify``).
+- A callback secret that is missing or unreadable is ``ConfigError``; a throttled Secrets Manager ``AwsThrottled``.
 
 Crash safety: each delivery is noted on the status record as soon as it succeeded, and a retry skips what is
 noted. The narrow window between a delivery and its note can repeat that delivery: receivers deduplicate on
@@ -15,9 +17,9 @@ from __future__ import annotations
 
 import json
 
-from tasks.lib import aws, http
-from tasks.lib.cmf import read_secret
+from tasks.lib import aws, http, notify
 from tasks.lib.config import load_config
+from tasks.lib.secrets import read_secret
 from tasks.lib.stage import StageRun, stage
 from tasks.lib.status import TERMINAL
 
@@ -36,7 +38,7 @@ def handler(document: dict, run: StageRun) -> dict:
         response = http.poster().post_json(
             document["callbackUrl"],
             payload,
-            secret=read_secret(load_config().callback_secret_id),
+            secret=read_secret(load_config().callback_secret_id, "the callback signing secret"),
             headers={DELIVERY_HEADER: delivery_id},
         )
         callback.update(posted=True, httpStatus=response.status, postedAt=aws.iso_now())
@@ -69,9 +71,8 @@ def _notify(payload: dict, delivery_id: str) -> str:
         "appName": payload.get("appName", ""),
         "deliveryId": delivery_id,
     }
-    return aws.client("sns").publish(
-        TopicArn=load_config().notify_topic_arn,
-        Subject=f"waveflow: {payload.get('appName', '')} {payload['migrationId']} {payload['status']}"[:100],
-        Message=json.dumps(payload, sort_keys=True),
-        MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items() if v},
-    )["MessageId"]
+    return notify.publish(
+        f"waveflow: {payload.get('appName', '')} {payload['migrationId']} {payload['status']}",
+        json.dumps(payload, sort_keys=True),
+        attributes,
+    )

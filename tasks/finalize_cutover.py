@@ -1,25 +1,28 @@
 """FinalizeCutover: make the new instance the server. VERIFIED -> COMPLETED -> SUCCESS, event ``MigrationSucceeded``.
 
-1. DNS: ``dns.recordName`` (A record) is UPSERTed to the cutover instance's IP. The record's previous value
-   is written to the status record *before* the change (``cutover.dns.previous``), so rollback can restore
-   it even after a crash between the two; a retry reads the live record first and skips the change when it
-   already points at the new IP.
-2. MGN: FinalizeCutover, then MarkAsArchived — each skipped when MGN already shows it done.
+1. DNS (``tasks.lib.dns``): every A/AAAA/CNAME record of ``dns.recordName`` is replaced by one A record with the
+   cutover instance's IP. An alias or a record with a routing policy is refused (``UnsupportedDnsRecord``)
+   before anything is changed. The records as they were, whole, are written to the status record *before* the
+   change (``cutover.dns.previous``), so rollback can restore them even after a crash between the two; a retry
+   reads the live records first and changes nothing when they already point at the new IP.
+2. MGN: FinalizeCutover, then MarkAsArchived — each skipped when MGN already shows it done. This cannot be
+   undone: a failure after it would roll back DNS while MGN keeps the cutover, so nothing after it may fail.
 3. The source is marked for decommissioning: tagged when it is an EC2 instance this account sees, recorded
-   either way. Nothing is shut down.
-4. CMF hears "Cutover - Completed"; metrics MigrationsSucceeded and MigrationDurationSeconds.
+   either way, and a tagging failure is recorded, not raised. Nothing is shut down.
+4. CMF hears "Cutover - Completed" (best effort); metrics MigrationsSucceeded and MigrationDurationSeconds go out
+   with the MigrationSucceeded event, which a retry publishes if it was lost.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from tasks.lib import aws
+from tasks.lib import aws, dns
 from tasks.lib.cmf import report_status
 from tasks.lib.errors import VerificationFailed
 from tasks.lib.mgn import MgnGateway
-from tasks.lib.observability import metrics
-from tasks.lib.stage import StageRun, field_value, stage
+from tasks.lib.observability import logger
+from tasks.lib.stage import Count, StageRun, field_value, stage
 from tasks.lib.status import Status
 from tasks.prepare_source import MIGRATION_TAG, source_instance_id
 
@@ -35,8 +38,13 @@ FINALIZED_LIFECYCLES = frozenset({"CUTOVER", "DISCONNECTED"})
 )
 def handler(document: dict, run: StageRun) -> dict:
     """Switch DNS, finalize and archive in MGN, mark the source, tell CMF; end in SUCCESS."""
-    if run.status is Status.SUCCESS:
-        return run.detail()
+    detail = run.detail() if run.status is Status.SUCCESS else _cut_over(document, run)
+    run.advance(Status.COMPLETED, detail)
+    run.advance(Status.SUCCESS, detail, counts=[("MigrationsSucceeded", "Count", 1), *duration(run.record)])
+    return detail
+
+
+def _cut_over(document: dict, run: StageRun) -> dict:
     detail = {"instanceId": document["launch"]["instanceId"]}
     if document.get("dns"):
         detail["dns"] = _switch_dns(document, run, detail)
@@ -50,69 +58,38 @@ def handler(document: dict, run: StageRun) -> dict:
         mgn.archive(server_id)
     detail.update(
         mgn={"finalized": True, "archived": True},
-        source=mark_source(server, run.migration_id, "decommission-pending"),
+        source=_source_marked(server, run.migration_id),
         cmf=report_status(document, Status.SUCCESS),
         completedAt=aws.iso_now(),
     )
-    run.advance(Status.COMPLETED, detail)
-    run.advance(Status.SUCCESS, detail)
-    metrics.add_metric(name="MigrationsSucceeded", unit="Count", value=1)
-    record_duration(run.record)
     return detail
 
 
 def _switch_dns(document: dict, run: StageRun, detail: dict) -> dict:
-    dns = document["dns"]
+    wanted = document["dns"]
     ip = field_value(document, "verification.ipAddress")
     if not ip:
         raise VerificationFailed(
             f"no IP address is known for cutover instance {detail['instanceId']}; "
-            f"{dns['recordName']} cannot be switched"
+            f"{wanted['recordName']} cannot be switched"
         )
+    current = dns.records_at(wanted)
+    dns.require_plain(wanted, current)
     noted = run.detail().get("dns") or {}
-    previous = noted["previous"] if "previous" in noted else read_record(dns)
+    previous = noted["previous"] if "previous" in noted else current
     if "previous" not in noted:
         run.note({**detail, "dns": {"previous": previous, "target": ip}})
-    if read_record(dns) != {"ttl": int(dns.get("ttl", 300)), "values": [ip]}:
-        change_record(dns, "UPSERT", {"ttl": int(dns.get("ttl", 300)), "values": [ip]})
-    return {"previous": previous, "target": ip, "recordName": dns["recordName"]}
+    dns.replace(wanted, current, [dns.a_record(wanted, ip)])
+    return {"previous": previous, "target": ip, "recordName": wanted["recordName"]}
 
 
-def read_record(dns: dict) -> dict | None:
-    """The A record ``dns.recordName`` as ``{ttl, values}``, or None when there is none."""
-    name = _fqdn(dns["recordName"])
-    sets = aws.client("route53").list_resource_record_sets(
-        HostedZoneId=dns["hostedZoneId"], StartRecordName=name, StartRecordType="A", MaxItems="1"
-    )["ResourceRecordSets"]
-    found = [s for s in sets if _fqdn(s["Name"]) == name and s["Type"] == "A"]
-    if not found:
-        return None
-    return {"ttl": int(found[0].get("TTL", 300)), "values": [r["Value"] for r in found[0].get("ResourceRecords", [])]}
-
-
-def change_record(dns: dict, action: str, value: dict) -> None:
-    """Apply one Route 53 change (UPSERT or DELETE) of the A record ``dns.recordName``."""
-    aws.client("route53").change_resource_record_sets(
-        HostedZoneId=dns["hostedZoneId"],
-        ChangeBatch={
-            "Comment": "waveflow cutover",
-            "Changes": [
-                {
-                    "Action": action,
-                    "ResourceRecordSet": {
-                        "Name": _fqdn(dns["recordName"]),
-                        "Type": "A",
-                        "TTL": value["ttl"],
-                        "ResourceRecords": [{"Value": v} for v in value["values"]],
-                    },
-                }
-            ],
-        },
-    )
-
-
-def _fqdn(name: str) -> str:
-    return name if name.endswith(".") else f"{name}."
+def _source_marked(server: dict, migration_id: str) -> dict:
+    """:func:`mark_source` after the cutover became final: a failure is recorded, never raised (see step 2)."""
+    try:
+        return mark_source(server, migration_id, "decommission-pending")
+    except Exception as exc:
+        logger.warning("could not tag the source for decommissioning", extra={"error": f"{type(exc).__name__}: {exc}"})
+        return {"state": "decommission-pending", "tagged": False, "error": f"{type(exc).__name__}: {exc}"}
 
 
 def mark_source(server: dict, migration_id: str, state: str) -> dict:
@@ -130,11 +107,10 @@ def mark_source(server: dict, migration_id: str, state: str) -> dict:
     return {"state": state, "tagged": True, "instanceId": instance_id}
 
 
-def record_duration(record: dict) -> None:
-    """Metric MigrationDurationSeconds: from the request's record creation to now."""
+def duration(record: dict) -> list[Count]:
+    """Metric MigrationDurationSeconds, from the request's record creation to now (none without ``createdAt``)."""
     created = record.get("createdAt")
-    if created:
-        started = datetime.fromisoformat(created.replace("Z", "+00:00"))
-        metrics.add_metric(
-            name="MigrationDurationSeconds", unit="Seconds", value=(aws.now() - started).total_seconds()
-        )
+    if not created:
+        return []
+    started = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    return [("MigrationDurationSeconds", "Seconds", (aws.now() - started).total_seconds())]

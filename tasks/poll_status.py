@@ -2,10 +2,14 @@
 nextPollSeconds}; the workflow's Poll loop waits ``nextPollSeconds`` and asks again until ``ready``.
 
 The status record gets the detail when the state or a verdict changes (not every poll: lag and ETA move all the
-time). A stall gets one RetryDataReplication; if the next poll still finds it stalled, ``ReplicationStalled``.
-The retry is written to the status record *before* MGN is asked (write-ahead), so a crash between the two cannot
-make the next poll retry a second time; recovering from a stall clears the note, so a later stall gets its
-own retry. Lag goes out as the metric ``ReplicationLagSeconds``.
+time). Lag goes out as the metric ``ReplicationLagSeconds``.
+
+A stall gets one RetryDataReplication, and MGN then gets :data:`STALL_GRACE` (virtual time) to resume; a stall
+that outlasts it raises ``ReplicationStalled``. The retry is noted on the status record *before* MGN is asked
+(write-ahead), with a compare-and-set on the record's version: of two polls running at once, one retries and
+the other leaves it to that one, and a crash between the note and the call cannot make a later poll retry
+again. MGN refusing the retry because replication resumed meanwhile is no failure. Recovering from a stall
+clears the note, so a later stall gets its own retry.
 
 ``nextPollSeconds`` follows MGN's ETA: half the time left (so the poll lands near the end without
 overshooting much), between :data:`MIN_POLL_SECONDS` and :data:`MAX_POLL_SECONDS`; without an ETA (initiating,
@@ -14,12 +18,12 @@ stalled, catching up) the floor.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tasks.lib import aws
-from tasks.lib.errors import ReplicationStalled
+from tasks.lib.errors import MgnConflict, ReplicationStalled, ValidationFailed
 from tasks.lib.mgn import MgnGateway
-from tasks.lib.observability import metrics
+from tasks.lib.observability import logger, metrics
 from tasks.lib.stage import StageRun, stage
 from tasks.lib.status import Status
 
@@ -27,19 +31,25 @@ from tasks.lib.status import Status
 RECORDED_ON_CHANGE = ("state", "ready", "stalled", "stallRetriedAt", "error")
 MIN_POLL_SECONDS = 60
 MAX_POLL_SECONDS = 900
+#: How long replication may stay stalled after RetryDataReplication before the migration gives up on it.
+STALL_GRACE = timedelta(minutes=10)
 
 
 @stage("replication", requires=("sourceServerId",), runs_in={Status.MIGRATION_IN_PROGRESS})
 def handler(document: dict, run: StageRun) -> dict:
-    """One look at replication; retries a stall once and fails on the second look."""
+    """One look at replication; a stall is retried once, and fails if it outlasts a grace period.
+
+    The second look that counts is the first one at least :data:`STALL_GRACE` after the retry: looks before
+    that still find MGN working on it.
+    """
     mgn = MgnGateway()
     server_id = document["sourceServerId"]
     view = mgn.replication_view(mgn.source_server(server_id))
     retried_at = run.detail().get("stallRetriedAt")
-    if view.stalled and retried_at:
+    if view.stalled and retried_at and aws.now() - _parsed(retried_at) >= STALL_GRACE:
         raise ReplicationStalled(
             f"source server {server_id} replication is still stalled ({view.error or 'no error reported'}) "
-            f"after RetryDataReplication at {retried_at}"
+            f"{int(STALL_GRACE.total_seconds())} s after RetryDataReplication at {retried_at}"
         )
     detail = {
         "ready": bool(view.ready),
@@ -52,15 +62,28 @@ def handler(document: dict, run: StageRun) -> dict:
         "nextPollSeconds": 0 if view.ready else next_poll_seconds(view.eta),
         "polledAt": aws.iso_now(),
     }
-    if view.stalled:
+    if view.stalled and not retried_at:
         detail["stallRetriedAt"] = detail["polledAt"]
-    if _worth_recording(run.detail(), detail):
-        run.note(detail)  # before the retry: a crash after it must not let the next poll retry again
-    if view.stalled:
-        mgn.retry_replication(server_id)
+        if run.claim(detail):  # the write-ahead note; lost to a concurrent poll, which retries instead
+            _retry(mgn, server_id)
+    else:
+        if view.stalled:
+            detail["stallRetriedAt"] = retried_at  # within the grace: MGN is still working on the retry
+        if _worth_recording(run.detail(), detail):
+            run.note(detail)
     if view.lag_seconds is not None:
         metrics.add_metric(name="ReplicationLagSeconds", unit="Seconds", value=view.lag_seconds)
     return detail
+
+
+def _retry(mgn: MgnGateway, server_id: str) -> None:
+    """RetryDataReplication; MGN refusing it because replication is no longer stalled is what the retry was for."""
+    try:
+        mgn.retry_replication(server_id)
+    except (MgnConflict, ValidationFailed):
+        if mgn.replication_view(mgn.source_server(server_id)).stalled:
+            raise
+        logger.info("replication resumed before RetryDataReplication; nothing to retry")
 
 
 def _worth_recording(recorded: dict, detail: dict) -> bool:
@@ -77,9 +100,13 @@ def next_poll_seconds(eta: datetime | str | None) -> int:
     if eta is None:
         return MIN_POLL_SECONDS
     if isinstance(eta, str):
-        eta = datetime.fromisoformat(eta.replace("Z", "+00:00"))
+        eta = _parsed(eta)
     remaining = (eta - aws.now()).total_seconds()
     return int(min(MAX_POLL_SECONDS, max(MIN_POLL_SECONDS, remaining / 2)))
+
+
+def _parsed(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
 def _iso(eta: datetime | str | None) -> str | None:

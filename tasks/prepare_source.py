@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from botocore.exceptions import ClientError, WaiterError
 
 from tasks.lib import aws
-from tasks.lib.awserrors import error_code
-from tasks.lib.errors import SourceNotReady, VerificationFailed
+from tasks.lib.awserrors import classify_response, error_code
+from tasks.lib.errors import AwsThrottled, SourceNotReady, VerificationFailed
 from tasks.lib.mgn import MgnGateway
 from tasks.lib.stage import StageRun, entering, field_value, stage
 from tasks.lib.status import Status
@@ -111,7 +111,8 @@ def run_ssm_check(
     """Run ``check`` (SSM document, commands) on ``instance_id`` and wait, bounded, for it to succeed.
 
     An instance SSM does not manage (``InvalidInstanceId``) is recorded as unchecked; a command that fails
-    or times out raises ``failure`` with its status and output.
+    or times out raises ``failure`` with its status and output. A throttled or failed status poll says nothing
+    about the source: ``AwsThrottled``, retried.
     """
     ssm = aws.client("ssm")
     document_name, commands = check
@@ -132,10 +133,17 @@ def run_ssm_check(
         ssm.get_waiter("command_executed").wait(CommandId=command_id, InstanceId=instance_id, WaiterConfig=SSM_WAIT)
     except WaiterError as exc:
         outcome = exc.last_response or {}
+        error = outcome.get("Error") or {}
+        if classify_response(outcome) is not None:  # SSM throttled or failed the poll: nothing is known yet
+            raise AwsThrottled(
+                f"SSM GetCommandInvocation {command_id} on {instance_id} failed transiently: "
+                f"{error.get('Code')}: {error.get('Message', '')}"
+            ) from exc
         output = (outcome.get("StandardOutputContent") or outcome.get("StandardErrorContent") or "").strip()
+        ended = outcome.get("Status") or (f"with {error.get('Code')}: {error.get('Message', '')}" if error else None)
         raise failure(
             f"SSM check {command_id} ({document_name}) on {instance_id} ended "
-            f"{outcome.get('Status', 'without an answer')}: {output[:300]}"
+            f"{ended or 'without an answer'}: {output[:300]}"
         ) from exc
     return {"checked": True, "commandId": command_id, "document": document_name, "status": "Success"}
 

@@ -1,31 +1,35 @@
 """Rollback: put the source back in charge after a failure, from ANY non-terminal status. -> ROLLED_BACK -> FAILED,
 events ``MigrationRolledBack`` and ``MigrationFailed``; reads ``error`` = {Error, Cause} from the document.
 
-Every step is safe to repeat and does only what MGN's state allows; a step MGN refuses is recorded, not fatal,
-because the rollback must always reach the end:
+Every step is safe to repeat and does only what MGN's state allows. The rollback must always reach the end, so
+a step that fails for good (MGN refusing, access denied, a record changed by hand) is recorded as that step's
+outcome and the next step runs; a transient failure (throttling, 5xx) is raised instead, and the workflow
+retries the whole, repeatable rollback:
 
 1. launched test/cutover instances are terminated (a server in TESTING or CUTTING_OVER is first moved to
    READY_FOR_CUTOVER, since MGN refuses to terminate during those; a finalized CUTOVER is left alone —
    MGN refuses it, and the record says so);
 2. replication is stopped;
-3. the DNS record saved by FinalizeCutover is restored (or deleted, if there was none before);
+3. the DNS records saved by FinalizeCutover are restored whole (or the switched record deleted, if the name had
+   none before);
 4. the source is marked to keep serving.
 
-A rollback that already ended (FAILED) returns what it recorded; SUCCESS cannot be rolled back.
+A rollback that already ended (FAILED) returns what it recorded, after publishing any of its two events (and
+their metrics) that a failed PutEvents left owed; SUCCESS cannot be rolled back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from tasks.lib import aws
+from tasks.lib import aws, dns
+from tasks.lib.awserrors import is_transient
 from tasks.lib.cmf import report_status
-from tasks.lib.errors import MgnConflict, SourceNotReady
 from tasks.lib.mgn import MgnGateway
-from tasks.lib.observability import metrics
+from tasks.lib.observability import logger
 from tasks.lib.stage import StageRun, stage
 from tasks.lib.status import TERMINAL, Status
-from tasks.finalize_cutover import change_record, mark_source, read_record, record_duration
+from tasks.finalize_cutover import duration, mark_source
 
 ROLLBACK_FROM = frozenset(Status) - TERMINAL | {Status.FAILED}
 UNKNOWN_ERROR = {"Error": "Unknown", "Cause": "the rollback was started without an error"}
@@ -34,9 +38,14 @@ UNKNOWN_ERROR = {"Error": "Unknown", "Cause": "the rollback was started without 
 @stage("rollback", runs_in=ROLLBACK_FROM, idempotent_on=("sourceServerId",))
 def handler(document: dict, run: StageRun) -> dict:
     """Undo what the migration did so far, record each step, end in FAILED."""
-    if run.status is Status.FAILED:
-        return run.detail()
-    error = _error_of(document)
+    detail = run.detail() if run.status is Status.FAILED else _roll_back(document, run)
+    extra = {"error": detail.get("error", UNKNOWN_ERROR)}
+    run.advance(Status.ROLLED_BACK, detail, extra=extra, counts=[("MigrationsRolledBack", "Count", 1)])
+    run.advance(Status.FAILED, detail, extra=extra, counts=[("MigrationsFailed", "Count", 1), *duration(run.record)])
+    return detail
+
+
+def _roll_back(document: dict, run: StageRun) -> dict:
     steps: dict[str, object] = {}
     if document.get("sourceServerId"):
         mgn = MgnGateway()
@@ -45,19 +54,13 @@ def handler(document: dict, run: StageRun) -> dict:
         steps["stopReplication"] = _attempt(lambda: _stop_replication(mgn, server_id))
         steps["source"] = _attempt(lambda: mark_source(mgn.source_server(server_id), run.migration_id, "keep-serving"))
     steps["dns"] = _attempt(lambda: _restore_dns(document, run))
-    detail = {
-        "error": error,
+    return {
+        "error": _error_of(document),
         "steps": steps,
         "fromStatus": run.detail().get("fromStatus", run.status.value),
         "cmf": report_status(document, Status.FAILED),
         "rolledBackAt": aws.iso_now(),
     }
-    run.advance(Status.ROLLED_BACK, detail, extra={"error": error})
-    run.advance(Status.FAILED, detail, extra={"error": error})
-    metrics.add_metric(name="MigrationsRolledBack", unit="Count", value=1)
-    metrics.add_metric(name="MigrationsFailed", unit="Count", value=1)
-    record_duration(run.record)
-    return detail
 
 
 def _error_of(document: dict) -> dict:
@@ -68,11 +71,14 @@ def _error_of(document: dict) -> dict:
 
 
 def _attempt(step: Callable[[], object]) -> object:
-    """Run one rollback step; MGN's refusals are recorded as the step's outcome instead of ending the rollback."""
+    """Run one rollback step: its outcome, or the failure that ended it when retrying cannot help (see above)."""
     try:
         return step()
-    except (MgnConflict, SourceNotReady) as exc:
-        return {"done": False, "refused": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        logger.warning("rollback step failed; going on", extra={"error": f"{type(exc).__name__}: {exc}"})
+        return {"done": False, "error": f"{type(exc).__name__}: {exc}"}
 
 
 #: Lifecycle states in which MGN refuses TerminateTargetInstances but lets the launch be ended first, by
@@ -105,12 +111,6 @@ def _restore_dns(document: dict, run: StageRun) -> dict:
     saved = run.detail("cutover").get("dns")
     if not document.get("dns") or not saved or "previous" not in saved:
         return {"done": True, "changed": False, "reason": "DNS was not switched"}
-    dns, previous = document["dns"], saved["previous"]
-    current = read_record(dns)
-    if current == previous:
-        return {"done": True, "changed": False, "restored": previous}
-    if previous is None:
-        change_record(dns, "DELETE", current)
-    else:
-        change_record(dns, "UPSERT", previous)
-    return {"done": True, "changed": True, "restored": previous}
+    previous = saved["previous"]
+    changed = dns.replace(document["dns"], dns.records_at(document["dns"]), previous)
+    return {"done": True, "changed": changed, "restored": previous}

@@ -19,7 +19,6 @@ from tasks.lib import aws
 from tasks.lib.awserrors import error_code
 from tasks.lib.errors import SourceNotReady, ValidationFailed
 from tasks.lib.mgn import MgnGateway
-from tasks.lib.observability import metrics
 from tasks.lib.stage import StageRun, entering, stage
 from tasks.lib.status import Status
 
@@ -50,9 +49,7 @@ def handler(document: dict, run: StageRun) -> dict:
         "lifecycleState": server.get("lifeCycle", {}).get("state"),
         "target": _check_target(document["target"]),
     }
-    if run.status is not Status.VALIDATED:  # a retry after the move counts nothing twice
-        metrics.add_metric(name="MigrationsStarted", unit="Count", value=1)
-    run.advance(Status.VALIDATED, detail)
+    run.advance(Status.VALIDATED, detail, counts=[("MigrationsStarted", "Count", 1)])  # counted with its event
     return detail
 
 

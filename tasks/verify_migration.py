@@ -1,8 +1,9 @@
 """VerifyMigration: is the launched instance healthy? After the cutover instance: MIGRATION_IN_PROGRESS -> VERIFIED;
 after the test instance: no status change (``launch.mode`` says which).
 
-EC2 is the authority when it knows the instance: it must be running with both status checks ``ok``
-(``initializing`` gives ``pending: true`` and the workflow polls again). When EC2 does not know the instance
+EC2 is the authority when it knows the instance: it must be running with both status checks ``ok``. An
+instance still ``pending`` (starting), or checks that are ``initializing`` or ``insufficient-data`` (EC2 has not
+collected enough yet), give ``pending: true`` and the workflow polls again. When EC2 does not know the instance
 ID MGN reports — the local twin's MGN emulator launches instances on paper only — MGN's own report stands in:
 ``launchedInstance.firstBoot`` SUCCEEDED passes (``checkedBy: mgn-first-boot``), WAITING is pending, anything
 else fails; no IP address is known then. Where the instance is SSM-managed, an SSM post-launch check must
@@ -28,6 +29,9 @@ POST_LAUNCH_CHECKS: dict[str, tuple[str, list[str]]] = {
     "windows": ("AWS-RunPowerShellScript", ["if ((Get-Service -Name 'W32Time').Status -ne 'Running') { exit 1 }"]),
 }
 FIRST_BOOT_PENDING = frozenset({"WAITING"})
+#: EC2 instance states and status-check values that are not a verdict yet.
+STARTING_STATES = frozenset({"pending"})
+CHECKS_PENDING = frozenset({"initializing", "insufficient-data"})
 
 
 @stage("verification", requires=("sourceServerId", "launch.mode"), runs_in=entering(Status.VERIFIED))
@@ -41,7 +45,8 @@ def handler(document: dict, run: StageRun) -> dict:
         return {"mode": mode, "skipped": True, "passed": True, "pending": False}
     instance_id = launch.get("instanceId")
     if run.status is Status.VERIFIED and run.detail().get("instanceId") == instance_id:
-        return run.detail()  # a retry after the move: this instance was verified already
+        run.announce(Status.VERIFIED)  # a retry after the move: verified already, but perhaps not announced
+        return run.detail()
     if not launch.get("done") or not instance_id:
         raise VerificationFailed(f"{mode} launch of {document['sourceServerId']} has no launched instance to verify")
     health = _instance_health(document, instance_id)
@@ -74,16 +79,21 @@ def _instance_health(document: dict, instance_id: str) -> dict:
         "instance": field_value(status, "InstanceStatus.Status"),
         "system": field_value(status, "SystemStatus.Status"),
     }
-    if state != "running":
+    if state not in STARTING_STATES and state != "running":
         raise VerificationFailed(f"instance {instance_id} is {state}, not running")
-    failing = {name: value for name, value in checks.items() if value not in ("ok", "initializing", None)}
+    failing = {
+        name: value
+        for name, value in checks.items()
+        if state not in STARTING_STATES and value not in ("ok", None, *CHECKS_PENDING)
+    }
     if failing:
         raise VerificationFailed(f"instance {instance_id} fails its status checks: {failing}")
+    pending = state in STARTING_STATES or any(value in CHECKS_PENDING for value in checks.values())
     reservation = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
     return {
         "checkedBy": "ec2",
-        "passed": "initializing" not in checks.values(),
-        "pending": "initializing" in checks.values(),
+        "passed": not pending,
+        "pending": pending,
         "state": state,
         "statusChecks": checks,
         "ipAddress": reservation.get("PrivateIpAddress"),

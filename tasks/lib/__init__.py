@@ -3,6 +3,7 @@
 ``aws`` (the client factory and clock the local twin injects into), ``config`` (settings from the environment),
 ``errors`` (one class per Step Functions error name), ``status`` (the legal transitions), ``store`` (the status
 table), ``events`` (the custom bus), ``request`` (migration request schema), ``mgn``/``replication`` (MGN
-access), ``observability`` (Powertools logger, metrics, tracer); ``stage``, ``cmf`` and ``http`` serve the
-stage handlers. Schemas (request, events, table shapes) live in ``schemas/`` as data.
+access), ``observability`` (Powertools logger, metrics, tracer); ``stage``, ``cmf``, ``http``, ``dns`` (the
+cutover's Route 53 records), ``notify`` (the operators' SNS topic) and ``secrets`` serve the stage handlers.
+Schemas (request, events, table shapes) live in ``schemas/`` as data.
 """

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
-from tasks.lib.errors import AwsThrottled
+from tasks.lib.errors import AwsThrottled, WaveflowError
 
 THROTTLED = "throttled"
 UNAVAILABLE = "unavailable"
@@ -55,12 +55,34 @@ def classify(exc: Exception) -> str | None:
         return UNAVAILABLE
     if not isinstance(exc, ClientError):
         return None
-    if error_code(exc) in _THROTTLING_CODES:
+    return classify_response(exc.response)
+
+
+def classify_response(response: dict) -> str | None:
+    """:func:`classify` for a parsed error response (``Error``, ``ResponseMetadata``) that came without a ClientError.
+
+    A waiter hands back the response that ended it (``WaiterError.last_response``): a throttled poll there is
+    as transient as a throttled call anywhere else. ``None`` for a response that carries no error.
+
+    >>> classify_response({"Error": {"Code": "ThrottlingException"}})
+    'throttled'
+    """
+    code = (response.get("Error") or {}).get("Code")
+    if not code:
+        return None
+    if code in _THROTTLING_CODES:
         return THROTTLED
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-    if error_code(exc) in _SERVER_CODES or status >= 500:
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+    if code in _SERVER_CODES or status >= 500:
         return UNAVAILABLE
     return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether retrying later can help: a waveflow error marked transient, or a transient AWS failure."""
+    if isinstance(exc, WaveflowError):
+        return exc.transient
+    return isinstance(exc, Exception) and classify(exc) is not None
 
 
 @contextmanager

@@ -5,8 +5,9 @@ base URL, https), ``username`` and ``password``; the client logs in (``POST {end
 finds the server by its hostname (``GET {endpoint}/user/servers``, matching ``server_name``) and sets
 ``migration_status`` (``PUT {endpoint}/user/servers/{server_id}``) with the token in ``Authorization``.
 
-CMF is a record keeper, not part of the migration: an update that fails is recorded in the stage's detail
-and counted (metric ``CmfUpdateFailures``) but never fails the migration itself.
+CMF is a record keeper, not part of the migration: an update that fails — for whatever reason, from an unreadable
+secret to a proxy answering HTML — is recorded in the stage's detail and counted (metric ``CmfUpdateFailures``)
+but never fails the migration itself.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from tasks.lib import aws
-from tasks.lib.config import load_config
-from tasks.lib.errors import CallbackRejected, CallbackUnavailable, ConfigError
 from tasks.lib import http
+from tasks.lib.config import load_config
+from tasks.lib.errors import CallbackRejected, ConfigError
 from tasks.lib.http import HttpsPoster
 from tasks.lib.observability import logger, metrics
+from tasks.lib.secrets import read_secret
 from tasks.lib.status import Status
 
 #: The CMF ``migration_status`` text for each waveflow status that CMF hears about.
@@ -31,11 +32,6 @@ CMF_STATUS_TEXT: dict[Status, str] = {
 }
 
 _SECRET_KEYS = ("endpoint", "username", "password")
-
-
-def read_secret(secret_id: str) -> str:
-    """The ``SecretString`` of a Secrets Manager secret, through the shared client factory."""
-    return aws.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
 
 
 @dataclass(frozen=True)
@@ -104,24 +100,26 @@ def cmf_client(poster: HttpsPoster | None = None) -> CmfClient | None:
     secret_id = load_config().cmf_secret_id
     if not secret_id:
         return None
-    return CmfClient(CmfCredentials.from_secret(secret_id, read_secret(secret_id)), poster)
+    return CmfClient(CmfCredentials.from_secret(secret_id, read_secret(secret_id, "the CMF credentials")), poster)
 
 
 def report_status(document: dict, status: Status, poster: HttpsPoster | None = None) -> dict:
     """Best-effort CMF update for the document's server; returns what happened, for the stage's detail.
 
+    Never raises: every failure is logged, counted and returned (see the module docstring).
+
     >>> report_status(document, Status.SUCCESS)  # doctest: +SKIP
     {'updated': True, 'status': 'Cutover - Completed', 'serverId': '42'}
     """
-    client = cmf_client(poster)
-    if client is None:
-        return {"updated": False, "reason": "CMF integration is off"}
     status_text = CMF_STATUS_TEXT[status]
-    hostname = document.get("source", {}).get("hostname") or document["sourceServerId"]
     try:
+        client = cmf_client(poster)
+        if client is None:
+            return {"updated": False, "reason": "CMF integration is off"}
+        hostname = (document.get("source") or {}).get("hostname") or document["sourceServerId"]
         server_id = client.update_server_status(hostname, status_text)
-    except (CallbackRejected, CallbackUnavailable) as exc:
-        logger.warning("CMF update failed", extra={"cmfStatus": status_text, "error": str(exc)})
+    except Exception as exc:
+        logger.warning("CMF update failed", extra={"cmfStatus": status_text, "error": f"{type(exc).__name__}: {exc}"})
         metrics.add_metric(name="CmfUpdateFailures", unit="Count", value=1)
-        return {"updated": False, "status": status_text, "error": f"{type(exc).__name__}: {exc}"}
+        return {"updated": False, "status": status_text, "error": f"{type(exc).__name__}: {exc}"[:1000]}
     return {"updated": True, "status": status_text, "serverId": server_id}

@@ -70,6 +70,10 @@ class VerificationFailed(WaveflowError):
     """The launched instance failed its checks."""
 
 
+class UnsupportedDnsRecord(WaveflowError):
+    """``dns.recordName`` holds a record the cutover cannot switch and put back (alias, weighted, latency...)."""
+
+
 class MgnConflict(WaveflowError):
     """MGN refused the call for the server's current lifecycle state (ConflictException)."""
 

@@ -55,6 +55,20 @@ def event_type_for(status: Status | str) -> str:
     return _EVENT_OF_STATUS.get(Status(status), MIGRATION_STATUS_UPDATED)
 
 
+def announcement_key(status: Status | str) -> str:
+    """Where the status record notes that ``status`` was announced (a key of its ``publishedEvents``).
+
+    The event type where it announces one status only (``MigrationRequested``, as ingress notes it), else the
+    type and the status, since MigrationStatusUpdated announces four of them.
+
+    >>> announcement_key("PENDING"), announcement_key("VERIFIED")
+    ('MigrationRequested', 'MigrationStatusUpdated:VERIFIED')
+    """
+    status = Status(status)
+    detail_type = event_type_for(status)
+    return detail_type if status in _EVENT_OF_STATUS else f"{detail_type}:{status.value}"
+
+
 def build_detail(detail_type: str, record: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The detail of a ``detail_type`` event about ``record`` (a status record or state document) plus ``extra``.
 

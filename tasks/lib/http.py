@@ -8,9 +8,11 @@ to the checked address itself (TLS still verifies the hostname), so a DNS answer
 check and the connect cannot smuggle a private address in; redirects are never followed, for the same reason.
 That is why this uses ``http.client`` with a pinned socket rather than ``urllib.request``'s opener.
 
-Failures map onto the workflow's error names: a refused address, a non-https URL or a 4xx answer is
-``CallbackRejected`` (retrying cannot help); timeouts, connection errors, 429 and 5xx are retried here a few
-times with backoff and then raise ``CallbackUnavailable``, which the workflow retries again later.
+Failures map onto the workflow's error names: a refused address, a malformed or non-https URL, a certificate
+that does not verify, a redirect (3xx, never followed) or a 4xx answer is ``CallbackRejected`` (retrying cannot
+help); timeouts, connection errors, 408, 429 and 5xx are retried here a few times with backoff and then raise
+``CallbackUnavailable``, which the workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
+answer are read: the body only ever matters for CMF's small JSON answers.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tasks.lib.errors import CallbackRejected, CallbackUnavailable
 
 SIGNATURE_HEADER = "X-Waveflow-Signature"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_RESPONSE_BYTES = 1024 * 1024
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -39,11 +42,17 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 def is_public_address(address: IpAddress) -> bool:
     """The default address policy: True only for globally routable unicast addresses (not CGNAT 100.64/10 either).
 
+    An IPv6 address that carries an IPv4 address (IPv4-mapped ``::ffff:a.b.c.d``, 6to4 ``2002:AABB:CCDD::``) is
+    judged by that IPv4 address too: ``2002:a9fe:a9fe::1`` reaches 169.254.169.254 through a 6to4 relay.
+
     >>> is_public_address(ipaddress.ip_address("169.254.169.254"))
     False
     """
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address) and address.sixtofour is not None:
+        if not is_public_address(address.sixtofour):
+            return False
     return address.is_global and not (
         address.is_private
         or address.is_loopback
@@ -133,7 +142,7 @@ class HttpsPoster:
         secret: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> HttpResponse:
-        """One HTTP exchange with retries; 2xx/3xx returned, 4xx -> CallbackRejected, else CallbackUnavailable."""
+        """One HTTP exchange with retries; 2xx returned, 3xx/4xx -> CallbackRejected, else CallbackUnavailable."""
         host, port, target = _split_https_url(url)
         address = self._checked_address(host, port)
         body = b"" if payload is None else json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
@@ -144,13 +153,17 @@ class HttpsPoster:
         for attempt in range(1, self.attempts + 1):
             try:
                 response = self._exchange(method, host, address, port, target, body, all_headers)
+            except ssl.SSLCertVerificationError as exc:
+                raise CallbackRejected(f"{method} {url}: the server's TLS certificate does not verify: {exc}") from exc
             except (OSError, http.client.HTTPException) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
             else:
                 if response.status not in RETRYABLE_STATUSES and response.status < 500:
-                    if response.status >= 400:
+                    if response.status >= 300:
                         raise CallbackRejected(
-                            f"{method} {url} was rejected with HTTP {response.status}: {response.body[:200]!r}"
+                            f"{method} {url} was answered with HTTP {response.status}"
+                            f"{' (redirects are not followed)' if response.status < 400 else ''}: "
+                            f"{response.body[:200]!r}"
                         )
                     return response
                 last_problem = f"HTTP {response.status}"
@@ -180,20 +193,28 @@ class HttpsPoster:
         try:
             connection.request(method, target, body=body or None, headers=headers)
             response = connection.getresponse()
-            return HttpResponse(status=response.status, body=response.read())
+            return HttpResponse(status=response.status, body=response.read(MAX_RESPONSE_BYTES))
         finally:
             connection.close()
 
 
 def _split_https_url(url: str) -> tuple[str, int, str]:
-    """(host, port, path?query) of an https URL; anything else is refused."""
-    parts = urlsplit(url)
+    """(host, port, path?query) of an https URL; anything else, or anything malformed, is refused."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError for a port that is no number or out of range
+        if port == 0:
+            raise ValueError("port 0 cannot be connected to")
+        if parts.hostname:
+            parts.hostname.encode("idna")  # UnicodeError for an empty label or one over 63 characters
+    except (ValueError, UnicodeError) as exc:
+        raise CallbackRejected(f"refusing to call {url!r}: it is not a valid URL ({exc})") from exc
     if parts.scheme != "https" or not parts.hostname:
         raise CallbackRejected(f"refusing to call {url!r}: only https:// URLs with a host are allowed")
     if parts.username or parts.password:
         raise CallbackRejected(f"refusing to call {parts.hostname}: credentials in the URL are not allowed")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.hostname, parts.port or 443, target
+    return parts.hostname, port or 443, target
 
 
 _default: list[HttpsPoster] = []

@@ -117,13 +117,27 @@ def summarise(problems: list[RequestProblem], max_chars: int = 2000) -> str:
     return "; ".join(shown) + (f"; ... and {hidden} more" if hidden else "")
 
 
-def migration_id_for(source_server_id: str, wave: str | int) -> str:
+def wave_text(wave: str | int | float) -> str:
+    """The one text of a wave, as the status table indexes it and migration IDs carry it.
+
+    JSON Schema counts 7.0 as an integer, so a request may carry the wave as ``7``, ``7.0`` or ``"7"``; all three
+    name wave ``"7"`` (and ``-0.0`` wave ``"0"``), so they also name one migration.
+
+    >>> wave_text(7), wave_text(7.0), wave_text(-0.0), wave_text("7")
+    ('7', '7', '0', '7')
+    """
+    if isinstance(wave, float) and wave.is_integer():
+        return str(int(wave))
+    return str(wave)
+
+
+def migration_id_for(source_server_id: str, wave: str | int | float) -> str:
     """The migration ID of a server in a wave: stable, so a repeated request names the same migration.
 
-    >>> migration_id_for("s-0a1b2c3d4e5f60718", 7)
-    's-0a1b2c3d4e5f60718-7'
+    >>> migration_id_for("s-0a1b2c3d4e5f60718", 7), migration_id_for("s-0a1b2c3d4e5f60718", 7.0)
+    ('s-0a1b2c3d4e5f60718-7', 's-0a1b2c3d4e5f60718-7')
     """
-    return f"{source_server_id}-{wave}"
+    return f"{source_server_id}-{wave_text(wave)}"
 
 
 def normalise_request(
@@ -131,7 +145,8 @@ def normalise_request(
 ) -> dict[str, Any]:
     """A valid request completed into the state document's shape; raises :class:`InvalidMigrationDocument`.
 
-    ``wave`` becomes text (the status table indexes it as a string); ``migrationId`` is derived when absent;
+    ``wave`` becomes its one text (:func:`wave_text`; the status table indexes it as a string); ``migrationId`` is
+    derived when absent;
     ``correlationId`` is kept, else ``default_correlation_id`` (ingress passes the SQS message ID so every
     redelivery shares one), else a new UUID; ``requestedAt`` is kept, else ``now`` (default ``aws.now()``);
     ``testLaunch`` defaults to true and ``dns.ttl`` to 300 s. Normalising a normalised request changes nothing.
@@ -145,7 +160,7 @@ def normalise_request(
             f"migration request has {len(problems)} problem(s): {summarise(problems)}", problems
         )
     document = copy.deepcopy(obj)
-    document["wave"] = str(document["wave"])
+    document["wave"] = wave_text(document["wave"])
     document.setdefault("migrationId", migration_id_for(document["sourceServerId"], document["wave"]))
     document.setdefault("correlationId", default_correlation_id or str(uuid.uuid4()))
     document.setdefault("requestedAt", aws.iso(now or aws.now()))

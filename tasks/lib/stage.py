@@ -15,8 +15,14 @@ own key. :func:`stage` turns it into a Lambda handler ``(event, context) -> docu
 4. refuses to run when the status record is not in one of the statuses the stage runs in
    (``IllegalTransition``, before any side effect, nothing written);
 5. returns the document with the stage's key replaced, never dropping other keys;
-6. maps transient failures of any AWS service to ``AwsThrottled`` (``tasks.lib.awserrors``), counts every
-   error by type (metric ``StageErrors``, dimension ``ErrorType``) and flushes the invocation's metrics.
+6. maps transient failures of any AWS service to ``AwsThrottled`` (``tasks.lib.awserrors``) — those of
+   Powertools' own idempotency table too, which it wraps in ``IdempotencyPersistenceLayerError`` — counts every
+   error by type (metric ``StageErrors``, dimension ``ErrorType``) and flushes the invocation's metrics
+   (:func:`reports_errors`, which handlers that are not stages use as well).
+
+Announcing is owed until it is done: :meth:`StageRun.advance` notes every published event on the status record
+(``publishedEvents``, as ingress does), so a stage whose status write went through but whose PutEvents failed
+publishes on its retry, and a retry after a successful publish publishes nothing.
 """
 
 from __future__ import annotations
@@ -32,11 +38,12 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyPersistenceLayerError
 from tasks.lib import aws
 from tasks.lib.awserrors import classify, describe
 from tasks.lib.config import load_config
 from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
-from tasks.lib.events import EventPublisher, event_type_for
+from tasks.lib.events import EventPublisher, announcement_key, event_type_for
 from tasks.lib.observability import logger, metrics, tracer
 from tasks.lib.status import TRANSITIONS, Status
 from tasks.lib.store import StatusStore
@@ -50,6 +57,8 @@ IDEMPOTENCY_TTL_SECONDS = 48 * 3600
 
 StageFn = Callable[[dict, "StageRun"], dict]
 Handler = Callable[[dict, Any], dict]
+#: A metric that belongs to an announcement: (name, unit, value), emitted once, when the event goes out.
+Count = tuple[str, str, float]
 
 
 def entering(status: Status) -> frozenset[Status]:
@@ -86,25 +95,70 @@ class StageRun:
         """What the record holds in ``executionDetails.<name>`` (default: this stage's key), or ``{}``."""
         return dict((self.record.get("executionDetails") or {}).get(name or self.key) or {})
 
-    def advance(self, to: Status, detail: dict, *, extra: dict | None = None) -> dict:
-        """Move the record to ``to`` with ``detail`` under this stage's key, and announce the new status.
+    def advance(self, to: Status, detail: dict, *, extra: dict | None = None, counts: Sequence[Count] = ()) -> dict:
+        """Move the record to ``to`` with ``detail`` under this stage's key, and announce ``to`` unless it was.
 
-        The event is the one :func:`tasks.lib.events.event_type_for` names for ``to`` (with ``stage``,
-        ``previousStatus`` and ``extra``), published only when the status really changed: a retried stage
-        finds its status already written (the store's no-op) and does not announce the same step twice.
+        A retried stage finds its status already written (the store writes nothing when the detail is the same),
+        or — for stages that move twice, like finalize and rollback — already passed, and then writes nothing
+        for ``to``. Either way :meth:`announce` publishes what the record does not note as published.
         """
-        previous = self.status
-        self.record = self.store.transition(self.migration_id, to, stage=self.key, detail=detail)
-        if previous is not to:
-            self.publisher.publish(
-                event_type_for(to), self.record, {"stage": self.key, "previousStatus": previous.value, **(extra or {})}
-            )
+        if not self._passed(to):
+            self.record = self.store.transition(self.migration_id, to, stage=self.key, detail=detail)
+        self.announce(to, extra=extra, counts=counts)
         return self.record
+
+    def announce(self, status: Status, *, extra: dict | None = None, counts: Sequence[Count] = ()) -> None:
+        """Publish the event of ``status`` (with ``stage``, ``previousStatus`` and ``extra``) if it is still owed.
+
+        The publication is noted on the record (``publishedEvents``) and ``counts`` are added by the run that
+        noted it, so a lost PutEvents is made good by the retry and neither the event nor its metrics go out
+        twice — except after a crash in the narrow window between a publish and its note.
+        """
+        key = announcement_key(status)
+        published = dict(self.record.get("publishedEvents") or {})
+        if key in published:
+            return
+        about = {**self.record, "status": status.value}
+        event_id = self.publisher.publish(
+            event_type_for(status), about, {"stage": self.key, **_previous_status(self.record, status), **(extra or {})}
+        )
+        noted = self.store.record_event(self.migration_id, key, event_id)
+        self.record = {**self.record, "publishedEvents": {**published, key: event_id}}
+        for name, unit, value in counts if noted else ():
+            metrics.add_metric(name=name, unit=unit, value=value)
 
     def note(self, detail: dict) -> dict:
         """Record ``detail`` under this stage's key without changing the status (progress, write-ahead notes)."""
         self.record = self.store.transition(self.migration_id, self.status, stage=self.key, detail=detail)
         return self.record
+
+    def claim(self, detail: dict) -> bool:
+        """:meth:`note`, but only if nobody wrote the record since this run read it; whether this run won.
+
+        Of two concurrent runs about to take a once-only step (a write-ahead note before a retry), one claims
+        it and the other gets ``False`` and leaves the step to the first.
+        """
+        record = self.store.note_if_unchanged(self.record, self.key, detail)
+        if record is None:
+            return False
+        self.record = record
+        return True
+
+    def _passed(self, status: Status) -> bool:
+        """Whether the record went through ``status`` and on to a later one (statuses are never revisited)."""
+        return self.status is not status and status.value in _history(self.record)
+
+
+def _history(record: dict) -> list[str]:
+    return [entry.get("status") for entry in record.get("history") or []]
+
+
+def _previous_status(record: dict, status: Status) -> dict:
+    """``{"previousStatus": ...}``: the status the record held before ``status``, read from its history."""
+    history = _history(record)
+    if status.value not in history[1:]:
+        return {}
+    return {"previousStatus": history[history.index(status.value) - 1]}
 
 
 @dataclass(frozen=True)
@@ -146,26 +200,48 @@ def stage(
             idempotent_on=tuple(idempotent_on) if idempotent_on is not None else None,
         )
 
+        @reports_errors(key)
         @functools.wraps(fn)
         def handler(event: dict, context: Any = None) -> dict:
+            document = _checked_document(spec, event)
+            logger.set_correlation_id(document["correlationId"])
+            logger.append_keys(migrationId=document["migrationId"], stage=spec.key)
+            tracer.put_annotation(key="migrationId", value=document["migrationId"])
+            value = _execute(spec, fn, document, context)
+            return {**document, spec.key: value}
+
+        handler.spec = spec  # type: ignore[attr-defined]
+        return handler
+
+    return decorate
+
+
+def reports_errors(key: str) -> Callable[[Handler], Handler]:
+    """Make a task handler's failures reach Step Functions under the documented names, counted and logged.
+
+    Transient AWS failures become ``AwsThrottled`` (see :func:`_translated`), every error is logged and counted
+    by type (``StageErrors`` with dimensions ``ErrorType`` and ``Stage`` = ``key``), and the invocation's
+    metrics are flushed either way. :func:`stage` applies it; handlers that are no stage (the approval
+    request) use it directly.
+    """
+
+    def decorate(fn: Handler) -> Handler:
+        name = f"{fn.__module__}.{fn.__name__}"
+
+        @functools.wraps(fn)
+        def handler(event: Any, context: Any = None) -> Any:
             try:
-                document = _checked_document(spec, event)
-                logger.set_correlation_id(document["correlationId"])
-                logger.append_keys(migrationId=document["migrationId"], stage=spec.key)
-                tracer.put_annotation(key="migrationId", value=document["migrationId"])
-                value = _execute(spec, fn, document, context)
+                return fn(event, context)
             except Exception as exc:
                 translated = _translated(exc)
-                _count(spec, translated)
+                _count(name, key, translated)
                 if translated is exc:
                     raise
                 raise translated from exc
             finally:
                 if metrics.metric_set:
                     metrics.flush_metrics()
-            return {**document, spec.key: value}
 
-        handler.spec = spec  # type: ignore[attr-defined]
         return handler
 
     return decorate
@@ -201,6 +277,8 @@ def _checked_document(spec: StageSpec, event: Any) -> dict:
 
 
 def _execute(spec: StageSpec, fn: StageFn, document: dict, context: Any) -> dict:
+    failures: list[Exception] = []
+
     def run_stage() -> dict:
         store, publisher = StatusStore(), EventPublisher()
         record = store.get(document["migrationId"])
@@ -211,8 +289,12 @@ def _execute(spec: StageSpec, fn: StageFn, document: dict, context: Any) -> dict
                 f"{spec.name} cannot run for migration {document['migrationId']} in status {record['status']}; "
                 f"it runs in {', '.join(sorted(spec.runs_in))}"
             )
-        with tracer.provider.in_subsegment(f"## {spec.name}"):
-            return fn(document, StageRun(spec.key, document, record, store, publisher))
+        try:
+            with tracer.provider.in_subsegment(f"## {spec.name}"):
+                return fn(document, StageRun(spec.key, document, record, store, publisher))
+        except Exception as exc:
+            failures.append(exc)
+            raise
 
     if spec.idempotent_on is None:
         return run_stage()
@@ -224,7 +306,16 @@ def _execute(spec: StageSpec, fn: StageFn, document: dict, context: Any) -> dict
     once, config = _idempotent_runner(spec)
     if context is not None:
         config.register_lambda_context(context)
-    return once(key=key, body=run_stage)
+    try:
+        return once(key=key, body=run_stage)
+    except IdempotencyPersistenceLayerError as exc:
+        if not failures:
+            raise
+        # The stage failed, then Powertools could not delete its in-progress record: the stage's error is the one
+        # that decides (retry or roll back); a retry meets IdempotencyAlreadyInProgressError until the record's
+        # in-progress expiry (the Lambda deadline) has passed.
+        logger.warning(f"{spec.name}: the idempotency record could not be cleared after the stage failed: {exc}")
+        raise failures[0]
 
 
 #: Per stage: (the DynamoDB client it was built with, the idempotent wrapper, its config).
@@ -255,19 +346,25 @@ def _idempotent_runner(spec: StageSpec) -> tuple[Callable[..., dict], Idempotenc
 
 
 def _translated(exc: Exception) -> Exception:
-    """A transient AWS failure (throttling, 5xx, lost connection) becomes AwsThrottled; others stay as they are."""
-    if classify(exc) is None:
+    """A transient AWS failure (throttling, 5xx, lost connection) becomes AwsThrottled; others stay as they are.
+
+    Powertools wraps the failures of its idempotency table in ``IdempotencyPersistenceLayerError``; the AWS error
+    under it (``__cause__``) decides, so a throttled idempotency table is retried rather than rolled back.
+    """
+    failure = exc.__cause__ if isinstance(exc, IdempotencyPersistenceLayerError) and exc.__cause__ else exc
+    if not isinstance(failure, Exception) or classify(failure) is None:
         return exc
-    operation = getattr(exc, "operation_name", "an AWS call")
-    return AwsThrottled(f"{operation} failed transiently: {describe(exc)}")
+    operation = getattr(failure, "operation_name", "an AWS call")
+    where = " on the idempotency table" if failure is not exc else ""
+    return AwsThrottled(f"{operation}{where} failed transiently: {describe(failure)}")
 
 
-def _count(spec: StageSpec, exc: Exception) -> None:
+def _count(name: str, key: str, exc: Exception) -> None:
     """Log ``exc`` and count it by type (one EMF record per error, so its dimensions stay its own)."""
     error_type = type(exc).__name__
-    logger.error(f"{spec.name} failed: {error_type}: {exc}", extra={"errorType": error_type})
+    logger.error(f"{name} failed: {error_type}: {exc}", extra={"errorType": error_type})
     with single_metric(
         name="StageErrors", unit="Count", value=1, namespace=metrics.provider.namespace
     ) as metric:
         metric.add_dimension(name="ErrorType", value=error_type)
-        metric.add_dimension(name="Stage", value=spec.key)
+        metric.add_dimension(name="Stage", value=key)

@@ -17,6 +17,7 @@ from tasks.lib.awserrors import error_code, transient_as_throttled
 from tasks.lib.config import load_config
 from tasks.lib.dynamo import from_item, to_attribute, to_item
 from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.request import wave_text
 from tasks.lib.status import TERMINAL, TRANSITIONS, Status
 
 RETENTION_AFTER_TERMINAL = timedelta(days=30)
@@ -133,6 +134,18 @@ class StatusStore:
             f"migration {migration_id!r} changed under {_WRITE_ATTEMPTS} attempts to move it to {to}; retry later"
         )
 
+    def note_if_unchanged(self, record: dict[str, Any], stage: str, detail: dict[str, Any]) -> dict[str, Any] | None:
+        """Record ``detail`` under ``executionDetails.<stage>`` only if ``record`` is still the stored version.
+
+        A compare-and-set for decisions that must be taken once (the poll's one stall retry): of two writers
+        that read the same version, one gets the new record and the other ``None``, and acts on nothing.
+        """
+        try:
+            return self._write(record, Status(record["status"]), stage, detail, None)
+        except ClientError as exc:
+            _conflicting_item(exc)  # anything but a lost race propagates
+            return None
+
     @staticmethod
     def _holds(record: dict[str, Any], stage: str | None, detail: Any, execution_arn: str | None) -> bool:
         """Whether ``record`` already carries this stage detail and execution ARN."""
@@ -219,9 +232,9 @@ class StatusStore:
         """Records in ``status``, oldest update first (``statusIndex``)."""
         return self._query("status", Status(status).value)
 
-    def by_wave(self, wave: str | int) -> list[dict[str, Any]]:
-        """Records of one wave, by migration ID (``waveIndex``)."""
-        return self._query("wave", str(wave))
+    def by_wave(self, wave: str | int | float) -> list[dict[str, Any]]:
+        """Records of one wave, by migration ID (``waveIndex``); ``7``, ``7.0`` and ``"7"`` name the same wave."""
+        return self._query("wave", wave_text(wave))
 
     def by_app(self, app_name: str) -> list[dict[str, Any]]:
         """Records of one application, by migration ID (``appNameIndex``)."""

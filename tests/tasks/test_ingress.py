@@ -201,3 +201,13 @@ def test_a_missing_setting_fails_at_cold_start(monkeypatch, sqs_event, valid_req
     load_config.cache_clear()
     with pytest.raises(ConfigError, match="WAVEFLOW_EVENT_BUS is not set"):
         ingress.handler(sqs_event(valid_request), lambda_context)
+
+
+def test_the_same_wave_written_7_and_7_0_is_one_migration(infra, valid_request, sqs_event, lambda_context):
+    as_int = {**valid_request, "wave": 7}
+    as_float = json.loads(json.dumps(as_int).replace('"wave": 7', '"wave": 7.0'))
+    assert isinstance(as_float["wave"], float)
+    assert failures(ingress.handler(sqs_event(as_int, as_float), lambda_context)) == []
+    [requested] = infra.events.events("MigrationRequested")
+    assert (requested["detail"]["migrationId"], requested["detail"]["wave"]) == (DUPLICATE_ID, "7")
+    assert [r["migrationId"] for r in StatusStore().by_wave(7.0)] == [DUPLICATE_ID]

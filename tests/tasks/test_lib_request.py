@@ -137,6 +137,14 @@ def test_normalise_completes_the_request(valid_request):
     assert valid_request["wave"] == 7 and "migrationId" not in valid_request, "the input must not change"
 
 
+@pytest.mark.parametrize(("wave", "text"), [(7.0, "7"), (-0.0, "0"), (999_999_999.0, "999999999")])
+def test_a_wave_written_as_a_whole_float_is_that_integer_wave(valid_request, wave, text):
+    """JSON Schema takes 7.0 for an integer; it must name the migration that 7 and "7" name, not a second one."""
+    as_float = normalise_request({**valid_request, "wave": wave})
+    assert as_float["wave"] == text and as_float["migrationId"] == f"s-0a1b2c3d4e5f60718-{text}"
+    assert as_float["migrationId"] == normalise_request({**valid_request, "wave": text})["migrationId"]
+
+
 def test_normalise_keeps_what_the_requester_gave(valid_request):
     valid_request.update(migrationId="billing-1", testLaunch=False, requestedAt="2026-02-02T02:02:02Z")
     del valid_request["dns"]["ttl"]

@@ -22,6 +22,7 @@ from tasks import (
     validate_input,
     verify_migration,
 )
+from tasks.lib import dns
 from tasks.lib.store import StatusStore
 
 MAX_POLLS = 200
@@ -31,6 +32,7 @@ HOSTNAME = "billing-01.corp.example.com"
 SOURCE_IP = "10.20.30.41"
 RECORD_NAME = "billing.corp.example.com"
 OLD_IP = "10.20.30.41"
+NEW_IP = "10.50.1.99"
 CALLBACK_SECRET_ID = "waveflow/callback"
 CALLBACK_SECRET = "callback-signing-secret"
 
@@ -54,6 +56,34 @@ def walk_record(document: dict, to: str) -> dict:
     for status in HAPPY_PATH[HAPPY_PATH.index(current) + 1 : HAPPY_PATH.index(to) + 1]:
         store.transition(document["migrationId"], status)
     return store.get(document["migrationId"])
+
+
+def a_record(ip: str, ttl: int = 300) -> dict:
+    """The plain A record set of :data:`RECORD_NAME` pointing at ``ip``, as Route 53 lists it."""
+    return {"Name": f"{RECORD_NAME}.", "Type": "A", "TTL": ttl, "ResourceRecords": [{"Value": ip}]}
+
+
+def dns_records(document: dict) -> list[dict]:
+    """What the migration's DNS name holds now (its A, AAAA and CNAME record sets), A before AAAA before CNAME."""
+    return sorted(dns.records_at(document["dns"]), key=lambda r: (r["Type"], r.get("SetIdentifier", "")))
+
+
+def put_dns_records(session, document: dict, records: list[dict]) -> None:
+    """Make the migration's DNS name hold ``records`` instead of what it holds (set up through the test's session)."""
+    route53 = session.client("route53")
+    changes = [{"Action": "DELETE", "ResourceRecordSet": r} for r in dns_records(document)]
+    changes += [{"Action": "CREATE", "ResourceRecordSet": r} for r in records]
+    route53.change_resource_record_sets(HostedZoneId=document["dns"]["hostedZoneId"], ChangeBatch={"Changes": changes})
+
+
+def verified_cutover(document: dict, ip: str = NEW_IP) -> dict:
+    """The document of a migration whose cutover instance (with ``ip``) was verified, its record moved to VERIFIED.
+
+    For FinalizeCutover tests that need no launched instance: what they check happens before MGN is asked.
+    """
+    walk_record(document, "VERIFIED")
+    return {**document, "launch": {"mode": "cutover", "done": True, "instanceId": "i-0123456789abcdef0"},
+            "verification": {"mode": "cutover", "passed": True, "pending": False, "ipAddress": ip}}
 
 
 def record_of(document: dict) -> dict:

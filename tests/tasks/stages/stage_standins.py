@@ -112,7 +112,7 @@ class _StandIn:
                 request = Received(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
                 standin.received.append(request)
                 status, payload = standin.answer(request)
-                body = b"" if payload is None else json.dumps(payload).encode()
+                body = payload if isinstance(payload, bytes) else b"" if payload is None else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -142,6 +142,7 @@ class _StandIn:
         self._server.server_close()
 
     def answer(self, request: Received) -> tuple[int, object]:
+        """(status, payload): a payload is sent as JSON, ``bytes`` as they are."""
         raise NotImplementedError
 
 

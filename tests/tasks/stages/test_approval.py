@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tasks.approval import request_approval
-from tasks.lib.errors import InvalidMigrationDocument
+from tasks.lib.errors import AwsThrottled, InvalidMigrationDocument
 
 
 def test_token_is_published_with_approve_and_reject_commands(notifications):
@@ -28,3 +28,17 @@ def test_token_is_published_with_approve_and_reject_commands(notifications):
 def test_incomplete_input_is_an_invalid_document(event, message):
     with pytest.raises(InvalidMigrationDocument, match=message):
         request_approval(event)
+
+
+def test_a_throttled_sns_is_aws_throttled(notifications, faults):
+    faults.fail("sns", "Publish", "Throttling", status=400)
+    with pytest.raises(AwsThrottled, match="Publish failed transiently"):
+        request_approval({"taskToken": "tok-1", "wave": "7"})
+
+
+def test_the_subject_is_made_acceptable_to_sns(notifications):
+    request_approval({"taskToken": "tok-1", "wave": "7", "appName": "billing\r\nBcc: someone\t\u00e9t\u00e9" + "y" * 90})
+    [message] = notifications.messages()
+    subject = message["Subject"]
+    assert subject.startswith("waveflow approval needed: billing Bcc: someone eteyyy") and len(subject) < 100
+    assert subject.isascii() and subject.isprintable()

@@ -7,7 +7,7 @@ from stage_pipeline import record_of
 
 from tasks import callback, rollback
 from tasks.lib import aws
-from tasks.lib.errors import CallbackRejected, CallbackUnavailable, IllegalTransition
+from tasks.lib.errors import AwsThrottled, CallbackRejected, CallbackUnavailable, ConfigError, IllegalTransition
 
 ERROR = {"Error": "ValidationFailed", "Cause": "target.subnetId does not exist"}
 
@@ -73,3 +73,34 @@ def test_callback_before_the_end_is_refused(document, callback_receiver):
     with pytest.raises(IllegalTransition, match="in status PENDING"):
         callback.handler(document)
     assert callback_receiver.received == []
+
+
+def test_a_redirect_is_no_delivery(failed, callback_receiver, notifications):
+    callback_receiver.statuses = [302]
+    with pytest.raises(CallbackRejected, match="redirects are not followed"):
+        callback.handler(failed)
+    assert "posted" not in record_of(failed)["executionDetails"].get("callback", {})
+
+
+def test_secret_errors_are_named_transient_or_config(failed, callback_receiver, notifications, aws_mock, faults):
+    faults.fail("secretsmanager", "GetSecretValue", "ThrottlingException", status=400)
+    with pytest.raises(AwsThrottled, match="GetSecretValue waveflow/callback"):
+        callback.handler(failed)
+    aws_mock.client("secretsmanager").delete_secret(SecretId="waveflow/callback", ForceDeleteWithoutRecovery=True)
+    with pytest.raises(ConfigError, match="waveflow/callback .*the callback signing secret.*ResourceNotFound"):
+        callback.handler(failed)
+    assert callback_receiver.received == []
+
+
+def test_the_sns_subject_is_made_acceptable_to_sns(failed, notifications, aws_mock):
+    app_name = "Zahlungs\u00fcbersicht\nline two\u0007" + "x" * 120
+    aws_mock.client("dynamodb").update_item(
+        TableName="waveflow-status", Key={"migrationId": {"S": failed["migrationId"]}},
+        UpdateExpression="SET appName = :a", ExpressionAttributeValues={":a": {"S": app_name}},
+    )
+    callback.handler({k: v for k, v in failed.items() if k != "callbackUrl"})
+    [message] = notifications.messages()
+    subject = message["Subject"]
+    assert subject.startswith("waveflow: Zahlungsubersicht line two x") and len(subject) < 100
+    assert subject.isascii() and subject.isprintable()
+    assert message["MessageAttributes"]["appName"]["Value"] == app_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from stage_pipeline import record_of
 from stage_standins import loopback_poster
 
 from tasks.lib import http
@@ -68,3 +69,21 @@ def test_bad_credentials_are_a_rejected_update(cmf_on, certificate):
 def test_a_broken_cmf_secret_is_a_config_error_naming_the_problem(secret, missing):
     with pytest.raises(ConfigError, match=missing):
         CmfCredentials.from_secret("waveflow/cmf", secret)
+
+
+def test_a_cmf_answering_html_is_recorded_not_raised(cmf_on):
+    cmf_on.add_server("42", HOST)
+    cmf_on.answer = lambda request: (200, b"<html>down for maintenance</html>")  # a proxy in front of CMF
+    outcome = report_status({"sourceServerId": "s-1", "source": {"hostname": HOST}}, Status.SUCCESS)
+    assert outcome["updated"] is False and outcome["error"].startswith("JSONDecodeError")
+
+
+def test_an_unreadable_cmf_secret_does_not_fail_the_stage_and_is_counted(pipeline, monkeypatch, capsys):
+    monkeypatch.setenv("WAVEFLOW_CMF_SECRET_ID", "waveflow/does-not-exist")
+    load_config.cache_clear()
+    document = pipeline.through("trigger")
+    cmf = document["mgn"]["cmf"]
+    assert cmf["updated"] is False and cmf["error"].startswith("ConfigError: secret waveflow/does-not-exist")
+    assert "ResourceNotFoundException" in cmf["error"]
+    assert '"CmfUpdateFailures":[1.0]' in capsys.readouterr().out
+    assert record_of(document)["status"] == "MIGRATION_IN_PROGRESS"

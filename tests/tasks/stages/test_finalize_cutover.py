@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import pytest
-from stage_pipeline import OLD_IP, SERVER_ID, SimulatedCrash, calls, record_of, walk_record
+from stage_pipeline import (
+    OLD_IP,
+    RECORD_NAME,
+    SERVER_ID,
+    SimulatedCrash,
+    a_record,
+    calls,
+    dns_records,
+    put_dns_records,
+    record_of,
+    verified_cutover,
+    walk_record,
+)
 
-from tasks import finalize_cutover
-from tasks.finalize_cutover import read_record
+from tasks import finalize_cutover, rollback
 from tasks.lib import aws
-from tasks.lib.errors import IllegalTransition, VerificationFailed
+from tasks.lib.errors import AwsThrottled, IllegalTransition, UnsupportedDnsRecord, VerificationFailed
 
 
 def test_cutover_switches_dns_finalizes_archives_and_succeeds(pipeline, emulator, infra, capsys):
     document = pipeline.through("finalize")
     cutover = document["cutover"]
     new_ip = document["verification"]["ipAddress"]
-    assert cutover["dns"] == {"previous": {"ttl": 300, "values": [OLD_IP]}, "target": new_ip,
+    assert cutover["dns"] == {"previous": [a_record(OLD_IP)], "target": new_ip,
                               "recordName": document["dns"]["recordName"]}
-    assert read_record(document["dns"]) == {"ttl": 60, "values": [new_ip]}
+    assert dns_records(document) == [a_record(new_ip, ttl=60)]
     assert cutover["source"] == {"state": "decommission-pending", "tagged": False,
                                  "reason": "source is not an EC2 instance"}
     server = emulator.source_servers[SERVER_ID]
@@ -50,10 +61,10 @@ def test_crash_after_the_dns_change_keeps_the_saved_value_and_changes_once(pipel
     crash_after("route53", "ChangeResourceRecordSets")
     with pytest.raises(SimulatedCrash):
         pipeline.run(finalize_cutover.handler)
-    assert record_of(pipeline.document)["executionDetails"]["cutover"]["dns"]["previous"]["values"] == [OLD_IP]
+    assert record_of(pipeline.document)["executionDetails"]["cutover"]["dns"]["previous"] == [a_record(OLD_IP)]
     document = pipeline.run(finalize_cutover.handler)
     assert len(changes) == 1
-    assert document["cutover"]["dns"]["previous"] == {"ttl": 300, "values": [OLD_IP]}
+    assert document["cutover"]["dns"]["previous"] == [a_record(OLD_IP)]
     assert record_of(document)["status"] == "SUCCESS"
 
 
@@ -62,7 +73,7 @@ def test_no_ip_for_the_cutover_instance_cannot_switch_dns(pipeline):
     pipeline.through("verify_cutover")
     with pytest.raises(VerificationFailed, match="no IP address is known"):
         pipeline.run(finalize_cutover.handler)
-    assert read_record(pipeline.document["dns"])["values"] == [OLD_IP]
+    assert dns_records(pipeline.document) == [a_record(OLD_IP)]
 
 
 def test_finalize_before_verification_is_refused_and_dns_untouched(document, emulator):
@@ -71,5 +82,47 @@ def test_finalize_before_verification_is_refused_and_dns_untouched(document, emu
              "verification": {"ipAddress": "10.50.1.99"}}
     with pytest.raises(IllegalTransition, match="MIGRATION_IN_PROGRESS"):
         finalize_cutover.handler(early)
-    assert read_record(document["dns"])["values"] == [OLD_IP]
+    assert dns_records(document) == [a_record(OLD_IP)]
     assert emulator.calls == []
+
+
+ALIAS = {"Name": f"{RECORD_NAME}.", "Type": "A", "AliasTarget": {
+    "HostedZoneId": "Z35SXDOTRQ7X7K", "DNSName": "my-alb-123.us-east-1.elb.amazonaws.com.", "EvaluateTargetHealth": False}}
+WEIGHTED = [
+    {"Name": f"{RECORD_NAME}.", "Type": "A", "SetIdentifier": "blue", "Weight": 90, "TTL": 60,
+     "ResourceRecords": [{"Value": OLD_IP}]},
+    {"Name": f"{RECORD_NAME}.", "Type": "A", "SetIdentifier": "green", "Weight": 10, "TTL": 60,
+     "ResourceRecords": [{"Value": "10.20.30.42"}]},
+]
+
+
+@pytest.mark.parametrize("records", [[ALIAS], WEIGHTED], ids=["alias", "weighted"])
+def test_an_alias_or_routed_record_is_refused_before_anything_changes(document, emulator, aws_mock, records):
+    put_dns_records(aws_mock, document, records)
+    verified = verified_cutover(document)
+    with pytest.raises(UnsupportedDnsRecord, match="switches only plain A, AAAA and CNAME records and changed nothing"):
+        finalize_cutover.handler(verified)
+    assert dns_records(document) == records
+    assert emulator.calls == [] and "cutover" not in record_of(document)["executionDetails"]
+
+    out = rollback.handler({**verified, "error": {"Error": "UnsupportedDnsRecord", "Cause": "alias"}})
+    assert out["rollback"]["steps"]["dns"] == {"done": True, "changed": False, "reason": "DNS was not switched"}
+    assert dns_records(document) == records and record_of(document)["status"] == "FAILED"
+
+
+def test_after_the_final_cutover_a_failed_tag_is_recorded_and_a_lost_announcement_made_good(
+    pipeline, source_instance, infra, faults, capsys
+):
+    pipeline.through("verify_cutover")
+    infra.events.events()
+    faults.fail("ec2", "CreateTags", "UnauthorizedOperation", status=403)
+    faults.fail("events", "PutEvents", "ThrottlingException", status=400, when=lambda body: b"MigrationSucceeded" in body)
+    with pytest.raises(AwsThrottled):
+        pipeline.run(finalize_cutover.handler)
+    assert record_of(pipeline.document)["status"] == "SUCCESS"
+
+    document = pipeline.run(finalize_cutover.handler)  # the workflow's retry
+    source = document["cutover"]["source"]
+    assert source["tagged"] is False and "UnauthorizedOperation" in source["error"]
+    assert [e["detail-type"] for e in infra.events.events()] == ["MigrationStatusUpdated", "MigrationSucceeded"]
+    assert capsys.readouterr().out.count('"MigrationsSucceeded":[1.0]') == 1

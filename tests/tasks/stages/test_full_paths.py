@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from stage_pipeline import OLD_IP, SERVER_ID, STEPS, record_of
+from stage_pipeline import OLD_IP, SERVER_ID, STEPS, a_record, dns_records, record_of
 
 from tasks import callback, rollback
-from tasks.finalize_cutover import read_record
 from tasks.lib.errors import LaunchFailed
 from waveflow.local.mgn import FaultPlan
 
@@ -25,8 +24,8 @@ def test_happy_path_stage_by_stage(pipeline, emulator, infra, callback_receiver,
     assert document["verification"]["mode"] == "cutover" and document["verification"]["passed"]
 
     new_ip = document["verification"]["ipAddress"]
-    assert read_record(document["dns"]) == {"ttl": 60, "values": [new_ip]}
-    assert document["cutover"]["dns"]["previous"] == {"ttl": 300, "values": [OLD_IP]}
+    assert dns_records(document) == [a_record(new_ip, ttl=60)]
+    assert document["cutover"]["dns"]["previous"] == [a_record(OLD_IP)]
     server = emulator.source_servers[SERVER_ID]
     assert server.lifecycle == "CUTOVER" and server.is_archived
 
@@ -55,7 +54,7 @@ def test_failed_launch_rolls_back_and_calls_back(pipeline, emulator, infra, call
     assert record["executionDetails"]["rollback"]["error"]["Error"] == "LaunchFailed"
     assert document["rollback"]["steps"]["stopReplication"]["replicationState"] == "STOPPED"
     assert emulator.source_servers[SERVER_ID].replication.state == "STOPPED"
-    assert read_record(document["dns"]) == {"ttl": 300, "values": [OLD_IP]}  # never switched, still the source
+    assert dns_records(document) == [a_record(OLD_IP)]  # never switched, still the source
     kinds = [e["detail-type"] for e in infra.events.events()]
     assert kinds[-2:] == ["MigrationRolledBack", "MigrationFailed"]
     assert [(p["status"], p["error"]["Error"]) for p in callback_receiver.verified] == [("FAILED", "LaunchFailed")]

@@ -12,19 +12,22 @@ import pytest
 from stage_standins import CallbackReceiver, loopback_poster
 
 from tasks.lib.errors import CallbackRejected, CallbackUnavailable
-from tasks.lib.http import SIGNATURE_HEADER, HttpsPoster, is_public_address, sign, verify_signature
+from tasks.lib.http import MAX_RESPONSE_BYTES, SIGNATURE_HEADER, HttpsPoster, is_public_address, sign, verify_signature
 
 
 @pytest.mark.parametrize(
     "address",
     ["10.1.2.3", "172.16.0.9", "192.168.1.1", "127.0.0.1", "169.254.169.254", "0.0.0.0", "240.0.0.1",
-     "224.0.0.1", "::1", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "100.64.0.1"],
+     "224.0.0.1", "::1", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "100.64.0.1",
+     "2002:a9fe:a9fe::1", "2002:0a00:0001::1", "64:ff9b::a9fe:a9fe", "::a9fe:a9fe"],
 )
 def test_default_policy_refuses_private_loopback_link_local_and_reserved(address):
     assert not is_public_address(ipaddress.ip_address(address))
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:8.8.8.8"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:8.8.8.8", "2002:808:808::1"]
+)
 def test_default_policy_admits_public_addresses(address):
     assert is_public_address(ipaddress.ip_address(address))
 
@@ -55,6 +58,19 @@ def test_the_real_default_poster_refuses_loopback_after_dns_resolution(certifica
 def test_only_plain_https_urls_are_called(url):
     with pytest.raises(CallbackRejected, match="refusing"):
         HttpsPoster(resolve=lambda host, port: ["93.184.216.34"]).post_json(url, {})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://hooks.example.com:99999/x", "https://hooks.example.com:abc/", "https://hooks.example.com:0/",
+     "https://[::1/x", "https://" + "a" * 64 + ".example.com/x", "https://hooks..example.com/x"],
+)
+def test_a_malformed_url_is_rejected_by_name(url):
+    resolved = []
+    poster = HttpsPoster(resolve=lambda host, port: resolved.append(host) or ["93.184.216.34"])
+    with pytest.raises(CallbackRejected, match="not a valid URL"):
+        poster.post_json(url, {})
+    assert resolved == []
 
 
 def test_signature_is_hmac_sha256_of_the_exact_body():
@@ -125,6 +141,28 @@ def test_client_errors_are_not_retried(certificate):
     assert len(receiver.received) == 1
 
 
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_rejected_and_not_followed(certificate, status):
+    receiver = CallbackReceiver(certificate, "k").start()
+    receiver.statuses = [status]
+    try:
+        with pytest.raises(CallbackRejected, match=f"HTTP {status} \\(redirects are not followed\\)"):
+            loopback_poster(certificate).post_json(receiver.url, {"n": 1}, secret="k")
+    finally:
+        receiver.stop()
+    assert len(receiver.received) == 1
+
+
+def test_at_most_max_response_bytes_of_an_answer_are_read(certificate):
+    receiver = CallbackReceiver(certificate, "k").start()
+    receiver.answer = lambda request: (200, b"x" * (MAX_RESPONSE_BYTES + 4096))
+    try:
+        response = loopback_poster(certificate).post_json(receiver.url, {"n": 1})
+    finally:
+        receiver.stop()
+    assert response.status == 200 and len(response.body) == MAX_RESPONSE_BYTES
+
+
 def test_a_closed_port_is_unavailable_not_rejected(certificate):
     receiver = CallbackReceiver(certificate, "k").start()
     url = receiver.url
@@ -133,11 +171,13 @@ def test_a_closed_port_is_unavailable_not_rejected(certificate):
         loopback_poster(certificate, attempts=2).post_json(url, {"n": 1})
 
 
-def test_an_untrusted_certificate_is_not_accepted(certificate):
+def test_an_untrusted_certificate_is_rejected_at_once(certificate):
     receiver = CallbackReceiver(certificate, "k").start()
+    sleeps: list[float] = []
     try:
-        with pytest.raises(CallbackUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
-            poster = loopback_poster(certificate, ssl_context=ssl.create_default_context(), attempts=1)
+        with pytest.raises(CallbackRejected, match="certificate does not verify.*CERTIFICATE_VERIFY_FAILED"):
+            poster = loopback_poster(certificate, ssl_context=ssl.create_default_context(), sleep=sleeps.append)
             poster.post_json(receiver.url, {"n": 1})
     finally:
         receiver.stop()
+    assert sleeps == [] and receiver.received == []  # not retried: trust does not come back by waiting

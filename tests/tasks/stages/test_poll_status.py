@@ -8,6 +8,7 @@ import pytest
 from stage_pipeline import SERVER_ID, calls, record_of
 
 from tasks import poll_status
+from tasks.lib import aws
 from tasks.lib.errors import IllegalTransition, ReplicationStalled
 from waveflow.local.mgn import FaultPlan
 
@@ -49,13 +50,58 @@ def test_a_stall_is_retried_once_and_recovers(pipeline, emulator):
 
 
 @pytest.mark.parametrize("fault_plan", [STALLED])
-def test_still_stalled_after_the_retry_raises_replication_stalled(pipeline, emulator, faults):
+def test_a_stall_outlasting_the_grace_after_the_retry_raises_replication_stalled(pipeline, emulator, faults, clock):
     pipeline.through("trigger")
     faults.respond("mgn", "RetryDataReplication", {}, times=None)  # the retry does not reach MGN: it stays stalled
-    with pytest.raises(ReplicationStalled, match="still stalled .* after RetryDataReplication"):
-        pipeline.replicate()
+    polled_after_the_retry = []
+    with pytest.raises(ReplicationStalled, match="still stalled .* 600 s after RetryDataReplication"):
+        while True:
+            replication = pipeline.run(poll_status.handler)["replication"]
+            if replication.get("stallRetriedAt"):
+                polled_after_the_retry.append(clock.now)
+            clock.advance(replication["nextPollSeconds"])
+    assert len(polled_after_the_retry) > 2  # later polls within the grace wait for MGN rather than give up
+    assert clock.now - polled_after_the_retry[0] >= poll_status.STALL_GRACE.total_seconds()
     assert record_of(pipeline.document)["executionDetails"]["replication"]["stallRetriedAt"]
     assert calls(emulator, "RetryDataReplication") == 0
+
+
+def operator_retries_first(aws_mock):
+    """Before the stage's RetryDataReplication leaves, someone else's retry ends the stall (through MGN itself)."""
+
+    def retry(**_):
+        aws_mock.client("mgn").retry_data_replication(sourceServerID=SERVER_ID)
+
+    aws.client("mgn").meta.events.register_first("before-call.mgn.RetryDataReplication", retry)
+
+
+@pytest.mark.parametrize("fault_plan", [STALLED])
+@pytest.mark.parametrize("refusal", ["ValidationException", "ConflictException"])
+def test_mgn_refusing_the_retry_because_the_stall_ended_meanwhile_is_no_failure(pipeline, faults, aws_mock, refusal):
+    pipeline.through("trigger")
+    operator_retries_first(aws_mock)  # then the emulator itself refuses the stage's retry (ValidationException)
+    if refusal == "ConflictException":
+        faults.fail("mgn", "RetryDataReplication", refusal, status=409)
+    assert pipeline.replicate()["replication"]["ready"]
+
+
+@pytest.mark.parametrize("fault_plan", [STALLED])
+def test_of_two_concurrent_polls_only_one_retries_the_stall(pipeline, emulator):
+    pipeline.through("trigger")
+    concurrent: list[dict] = []
+    started = []
+
+    def second_poll_first(params, **_):
+        """The first poll is about to write its stall note: a second poll runs in between, from start to end."""
+        body = params.get("body") or b""
+        if b"stallRetriedAt" in (body.encode() if isinstance(body, str) else body) and not started:
+            started.append(True)
+            concurrent.append(poll_status.handler(pipeline.document)["replication"])
+
+    aws.client("dynamodb").meta.events.register("before-call.dynamodb.UpdateItem", second_poll_first)
+    assert pipeline.replicate()["replication"]["ready"]
+    assert concurrent and concurrent[0]["stalled"]
+    assert calls(emulator, "RetryDataReplication") == 1
 
 
 def test_polling_before_the_trigger_is_refused(pipeline):

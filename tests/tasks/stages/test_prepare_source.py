@@ -7,7 +7,7 @@ from stage_pipeline import SERVER_ID, SimulatedCrash, record_of
 
 from tasks import prepare_source
 from tasks.lib import aws
-from tasks.lib.errors import IllegalTransition, SourceNotReady
+from tasks.lib.errors import AwsThrottled, IllegalTransition, SourceNotReady
 
 
 @pytest.fixture
@@ -83,3 +83,11 @@ def test_prepare_before_validation_is_refused(document):
     with pytest.raises(IllegalTransition, match="in status PENDING"):
         prepare_source.handler(document)
     assert record_of(document)["status"] == "PENDING"
+
+
+def test_a_throttled_ssm_status_poll_is_transient_not_a_verdict(pipeline, ec2_source, faults):
+    faults.fail("ssm", "GetCommandInvocation", "ThrottlingException", status=400)
+    with pytest.raises(AwsThrottled, match="GetCommandInvocation .* failed transiently: ThrottlingException"):
+        pipeline.run(prepare_source.handler)
+    assert record_of(pipeline.document)["status"] == "VALIDATED"
+    assert pipeline.run(prepare_source.handler)["sourcePreparation"]["readiness"]["checked"] is True

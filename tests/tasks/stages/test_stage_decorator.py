@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
-from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.errors import (
+    AwsThrottled,
+    IllegalTransition,
+    InvalidMigrationDocument,
+    MigrationNotFound,
+    VerificationFailed,
+)
 from tasks.lib.stage import entering, field_value, stage
 from tasks.lib.status import Status
 from tasks.lib.store import StatusStore
@@ -26,6 +33,16 @@ def moving_stage(document, run):
 def side_effect_stage(document, run):
     CALLS.append("side-effect")
     return {"n": len(CALLS)}
+
+
+@stage("probe", requires=("sourceServerId",), runs_in={Status.PENDING}, idempotent_on=("sourceServerId",))
+def failing_stage(document, run):
+    CALLS.append("failing")
+    raise VerificationFailed("the probe's own, fatal error")
+
+
+def on_idempotency_table(body: bytes) -> bool:
+    return b"waveflow-idempotency" in body
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +91,22 @@ def test_rerun_after_the_move_writes_nothing_and_announces_nothing(document, inf
     assert infra.events.events() == []
 
 
+def test_rerun_after_a_lost_announcement_announces_once(document, infra, faults, capsys):
+    faults.fail("events", "PutEvents", "ThrottlingException", status=400)
+    with pytest.raises(AwsThrottled, match="PutEvents"):
+        moving_stage(document)
+    record = StatusStore().get(document["migrationId"])
+    assert record["status"] == "VALIDATED" and record["publishedEvents"] == {}
+    assert infra.events.events() == []
+
+    moving_stage(document)  # the workflow's retry: the status is written, the announcement still owed
+    moving_stage(document)
+    [event] = infra.events.events()
+    assert event["detail-type"] == "MigrationValidated"
+    assert (event["detail"]["status"], event["detail"]["previousStatus"]) == ("VALIDATED", "PENDING")
+    assert StatusStore().get(document["migrationId"])["publishedEvents"] == {"MigrationValidated": event["id"]}
+
+
 def test_stage_out_of_order_is_refused_before_it_runs(document):
     moving_stage(document)
     StatusStore().transition(document["migrationId"], Status.SOURCE_PREPARED)
@@ -103,10 +136,28 @@ def test_idempotent_stage_runs_again_for_different_relevant_input(document):
     assert CALLS == ["side-effect", "side-effect"]
 
 
-def test_lambda_context_is_registered_for_idempotency(document, lambda_context):
+def test_lambda_context_is_registered_for_idempotency(document, lambda_context, aws_mock):
+    """With the context, Powertools knows the Lambda deadline and lets a crashed run's record expire with it."""
     side_effect_stage(document, lambda_context)
-    side_effect_stage(document, lambda_context)
-    assert CALLS == ["side-effect"]
+    [item] = aws_mock.client("dynamodb").scan(TableName="waveflow-idempotency")["Items"]
+    deadline = time.time() + lambda_context.get_remaining_time_in_millis() / 1000
+    assert abs(int(item["in_progress_expiration"]["N"]) / 1000 - deadline) < 60
+
+
+@pytest.mark.parametrize(
+    "operation", ["PutItem", "UpdateItem"], ids=["saving-in-progress", "saving-the-result"]
+)
+def test_a_throttled_idempotency_table_is_aws_throttled(document, faults, operation):
+    faults.fail("dynamodb", operation, "ThrottlingException", status=400, when=on_idempotency_table)
+    with pytest.raises(AwsThrottled, match=f"{operation} on the idempotency table failed transiently"):
+        side_effect_stage(document)
+
+
+def test_the_stage_error_survives_a_failed_idempotency_cleanup(document, faults):
+    faults.fail("dynamodb", "DeleteItem", "ThrottlingException", status=400, when=on_idempotency_table)
+    with pytest.raises(VerificationFailed, match="the probe's own"):
+        failing_stage(document)
+    assert CALLS == ["failing"]
 
 
 def test_throttling_by_any_aws_service_becomes_aws_throttled(document, faults):

@@ -6,7 +6,7 @@ import pytest
 from stage_pipeline import SERVER_ID, record_of
 
 from tasks import validate_input
-from tasks.lib.errors import IllegalTransition, InvalidMigrationDocument, SourceNotReady, ValidationFailed
+from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, SourceNotReady, ValidationFailed
 from tasks.lib.status import Status
 from tasks.lib.store import StatusStore
 from waveflow.local.mgn import FaultPlan
@@ -109,3 +109,14 @@ def test_a_migration_start_is_counted_once_as_an_emf_metric(document, infra, cap
     assert emf["MigrationsStarted"] == [1.0]
     validate_input.handler(document)
     assert started() == []
+
+
+def test_a_lost_announcement_is_made_good_by_the_retry_and_counted_once(document, infra, faults, capsys):
+    faults.fail("events", "PutEvents", "ThrottlingException", status=400)
+    with pytest.raises(AwsThrottled):
+        validate_input.handler(document)
+    assert record_of(document)["status"] == "VALIDATED"
+    validate_input.handler(document)  # the workflow's retry
+    assert [e["detail-type"] for e in infra.events.events()] == ["MigrationValidated"]
+    started = [line for line in capsys.readouterr().out.splitlines() if '"MigrationsStarted"' in line]
+    assert len(started) == 1

@@ -45,16 +45,21 @@ def test_a_stopped_instance_fails_verification(pipeline, aws_mock):
         pipeline.run(verify_migration.handler)
 
 
-def test_initializing_status_checks_are_pending_not_failed(pipeline):
+def test_an_instance_ec2_has_no_verdict_on_yet_is_pending_not_failed(pipeline):
     pipeline.through("test_launched")
+    seen: dict = {}
 
-    def initializing(parsed, **_):
+    def not_yet(parsed, **_):
         for status in parsed["InstanceStatuses"]:
-            status["InstanceStatus"]["Status"] = "initializing"
+            status["InstanceState"]["Name"] = seen["state"]
+            status["InstanceStatus"]["Status"] = status["SystemStatus"]["Status"] = seen["checks"]
 
-    aws.client("ec2").meta.events.register("after-call.ec2.DescribeInstanceStatus", initializing)
-    verification = pipeline.run(verify_migration.handler)["verification"]
-    assert verification["pending"] is True and verification["passed"] is False
+    aws.client("ec2").meta.events.register("after-call.ec2.DescribeInstanceStatus", not_yet)
+    for state, checks in [("running", "initializing"), ("running", "insufficient-data"), ("pending", "not-applicable")]:
+        seen.update(state=state, checks=checks)
+        verification = pipeline.run(verify_migration.handler)["verification"]
+        assert (verification["pending"], verification["passed"]) == (True, False), (state, checks)
+    assert record_of(pipeline.document)["status"] == "MIGRATION_IN_PROGRESS"
 
 
 def test_a_failing_post_launch_ssm_check_fails_verification(pipeline):
