@@ -8,10 +8,12 @@ TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavaila
              "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
              "Lambda.TooManyRequestsException"]
 
+# A rollback that fails for good must still notify and still end with the original error (kept at $.error).
 rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
                       comment="Undo what was done: stop replication, terminate launched instances, restore DNS",
                       retry=Retry(attempts=5, delay=seconds(10), backoff=2.0, max_delay=minutes(5), jitter=True,
-                                  errors=TRANSIENT + ["States.TaskFailed"]))
+                                  errors=TRANSIENT),
+                      catch=[Catch(["States.ALL"], next="NotifyFailure", result_path="$.rollbackError")])
 
 with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
               default_retry=Retry(attempts=3, delay=seconds(5), backoff=2.0, max_delay=minutes(2), jitter=True,
@@ -56,7 +58,8 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
     start_test >> test_launched >> verify_test >> ready >> cutover
     cutover >> cutover_launched >> verify >> finalize >> notify >> done
 
+    failed = Fail("MigrationFailed", error_path="$.error.Error", cause_path="$.error.Cause",
+                  comment="Rolled back; the original error and cause are kept")
     rollback >> LambdaTask("NotifyFailure", handler="tasks.callback.handler", timeout=minutes(2),
-                           comment="Tell the requester and the operators the migration was rolled back") \
-        >> Fail("MigrationFailed", error_path="$.error.Error", cause_path="$.error.Cause",
-                comment="Rolled back; the original error and cause are kept")
+                           catch=[Catch(["States.ALL"], next=failed, result_path="$.notifyError")],
+                           comment="Tell the requester and the operators the migration was rolled back") >> failed

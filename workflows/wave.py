@@ -1,8 +1,10 @@
 """Migrates a wave of servers: approval, then one ServerMigration child execution per server, in parallel.
 
 Input: ``{"wave": "7", "manifest": {"bucket": ..., "key": ...}, "maxConcurrency": 50, "defaults": {...}}``. The
-manifest is a JSON array in S3 of the wave's normalised migration requests (as ingress stored them); ``defaults``
-(optional) holds wave-wide request fields, e.g. ``{"testLaunch": false}``, which a server's own request overrides.
+manifest is a JSON array in S3 of the wave's normalised migration requests (as ingress stored them);
+``maxConcurrency`` (optional, default 25) caps the servers migrating at once; ``defaults`` (optional) holds
+wave-wide request fields, e.g. ``{"testLaunch": false}``, which a server's own request overrides. The wave fails
+unless every server ended SUCCESS (counted from the status table, so a server whose rollback itself failed counts).
 """
 from waveflow.dsl import (DISCARD, Approval, Choice, Fail, LambdaTask, Map, Pass, Ref, RunWorkflow, Succeed, Var,
                           Workflow, days, hours, intrinsics, s3_json_items)
@@ -10,6 +12,8 @@ from waveflow.dsl import (DISCARD, Approval, Choice, Fail, LambdaTask, Map, Pass
 with Workflow("MigrationWave", timeout=days(14)) as wf:
     has_defaults = Choice("WaveDefaultsGiven")
     no_defaults = Pass("NoWaveDefaults", result={}, result_path="$.defaults")
+    has_limit = Choice("ConcurrencyGiven", comment="Settle the input before a human is asked to approve")
+    default_limit = Pass("DefaultConcurrency", result=25, result_path="$.maxConcurrency")
     approve = Approval("ApproveWaveCutover", notify="tasks.approval.request_approval", timeout=hours(72),
                        message="Approve the cutover of this wave: its servers will be migrated and cut over")
     migrate = Map("MigrateServers", mode="DISTRIBUTED",
@@ -27,8 +31,10 @@ with Workflow("MigrationWave", timeout=days(14)) as wf:
                          comment="Count the wave's servers by final status from the status table")
     outcome = Choice("WaveOutcome")
 
-    has_defaults.when(Var("$.defaults").is_present(), approve).otherwise(no_defaults)
-    no_defaults >> approve >> migrate >> summary >> outcome
-    outcome.when(Var("$.summary.failed") > 0, Fail("WaveFinishedWithFailures", error="WavePartiallyFailed",
-                                                   cause="Some servers of the wave were rolled back"))
-    outcome.otherwise(Succeed("WaveSucceeded"))
+    has_defaults.when(Var("$.defaults").is_present(), has_limit).otherwise(no_defaults)
+    no_defaults >> has_limit
+    has_limit.when(Var("$.maxConcurrency").is_present(), approve).otherwise(default_limit)
+    default_limit >> approve >> migrate >> summary >> outcome
+    outcome.when(Var.number("$.summary.succeeded") == Var("$.summary.total"), Succeed("WaveSucceeded"))
+    outcome.otherwise(Fail("WaveFinishedWithFailures", error="WavePartiallyFailed",
+                           cause="Not every server of the wave ended SUCCESS; see the status table"))

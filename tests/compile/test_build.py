@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from waveflow.cli import cli
-from waveflow.compile import build
+from waveflow.compile import BuildError, build
 from waveflow.compile.lint import lint_definition
 from waveflow.compile.watch import watch
 
@@ -85,7 +85,7 @@ def test_a_broken_workflow_leaves_the_previous_build_untouched(project):
         with Workflow("Other") as wf:
             Pass("B")
     ''', name="other.py")
-    with pytest.raises(Exception):
+    with pytest.raises(BuildError):
         build(project.root, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in project.root.iterdir() if p.name.startswith(".build")] == []

@@ -80,6 +80,19 @@ def test_a_failure_is_rolled_back_and_the_execution_ends_failed_with_the_origina
     assert estate.calls[-3:] == ["LaunchStartCutover", "Rollback", "Callback"]
 
 
+def test_a_rollback_that_fails_still_notifies_and_keeps_the_original_error(migration):
+    estate = Estate(ready_after=1, fail="LaunchStartCutover")
+    handlers = estate.handlers()
+
+    def broken_rollback(event, context):
+        estate.calls.append("Rollback")
+        raise type("IllegalTransition", (Exception,), {})("record already FAILED")
+    handlers["Rollback"] = broken_rollback
+    result = run_definition(migration, REQUEST, handlers=handlers)
+    assert (result.status, result.error) == ("FAILED", "LaunchFailed")
+    assert estate.calls[-3:] == ["LaunchStartCutover", "Rollback", "Callback"]  # tried once: it is not transient
+
+
 def test_replication_that_never_becomes_ready_times_out_after_24_hours_and_rolls_back(migration):
     estate = Estate(ready_after=10**9)
     result = run_definition(migration, REQUEST, handlers=estate.handlers())
@@ -136,7 +149,7 @@ def _run_wave(tmp_path, failing: int, servers: int = 20):
             return {"sent": True}
 
         def summarise(event, context):
-            return {**event, "summary": {"failed": failing}}
+            return {**event, "summary": {"total": servers, "succeeded": servers - failing, "failed": failing}}
 
         runtime = LocalRuntime({"ApprovalRequestApproval": request_approval, "WaveSummary": summarise},
                                boto_session=session)
@@ -146,6 +159,8 @@ def _run_wave(tmp_path, failing: int, servers: int = 20):
         wave = runtime.start_execution("MigrationWave", {"wave": "7", "maxConcurrency": 5,
                                                          "manifest": {"bucket": "waves", "key": "wave-7.json"},
                                                          "defaults": {"testLaunch": False}}, name="wave-7")
+        runtime.run(until=runtime.clock.now() + 60)
+        assert wave.status == "RUNNING" and len(tokens) == 1  # waiting on the approval, nothing migrated yet
         runtime.call_at(runtime.clock.now() + 3600, lambda: runtime.send_task_success(tokens[0], {"by": "jane"}))
         runtime.run()
         return wave, runtime

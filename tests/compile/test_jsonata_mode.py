@@ -62,3 +62,20 @@ def test_jsonata_fields_in_a_jsonpath_state_are_named(project):
     assert "workflows/flow.py:3: Choice 'Route': Jsonata(...) conditions need query_language='JSONata'" in problems
     assert "workflows/flow.py:4: Pass 'No': output= is JSONata; set query_language='JSONata' on the workflow or " \
            "the state" in problems
+
+
+def test_approvals_and_child_workflows_speak_jsonata_in_a_jsonata_workflow(project):
+    project.workflow('''
+        with Workflow("Child") as child:
+            Pass("Nothing")
+        with Workflow("Flow", query_language="JSONata") as wf:
+            Approval("Approve", notify="tasks.steps.notify", timeout=hours(1)) >> \\
+                RunWorkflow("Run", workflow=child, execution_name=Expr("$states.input.id"))
+    ''')
+    states = project.build()["Flow"]["States"]
+    payload = states["Approve"]["Arguments"]["Payload"]
+    assert payload["taskToken"] == "{% $states.context.Task.Token %}" and "taskToken.$" not in payload
+    assert states["Approve"]["Output"] == "{% $merge([$states.input, {'approval': $states.result}]) %}"
+    assert states["Run"]["Arguments"] == {"StateMachineArn": "${ChildStateMachineArn}",
+                                          "Name": "{% $states.input.id %}", "Input": "{% $states.input %}"}
+    assert states["Run"]["Output"].startswith("{% {'status': $states.result.Status")

@@ -337,13 +337,48 @@ def test_poll_compiles_to_a_bounded_loop_inside_a_parallel(project):
     assert states["WaitReadyCheck"]["Comment"] == "Looks at the status."
 
 
-def test_every_dsl_field_is_declared_and_reaches_the_asl():
-    """Airflow's lesson: a field a user can set must serialise. Each field here maps to one ASL key."""
-    from waveflow.dsl import Map, Task
-    declared = set(Map.field_names()) | set(Task.field_names())
-    assert {"input_path", "parameters", "result_selector", "result_path", "output_path", "retry", "catch",
-            "on_failure", "items_path", "item_reader", "item_selector", "max_concurrency",
-            "tolerated_failure_percentage", "tolerated_failure_count", "timeout", "heartbeat"} <= declared
+# A value for every field a user can set, and the ASL key it must produce (None: the kind refuses it by name).
+FIELD_SAMPLES = {
+    "LambdaTask": ("handler='tasks.steps.handler'", {
+        "comment": ("'c'", "Comment"), "input_path": ("'$.in'", "InputPath"), "output_path": ("'$.out'", "OutputPath"),
+        "result_selector": ("{'v': Ref('$.Payload')}", "ResultSelector"), "result_path": ("'$.r'", "ResultPath"),
+        "retry": ("Retry(attempts=1)", "Retry"), "catch": ("[Catch(['E'], next='After')]", "Catch"),
+        "timeout": ("60", "TimeoutSeconds"), "heartbeat": ("30", "HeartbeatSeconds"),
+        "timeout_path": ("'$.t'", "TimeoutSecondsPath"), "heartbeat_path": ("'$.h'", "HeartbeatSecondsPath"),
+        "assign": ("{'x': 1}", "Assign"), "payload": ("{'a': 1}", "Parameters"),
+        "wait_for_token": ("True", "Resource"), "parameters": ("{'a': 1}", None), "arguments": ("{'a': 1}", None),
+        "output": ("{'a': 1}", None), "on_failure": ("'After'", "Catch")}),
+    "Map": ("comment='each'", {
+        "items_path": ("'$.ys'", "ItemsPath"), "item_selector": ("{'v': Ref('$$.Map.Item.Value')}", "ItemSelector"),
+        "max_concurrency": ("3", "MaxConcurrency"), "max_concurrency_path": ("'$.m'", "MaxConcurrencyPath"),
+        "retry": ("Retry(attempts=1)", "Retry"), "result_path": ("'$.r'", "ResultPath"),
+        "parameters": ("{'a': 1}", "Parameters"), "label": ("'x'", None), "assign": ("{'x': 1}", "Assign"),
+        "mode": ("'DISTRIBUTED'", "ItemProcessor")}),
+}
+
+
+def _one_state(kind: str, arguments: str) -> str:
+    if kind == "Map":
+        return (f"with Workflow('Flow') as wf:\n    with Map('Map', {arguments}) as m:\n        Pass('One')\n"
+                f"    m >> Pass('After')\n")
+    return f"with Workflow('Flow') as wf:\n    {kind}('{kind}', {arguments}) >> Pass('After')\n"
+
+
+@pytest.mark.parametrize(("kind", "field"), [(k, f) for k, (_, fields) in FIELD_SAMPLES.items() for f in fields])
+def test_every_field_a_user_sets_reaches_the_asl_or_is_refused(project, kind, field):
+    """Airflow's lesson: a field a user can set must serialise; otherwise the build says so, by name."""
+    from waveflow.compile import BuildError
+    base, fields = FIELD_SAMPLES[kind]
+    value, key = fields[field]
+    project.workflow(_one_state(kind, base))
+    before = project.build()["Flow"]["States"][kind]
+    project.workflow(_one_state(kind, f"{base}, {field}={value}"))
+    if key is None:
+        with pytest.raises(BuildError, match=field):
+            project.build()
+        return
+    after = project.build()["Flow"]["States"][kind]
+    assert key in after and after.get(key) != before.get(key)
 
 
 def test_the_innermost_group_default_applies_through_nested_containers(project):
@@ -357,3 +392,22 @@ def test_the_innermost_group_default_applies_through_nested_containers(project):
     each = project.build()["Flow"]["States"]["Each"]
     deep = each["ItemProcessor"]["States"]["Both"]["Branches"][0]["States"]["Deep"]
     assert deep["Retry"][0]["MaxAttempts"] == 7
+
+
+def test_a_custom_payload_still_carries_the_task_token(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", wait_for_token=True, payload={"id": Ref("$.id")},
+                       timeout=hours(1))
+    ''')
+    payload = project.build()["Flow"]["States"]["Step"]["Parameters"]["Payload"]
+    assert payload == {"id.$": "$.id", "taskToken.$": "$$.Task.Token"}
+
+
+def test_a_wait_until_a_zoned_time_is_written_in_utc(project):
+    project.workflow('''
+        from datetime import datetime, timedelta, timezone
+        with Workflow("Flow") as wf:
+            Wait("Later", timestamp=datetime(2030, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
+    ''')
+    assert project.build()["Flow"]["States"]["Later"]["Timestamp"] == "2030-01-01T10:00:00Z"

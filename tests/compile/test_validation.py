@@ -1,4 +1,5 @@
 """Every problem a workflow can have is reported at once, as ``file:line: message`` (line = workflow file line)."""
+import pytest
 
 
 def test_a_file_that_fails_to_import_names_its_line(project):
@@ -253,3 +254,131 @@ def test_a_choice_is_linked_with_when_and_otherwise_not_shift(project):
     ''')
     assert project.problems() == ["workflows/flow.py:3: TypeError: Choice 'Route' branches with .when(condition, "
                                   "state) and .otherwise(state), not >>; it cannot be followed by 'Next'"]
+
+
+def test_fields_a_kind_does_not_use_are_refused_by_name(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", parameters={"x": 1}) >> \\
+                Poll("P", check="tasks.steps.check", until=Var("$.ok") == True, interval=seconds(10),
+                     timeout=minutes(5), result_path="$.poll")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'A': parameters= is not used here; a Lambda task's input is payload=",
+        "workflows/flow.py:4: Poll 'P': result_path= is not used here; a Poll passes the whole document to its "
+        "check and keeps what the check returns"]
+
+
+def test_a_growing_poll_needs_a_cap(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Poll("P", check="tasks.steps.check", until=Var("$.ok") == True, interval=minutes(1), backoff=2.0,
+                 timeout=hours(24))
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Poll 'P': a growing interval (backoff=2.0) needs "
+                                  "max_interval= to stay bounded"]
+
+
+def test_catch_errors_must_be_a_list_of_names(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", catch=[Catch("States.ALL", next="B")]) >> Pass("B")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask 'A': catch #1 errors must be a non-empty list "
+                                  "of error names, got 'States.ALL'"]
+
+
+def test_an_empty_parallel_branch(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            with Parallel("Both") as both:
+                with both.branch():
+                    Pass("One")
+                both.branch()
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Parallel 'Both': branch #2 is empty; create its states "
+                                  "inside its `with` block"]
+
+
+def test_a_user_state_may_not_take_the_name_of_the_added_fail(project):
+    project.workflow('''
+        undo = LambdaTask("Undo", handler="tasks.steps.handler")
+        with Workflow("Flow", on_failure=undo) as wf:
+            route = Choice("Route")
+            route.when(Var("$.x") == 1, Pass("FlowFailed")).otherwise(LambdaTask("A", handler="tasks.steps.handler"))
+    ''')
+    assert "workflows/flow.py:5: state name 'FlowFailed' is the Fail waveflow adds at the end of the on_failure " \
+           "path; rename the state or end that path with your own Fail(...)" in project.problems()
+
+
+def test_names_waveflow_adds_are_checked_for_length_and_clashes(project):
+    long_name = "P" * 76
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            Poll("{long_name}", check="tasks.steps.check", until=Var("$.ok") == True, interval=seconds(10),
+                 timeout=minutes(5)) >> Pass("{long_name}Done")
+    ''')
+    problems = project.problems()
+    assert f"workflows/flow.py:2: state name '{long_name}Done' is used 2 times in the state machine (names must be " \
+           f"unique across branches too; a Poll adds states named after it)" in problems
+    assert any("is 84 characters; ASL allows 80 (a Poll's own states add up to 8 characters" in p for p in problems)
+
+
+def test_jsonata_keeps_a_caught_error_in_a_top_level_field(project):
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata", error_path="$.failure.info") as wf:
+            Pass("A")
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: workflow 'Flow': in JSONata the error is kept in one "
+                                  "top-level field such as '$.error', not '$.failure.info'"]
+
+
+def test_a_value_no_check_foresaw_is_a_located_problem_not_a_traceback(project):
+    project.workflow('''
+        from waveflow.dsl.intrinsics import Format
+        with Workflow("Flow") as wf:
+            Pass("A", parameters={"text": Format("{}", {"a": 1})})
+    ''')
+    [problem] = project.problems()
+    assert problem.startswith("workflows/flow.py:4: Pass 'A': intrinsic function arguments must be")
+
+
+def test_two_handlers_that_would_be_one_function(project):
+    project.write("tasks/mgn/__init__.py", "")
+    project.write("tasks/mgn/steps.py", "def handler(event, context):\n    return event\n")
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler") >> LambdaTask("B", handler="tasks.mgn.steps.handler")
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: handlers 'tasks.steps.handler' and 'tasks.mgn.steps.handler' "
+                                  "would both be the Lambda function 'Steps'; rename one of them"]
+
+
+def test_a_syntax_error_in_a_task_module_is_located(project):
+    project.write("tasks/broken.py", "def handler(event, context):\n    return (\n")
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.broken.handler")
+    ''')
+    [problem] = project.problems()
+    assert problem.startswith("workflows/flow.py:3: LambdaTask 'A': handler 'tasks.broken.handler': "
+                              "tasks/broken.py:")
+    assert "syntax error" in problem
+
+
+def test_the_build_never_replaces_a_folder_it_did_not_write(project):
+    from waveflow.compile import BuildError, build
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A")
+    ''')
+    for out in (project.root, project.root / "workflows", project.root.parent):
+        with pytest.raises(BuildError, match="holds the project or its sources"):
+            build(project.root, out)
+    notes = project.root / "notes"
+    notes.mkdir()
+    (notes / "plan.txt").write_text("keep me")
+    with pytest.raises(BuildError, match=r"holds files the build did not write \(plan.txt\)"):
+        build(project.root, notes)
+    assert (notes / "plan.txt").read_text() == "keep me"
+    assert (project.root / "workflows" / "flow.py").exists()

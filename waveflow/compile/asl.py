@@ -8,6 +8,7 @@ from typing import Callable
 
 from ..dsl.base import DISCARD, State
 from ..dsl.common import Guarded
+from ..dsl.containers import Map, Parallel
 from ..dsl.data import template
 from ..dsl.durations import as_seconds
 from ..dsl.flow import Choice, Fail, Succeed
@@ -15,8 +16,8 @@ from ..dsl.retry import ALL_ERRORS, merge_retries
 from ..dsl.scope import Scope
 from ..dsl.tasks import Task
 from .graph import Issue, analyse
-from .handlers import HandlerIndex, function_name
-from .validate import Checker, check_loops, check_names, check_state, check_workflow
+from .handlers import HandlerIndex, collision, function_name
+from .validate import Checker, check_emitted_names, check_loops, check_names, check_state, check_workflow
 
 EMITTERS: dict[type, Callable[[State, "Compilation"], dict]] = {}
 
@@ -72,6 +73,8 @@ class Compilation:
         if isinstance(as_seconds(wf.timeout), (int, float)):
             out["TimeoutSeconds"] = int(as_seconds(wf.timeout))
         out["States"] = body["States"]
+        for message in check_emitted_names(out):
+            self.issues.append(Issue(None, message))
         return out
 
     def scope(self, scope: Scope, *, start=None, on_failure=None, group_retry=None) -> dict:
@@ -89,20 +92,35 @@ class Compilation:
         auto_fail = self._auto_fail_name(graph)
         for state in graph.states:
             self._language.append(state.query_language or self._language[-1])
+            known = len(self.issues)
+            self.checker.language = self._language[-1]
             check_state(state, self.checker, self.group_retry(), self._language[-1])
             catch_to = None
             if graph.failure_head is not None and state not in graph.failure_path:
                 catch_to = graph.failure_head
             self._catch_to.append(catch_to)
-            body = EMITTERS[_kind(state)](state, self)
+            body = self._emit(state) if len(self.issues) == known else {}
             self._catch_to.pop()
             self._language.pop()
             _finish(state, body, graph, auto_fail if state in graph.failure_path else None)
             states[state.name] = body
         if auto_fail:
+            if auto_fail in states:
+                self.issues.append(Issue(graph.by_name[auto_fail], f"state name {auto_fail!r} is the Fail waveflow "
+                                         f"adds at the end of the on_failure path; rename the state or end that "
+                                         f"path with your own Fail(...)"))
             states[auto_fail] = self._auto_fail()
         self._group_retry.pop()
         return {"StartAt": graph.start.name, "States": states}
+
+    def _emit(self, state: State) -> dict:
+        """The state's ASL. Values no check foresaw (a wrong type deep in a template) become a problem at the
+        state's line, never a traceback."""
+        try:
+            return EMITTERS[_kind(state)](state, self)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            self.issues.append(Issue(state, f"{state.describe()}: {exc}"))
+            return {}
 
     def _auto_fail(self) -> dict:
         """The Fail that ends a failure path, re-raising the original error kept at ``error_path``."""
@@ -142,6 +160,7 @@ class Compilation:
             target = state.on_failure
         if target is not None:
             out.append(self._catcher([ALL_ERRORS], target, self.workflow.error_path))
+        self.checker.shadowing(state, "catcher", [entry["ErrorEquals"] for entry in out])
         return out
 
     def _catcher(self, errors: list[str], target, keep_at) -> dict:
@@ -159,7 +178,10 @@ class Compilation:
         return entry
 
     def function(self, handler_path: str) -> str:
-        self.functions[function_name(handler_path)] = handler_path
+        logical = function_name(handler_path)
+        known = self.functions.setdefault(logical, handler_path)
+        if known != handler_path:
+            self.issues.append(Issue(None, collision(known, handler_path)))
         return function_placeholder(handler_path)
 
     def comment(self, state: State, handler_path: str | None = None) -> str | None:
@@ -224,6 +246,8 @@ def data_flow(state: State, out: dict, compilation: Compilation, parameters=None
         retries = compilation.retries(state)
         if retries:
             out["Retry"] = retries
+    elif isinstance(state, (Parallel, Map)) and state.retry:  # never a default: it would rerun every branch
+        out["Retry"] = [r.to_asl() for r in merge_retries(state.retry)]
     if isinstance(state, Guarded):
         catchers = compilation.catchers(state)
         if catchers:

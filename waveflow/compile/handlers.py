@@ -13,12 +13,19 @@ def function_name(handler_path: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in words if word)
 
 
+def collision(first: str, second: str) -> str:
+    """Two handlers that would be one Lambda function (their derived names agree)."""
+    return (f"handlers {first!r} and {second!r} would both be the Lambda function {function_name(first)!r}; "
+            f"rename one of them")
+
+
 class HandlerIndex:
     """Answers "does this handler exist, and what does its docstring say?" for dotted paths under ``root``."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self._modules: dict[str, dict[str, str | None] | None] = {}
+        self._broken: dict[str, str] = {}
 
     def _functions(self, module: str) -> dict[str, str | None] | None:
         if module not in self._modules:
@@ -26,7 +33,12 @@ class HandlerIndex:
             if not path.is_file():
                 self._modules[module] = None
             else:
-                tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+                try:
+                    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+                except SyntaxError as exc:
+                    self._broken[module] = f"{module.replace('.', '/')}.py:{exc.lineno}: syntax error: {exc.msg}"
+                    self._modules[module] = None
+                    return None
                 self._modules[module] = {
                     node.name: ast.get_docstring(node)
                     for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -39,6 +51,8 @@ class HandlerIndex:
             return f"handler must be a dotted path such as 'tasks.validate_input.handler', got {handler_path!r}"
         module, _, func = handler_path.rpartition(".")
         functions = self._functions(module)
+        if module in self._broken:
+            return f"handler {handler_path!r}: {self._broken[module]}"
         if functions is None:
             return f"handler {handler_path!r}: module {module!r} not found under {self.root}"
         if func not in functions:

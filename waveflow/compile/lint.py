@@ -14,6 +14,9 @@ STATELINT_GAPS = (
     re.compile(r'^Field "CSVHeader(s|Location)" not allowed in .*\.ItemReader\.ReaderConfig$'),
     # JSONata mode: a Wait's Seconds may be a {% %} expression; statelint insists on an integer.
     re.compile(r'^State Machine\..*\.Seconds is "\{%.*%\}" but should be an Integer$'),
+    # "Passing data between states with variables": Assign is allowed in JSONPath states too ("x.$" keys);
+    # statelint 3.1 allows it only in JSONata states.
+    re.compile(r'^Field "Assign" not allowed in .*'),
     # "Map state": Label names a Distributed Map's child executions.
     re.compile(r'^Field "Label" not allowed in .*'),
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import kinds  # noqa: F401  (registers how every state kind is checked and written)
 from .asl import Compilation, state_machine_placeholder
-from .handlers import HandlerIndex
+from .handlers import HandlerIndex, collision
 from .lint import lint_definition
 from .loader import LoadedWorkflow, load_file
 from .problems import BuildError, Problem
@@ -34,10 +34,30 @@ def build(root: Path | str = ".", out: Path | str | None = None) -> dict[str, by
     Raises ``BuildError`` listing every problem, in which case ``out`` is left exactly as it was.
     """
     root = Path(root).resolve()
+    target = Path(out).resolve() if out is not None else root / "build"
+    refuse_unsafe_output(root, target)
     compiled = compile_project(root)
     files = render(compiled)
-    write_atomically(Path(out) if out is not None else root / "build", files)
+    write_atomically(target, files)
     return files
+
+
+#: What a build writes; a folder holding anything else is not a build folder and is never replaced.
+BUILD_FILES = ("*.asl.json", "manifest.json", "template.yaml")
+
+
+def refuse_unsafe_output(root: Path, out: Path) -> None:
+    """The output folder is replaced whole, so it must be a build folder: never the project, a folder holding it,
+    its sources, or a folder with files the build did not write."""
+    sources = [root / "workflows", root / "tasks"]
+    if out == root or root.is_relative_to(out) or any(out == s or out.is_relative_to(s) for s in sources):
+        raise BuildError([Problem(str(out), 1, f"refusing to build into {out}: the build replaces that folder "
+                                               f"whole, and it holds the project or its sources")])
+    if out.is_dir():
+        strangers = sorted(p.name for p in out.iterdir() if not any(p.match(g) for g in BUILD_FILES))
+        if strangers:
+            raise BuildError([Problem(str(out), 1, f"refusing to replace {out}: it holds files the build did not "
+                                                   f"write ({', '.join(strangers[:3])}); choose another --out")])
 
 
 def compile_project(root: Path) -> list[CompiledWorkflow]:
@@ -53,6 +73,7 @@ def compile_project(root: Path) -> list[CompiledWorkflow]:
     problems += _duplicate_names(loaded)
     handlers = HandlerIndex(root)
     compiled = [_compile(item, handlers, problems) for item in loaded]
+    problems += _function_name_collisions(compiled)
     known = {c.name for c in compiled}
     for item in compiled:
         for child in item.children:
@@ -81,6 +102,19 @@ def _duplicate_names(loaded: list[LoadedWorkflow]) -> list[Problem]:
         if first is not item:
             problems.append(Problem(item.file, item.source.workflows.get(item.workflow.name, 1),
                                     f"workflow name {item.workflow.name!r} is already used in {first.file}"))
+    return problems
+
+
+def _function_name_collisions(compiled: list[CompiledWorkflow]) -> list[Problem]:
+    """Two handlers whose derived function names agree would both invoke one Lambda function."""
+    owners: dict[str, tuple[str, CompiledWorkflow]] = {}
+    problems = []
+    for item in compiled:
+        for logical, handler in item.functions.items():
+            first = owners.setdefault(logical, (handler, item))
+            if first[0] != handler:
+                problems.append(Problem(item.loaded.file, item.loaded.source.workflows.get(item.name, 1),
+                                        collision(first[0], handler)))
     return problems
 
 

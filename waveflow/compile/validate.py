@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from ..dsl.base import DISCARD, State
-from ..dsl.common import Flowing, Guarded, Producing
+from ..dsl.common import Catch, Flowing, Guarded, Producing
 from ..dsl.conditions import Jsonata
 from ..dsl.data import path_problem, template_paths, uses_jsonpath
 from ..dsl.durations import as_seconds
@@ -39,6 +39,10 @@ class Checker:
         self.handlers = handlers
         self.workflow = workflow
         self.issues: list[Issue] = []
+        self.language = "JSONPath"  # of the state being checked, set by the compilation
+
+    def jsonata_of(self, state: State) -> bool:
+        return (state.query_language or self.language) == "JSONata"
 
     def say(self, state: State | None, message: str) -> None:
         self.issues.append(Issue(state, message))
@@ -58,6 +62,12 @@ class Checker:
             return
         for path in template_paths(value):
             self.path(state, label, path)
+
+    def unused(self, state: State, fields: dict[str, str]) -> None:
+        """Fields the kind inherits but gives no meaning: refused by name rather than silently dropped."""
+        for name, instead in fields.items():
+            if getattr(state, name, None) is not None:
+                self.say(state, f"{state.describe()}: {name}= is not used here; {instead}")
 
     def handler(self, state: State, field: str, path: str | None, example: str) -> None:
         """The handler a state calls must be named and must exist in the project."""
@@ -115,6 +125,7 @@ class Checker:
 
 
 _MACHINE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
+_TOP_FIELD = re.compile(r"\$\.[A-Za-z_][A-Za-z0-9_]*")
 
 
 def check_workflow(wf, c: Checker) -> None:
@@ -129,10 +140,32 @@ def check_workflow(wf, c: Checker) -> None:
                     f"got {wf.timeout!r}")
     if problem := path_problem(wf.error_path):
         c.say(None, f"workflow {wf.name!r}: error_path: {problem}")
+    elif wf.query_language == "JSONata" and not _TOP_FIELD.fullmatch(wf.error_path):
+        c.say(None, f"workflow {wf.name!r}: in JSONata the error is kept in one top-level field such as '$.error', "
+                    f"not {wf.error_path!r}")
     if wf.query_language not in (None, "JSONPath", "JSONata"):
         c.say(None, f"workflow {wf.name!r}: query_language must be 'JSONPath' or 'JSONata', "
                     f"got {wf.query_language!r}")
     c.retry_level(None, wf.default_retry)
+
+
+def check_emitted_names(definition: dict) -> list[str]:
+    """Names across the whole compiled state machine, including those waveflow adds (a Poll's inner states, the
+    failure path's Fail): unique everywhere and at most 80 characters, as AWS requires."""
+    seen: dict[str, int] = {}
+    stack = [definition]
+    while stack:
+        scope = stack.pop()
+        for name, body in scope.get("States", {}).items():
+            seen[name] = seen.get(name, 0) + 1
+            stack += body.get("Branches", [])
+            stack += [body[key] for key in ("ItemProcessor", "Iterator") if key in body]
+    problems = [f"state name {name!r} is used {count} times in the state machine (names must be unique across "
+                f"branches too; a Poll adds states named after it)" for name, count in sorted(seen.items())
+                if count > 1]
+    problems += [f"state name {name[:40]!r}... is {len(name)} characters; ASL allows {MAX_NAME} (a Poll's own "
+                 f"states add up to 8 characters to its name)" for name in sorted(seen) if len(name) > MAX_NAME]
+    return problems
 
 
 def check_names(graph: ScopeGraph, checker: Checker) -> None:
@@ -261,9 +294,18 @@ def _producing(state: Producing, c: Checker) -> None:
 
 @checks(Guarded)
 def _guarded(state: Guarded, c: Checker) -> None:
-    for catch in state.catch or ():
+    for index, catch in enumerate(state.catch or (), start=1):
+        if not isinstance(catch, Catch):
+            c.say(state, f"{state.describe()}: catch #{index} must be Catch([...errors], next=...), got {catch!r}")
+            continue
+        if isinstance(catch.errors, str) or not catch.errors \
+                or not all(isinstance(e, str) and e for e in catch.errors):
+            c.say(state, f"{state.describe()}: catch #{index} errors must be a non-empty list of error names, "
+                         f"got {catch.errors!r}")
+        if not isinstance(catch.next, (State, str)):
+            c.say(state, f"{state.describe()}: catch #{index} next must be a state or a state name, "
+                         f"got {catch.next!r}")
         c.path(state, "catch result_path", catch.result_path)
-    errors = [list(catch.errors) for catch in state.catch or ()]
-    if state.on_failure not in (None, False) or (state.on_failure is None and c.workflow.on_failure is not None):
-        errors.append([ALL_ERRORS])
-    c.shadowing(state, "catcher", errors)
+        if c.jsonata_of(state) and isinstance(catch.result_path, str) and not _TOP_FIELD.fullmatch(catch.result_path):
+            c.say(state, f"{state.describe()}: in a JSONata state a catch keeps the error in one top-level field "
+                         f"such as '$.error', not {catch.result_path!r}")

@@ -7,9 +7,10 @@ int/float -> Numeric*, datetime -> Timestamp*). Comparing two variables needs th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from .data import Expr, path_problem
+from .durations import utc_timestamp
 
 _KINDS = {"string": "String", "number": "Numeric", "boolean": "Boolean", "timestamp": "Timestamp"}
 _OPERATORS = {"==": "Equals", "<": "LessThan", "<=": "LessThanEquals", ">": "GreaterThan", ">=": "GreaterThanEquals"}
@@ -192,8 +193,7 @@ def _literal(value: object) -> tuple[str, object]:
     if isinstance(value, str):
         return "string", value
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return "timestamp", moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return "timestamp", utc_timestamp(value)
     raise TypeError(f"cannot compare with {value!r}: use a str, number, bool, datetime or another Var")
 
 

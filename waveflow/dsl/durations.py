@@ -1,7 +1,7 @@
 """Durations in whole seconds, because every ASL time field (IntervalSeconds, TimeoutSeconds, Seconds) is one."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 
 class Duration(int):
@@ -36,3 +36,9 @@ def as_seconds(value: int | float | timedelta | None) -> int | float | None:
     if isinstance(value, timedelta):
         return value.total_seconds()
     return value
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """An ASL timestamp (RFC 3339, UTC, ``Z``); a naive datetime is taken to be UTC already."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -44,14 +44,21 @@ class Choice(Flowing):
         if not isinstance(condition, Condition):
             raise TypeError(f"Choice {self.name!r}: when() needs a condition such as Var('$.x') == 'y', "
                             f"got {condition!r}")
-        self.choices.append((condition, then))
+        self.choices.append((condition, _target(self, then)))
         return self
 
     def otherwise(self, then: State | str) -> "Choice":
+        _target(self, then)
         if self.default is not None:
             raise ValueError(f"Choice {self.name!r} already has an otherwise() branch")
         self.default = then
         return self
+
+
+def _target(choice: Choice, then: object) -> State | str:
+    if not isinstance(then, (State, str)):
+        raise TypeError(f"Choice {choice.name!r} can only branch to a state or a state name, got {then!r}")
+    return then
 
 
 @dataclass(eq=False, kw_only=True)

@@ -32,7 +32,6 @@ class Poll(Guarded):
     timeout: int | None = None
     max_polls: int | None = None
     timeout_error: str | None = None
-    payload: dict | None = None
 
     @property
     def handler_path(self) -> str | None:

@@ -80,9 +80,10 @@ class Retry:
                 found.append(f"retry {label} must be at most 31622400 seconds (a year), got {value}")
         if self.backoff is not None and (not isinstance(self.backoff, (int, float)) or self.backoff < 1.0):
             found.append(f"retry backoff must be >= 1.0, got {self.backoff!r}")
-        names_ok = not isinstance(self.errors, str) and all(isinstance(e, str) and e for e in self.errors or ())
+        names_ok = not isinstance(self.errors, str) and bool(self.errors) \
+            and all(isinstance(e, str) and e for e in self.errors)
         if self.errors is not None and not names_ok:
-            found.append(f"retry errors must be a list of error names, got {self.errors!r}")
+            found.append(f"retry errors must be a non-empty list of error names, got {self.errors!r}")
         return found
 
 

@@ -8,15 +8,20 @@ from ..validate import Checker, checks
 
 
 @checks(Parallel)
-def _parallel(state: Parallel, c: Checker) -> None:
+def check_parallel(state: Parallel, c: Checker) -> None:
     c.retry_level(state, state.default_retry)
+    c.retries(state, [state.retry])
+    for number, branch in enumerate(state.branches, start=1):
+        if not branch.states:
+            c.say(state, f"{state.describe()}: branch #{number} is empty; create its states inside its `with` block")
     if not state.branches:
         c.say(state, f"{state.describe()} has no branches: add them with `with {state.name.lower()}.branch():`")
 
 
 @checks(Map)
-def _map(state: Map, c: Checker) -> None:
+def check_map(state: Map, c: Checker) -> None:
     c.retry_level(state, state.default_retry)
+    c.retries(state, [state.retry])
     if not state.processor.states:
         c.say(state, f"{state.describe()} has no processor: create the states to run per item inside "
                      f"`with Map(...):`")
@@ -42,7 +47,7 @@ def _map(state: Map, c: Checker) -> None:
 
 
 @emits(Parallel)
-def _parallel(state: Parallel, c: Compilation) -> dict:
+def emit_parallel(state: Parallel, c: Compilation) -> dict:
     out = head(state, "Parallel", state.comment)
     out["Branches"] = [c.scope(branch, group_retry=state.default_retry) for branch in state.branches]
     data_flow(state, out, c, template(state.parameters) if state.parameters is not None else None)
@@ -50,7 +55,7 @@ def _parallel(state: Parallel, c: Compilation) -> dict:
 
 
 @emits(Map)
-def _map(state: Map, c: Compilation) -> dict:
+def emit_map(state: Map, c: Compilation) -> dict:
     out = head(state, "Map", state.comment)
     processor = c.scope(state.processor, group_retry=state.default_retry)
     config = {"Mode": state.mode}

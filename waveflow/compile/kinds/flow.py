@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from ...dsl.conditions import condition_problems
 from ...dsl.data import Expr, template
-from ...dsl.durations import as_seconds
+from ...dsl.durations import as_seconds, utc_timestamp
 from ...dsl.flow import Choice, Fail, Pass, Succeed, Wait
 from ..asl import Compilation, data_flow, emits, head, target_name
 from ..validate import Checker, checks
 
 
 @checks(Pass)
-def _pass(state: Pass, c: Checker) -> None:
+def check_pass(state: Pass, c: Checker) -> None:
     c.template(state, "parameters", state.parameters)
     c.path(state, "result_path", state.result_path)
     if state.parameters is not None and state.result is not None:
@@ -18,7 +18,7 @@ def _pass(state: Pass, c: Checker) -> None:
 
 
 @checks(Wait)
-def _wait(state: Wait, c: Checker) -> None:
+def check_wait(state: Wait, c: Checker) -> None:
     given = [f for f in ("seconds", "seconds_path", "timestamp", "timestamp_path") if getattr(state, f) is not None]
     if len(given) != 1:
         c.say(state, f"{state.describe()} needs exactly one of seconds=, seconds_path=, timestamp=, timestamp_path=; "
@@ -30,7 +30,7 @@ def _wait(state: Wait, c: Checker) -> None:
 
 
 @checks(Choice)
-def _choice(state: Choice, c: Checker) -> None:
+def check_choice(state: Choice, c: Checker) -> None:
     if not state.choices:
         c.say(state, f"{state.describe()} has no way out: add .when(condition, next_state)")
     for condition, _ in state.choices:
@@ -39,7 +39,7 @@ def _choice(state: Choice, c: Checker) -> None:
 
 
 @checks(Fail)
-def _fail(state: Fail, c: Checker) -> None:
+def check_fail(state: Fail, c: Checker) -> None:
     c.path(state, "error_path", state.error_path)
     c.path(state, "cause_path", state.cause_path)
     if state.error is not None and state.error_path is not None:
@@ -49,7 +49,7 @@ def _fail(state: Fail, c: Checker) -> None:
 
 
 @emits(Pass)
-def _pass(state: Pass, c: Compilation) -> dict:
+def emit_pass(state: Pass, c: Compilation) -> dict:
     out = head(state, "Pass", state.comment)
     if state.result is not None and not c.jsonata:
         out["Result"] = state.result
@@ -59,7 +59,7 @@ def _pass(state: Pass, c: Compilation) -> dict:
 
 
 @emits(Wait)
-def _wait(state: Wait, c: Compilation) -> dict:
+def emit_wait(state: Wait, c: Compilation) -> dict:
     out = head(state, "Wait", state.comment)
     if isinstance(state.seconds, Expr) or isinstance(state.timestamp, Expr):
         out["Seconds" if state.seconds is not None else "Timestamp"] = (state.seconds or state.timestamp).to_asl()
@@ -68,8 +68,7 @@ def _wait(state: Wait, c: Compilation) -> dict:
     elif state.seconds_path is not None:
         out["SecondsPath"] = state.seconds_path
     elif state.timestamp is not None:
-        out["Timestamp"] = state.timestamp if isinstance(state.timestamp, str) else \
-            state.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out["Timestamp"] = state.timestamp if isinstance(state.timestamp, str) else utc_timestamp(state.timestamp)
     elif state.timestamp_path is not None:
         out["TimestampPath"] = state.timestamp_path
     data_flow(state, out, c)
@@ -77,7 +76,7 @@ def _wait(state: Wait, c: Compilation) -> dict:
 
 
 @emits(Choice)
-def _choice(state: Choice, c: Compilation) -> dict:
+def emit_choice(state: Choice, c: Compilation) -> dict:
     out = head(state, "Choice", state.comment)
     out["Choices"] = [{**condition.to_asl(), "Next": target_name(target)} for condition, target in state.choices]
     if state.default is not None:
@@ -87,14 +86,14 @@ def _choice(state: Choice, c: Compilation) -> dict:
 
 
 @emits(Succeed)
-def _succeed(state: Succeed, c: Compilation) -> dict:
+def emit_succeed(state: Succeed, c: Compilation) -> dict:
     out = head(state, "Succeed", state.comment)
     data_flow(state, out, c)
     return out
 
 
 @emits(Fail)
-def _fail(state: Fail, c: Compilation) -> dict:
+def emit_fail(state: Fail, c: Compilation) -> dict:
     out = head(state, "Fail", state.comment)
     for field, key in (("error", "Error"), ("error_path", "ErrorPath"), ("cause", "Cause"),
                        ("cause_path", "CausePath")):

@@ -13,7 +13,7 @@ POLL_KEY = "$.waveflowPoll"
 
 
 @checks(Poll)
-def _poll(state: Poll, c: Checker) -> None:
+def check_poll(state: Poll, c: Checker) -> None:
     c.handler(state, "check", state.handler_path, "the handler that looks at the status")
     if state.until is None:
         c.say(state, f"{state.describe()} needs until= (e.g. until=Var('$.replication.ready') == True)")
@@ -34,18 +34,22 @@ def _poll(state: Poll, c: Checker) -> None:
                      f"({state.interval}s)")
     if state.max_polls is not None and (not isinstance(state.max_polls, int) or state.max_polls < 1):
         c.say(state, f"{state.describe()}: max_polls must be a whole number >= 1, got {state.max_polls!r}")
-    c.template(state, "payload", state.payload)
+    keeps = "a Poll passes the whole document to its check and keeps what the check returns"
+    c.unused(state, {name: keeps for name in ("parameters", "arguments", "result_selector", "result_path")})
+    if isinstance(state.backoff, (int, float)) and state.backoff > 1.0 and state.max_interval is None:
+        c.say(state, f"{state.describe()}: a growing interval (backoff={state.backoff}) needs max_interval= "
+                     f"to stay bounded")
 
 
 @emits(Poll)
-def _poll(state: Poll, c: Compilation) -> dict:
+def emit_poll(state: Poll, c: Compilation) -> dict:
     """check -> decide -> (done | timed out | wait -> count [-> grow] -> check), inside a one-branch Parallel."""
     n = state.name
     schedule = state.schedule() if isinstance(state.interval, int) else [1]
     max_polls = state.max_polls
     timeout = int(as_seconds(state.timeout)) if isinstance(as_seconds(state.timeout), (int, float)) else 0
     error = state.timeout_error or f"{n}TimedOut"
-    check = LambdaTask(f"{n}Check", handler=state.check, payload=state.payload, retry=state.retry, on_failure=False)
+    check = LambdaTask(f"{n}Check", handler=state.check, retry=state.retry, on_failure=False)
     c._catch_to.append(None)
     check_body = emit_lambda(check, c)
     c._catch_to.pop()

@@ -9,7 +9,7 @@ from ..validate import Checker, checks
 
 
 @checks(Task)
-def _task(state: Task, c: Checker) -> None:
+def check_task(state: Task, c: Checker) -> None:
     c.seconds(state, "timeout", state.timeout)
     c.seconds(state, "heartbeat", state.heartbeat)
     c.path(state, "timeout_path", state.timeout_path)
@@ -22,13 +22,14 @@ def _task(state: Task, c: Checker) -> None:
 
 
 @checks(LambdaTask)
-def _lambda(state: LambdaTask, c: Checker) -> None:
+def check_lambda(state: LambdaTask, c: Checker) -> None:
     c.handler(state, "handler", state.handler_path, "e.g. 'tasks.validate_input.handler'")
     c.template(state, "payload", state.payload)
+    c.unused(state, {"parameters": "a Lambda task's input is payload=", "arguments": "use payload="})
 
 
 @checks(ServiceTask)
-def _service(state: ServiceTask, c: Checker) -> None:
+def check_service(state: ServiceTask, c: Checker) -> None:
     if not state.service or not state.action:
         c.say(state, f"{state.describe()} needs service= and action= (e.g. service='sns', action='publish')")
     if state.integration not in ("request", "sync", "sync:2", "token"):
@@ -37,13 +38,14 @@ def _service(state: ServiceTask, c: Checker) -> None:
 
 
 @checks(SdkTask)
-def _sdk(state: SdkTask, c: Checker) -> None:
+def check_sdk(state: SdkTask, c: Checker) -> None:
     if not state.service or not state.action:
         c.say(state, f"{state.describe()} needs service= and action= (e.g. service='mgn', action='describeJobs')")
 
 
 @checks(RunWorkflow)
-def _run_workflow(state: RunWorkflow, c: Checker) -> None:
+def check_run_workflow(state: RunWorkflow, c: Checker) -> None:
+    c.unused(state, {"parameters": "the child's input is input=", "arguments": "the child's input is input="})
     if state.workflow is None:
         c.say(state, f"{state.describe()} needs workflow= (a Workflow or its name)")
     if isinstance(state.input, dict):
@@ -51,7 +53,9 @@ def _run_workflow(state: RunWorkflow, c: Checker) -> None:
 
 
 @checks(Approval)
-def _approval(state: Approval, c: Checker) -> None:
+def check_approval(state: Approval, c: Checker) -> None:
+    c.unused(state, {"parameters": "an approval sends the task token, message= and the state input",
+                     "arguments": "an approval sends the task token, message= and the state input"})
     c.handler(state, "notify", state.handler_path, "the handler that sends the task token to approvers")
     if state.timeout is None and state.timeout_path is None:
         c.say(state, f"{state.describe()} has no timeout; an unanswered approval would wait a year: add timeout=")
@@ -69,7 +73,7 @@ def timeouts(state: Task, out: dict) -> None:
 
 
 @emits(Task)
-def _task(state: Task, c: Compilation) -> dict:
+def emit_task(state: Task, c: Compilation) -> dict:
     out = head(state, "Task", state.comment)
     out["Resource"] = state.resource
     timeouts(state, out)
@@ -85,6 +89,9 @@ def emit_lambda(state: LambdaTask, c: Compilation) -> dict:
     timeouts(state, out)
     if state.payload is not None:
         payload = {"Payload": template(state.payload)}
+        if state.wait_for_token and isinstance(payload["Payload"], dict):  # the token must reach the function
+            payload["Payload"].setdefault(*(("taskToken", "{% $states.context.Task.Token %}") if c.jsonata
+                                           else ("taskToken.$", "$$.Task.Token")))
     elif c.jsonata:
         token = ", 'taskToken': $states.context.Task.Token" if state.wait_for_token else ""
         payload = {"Payload": "{% $states.input %}" if not token else f"{{% {{'input': $states.input{token}}} %}}"}
@@ -105,7 +112,7 @@ _INTEGRATION_SUFFIX = {"request": "", "sync": ".sync", "sync:2": ".sync:2", "tok
 
 
 @emits(ServiceTask)
-def _service(state: ServiceTask, c: Compilation) -> dict:
+def emit_service(state: ServiceTask, c: Compilation) -> dict:
     out = head(state, "Task", state.comment)
     out["Resource"] = f"arn:aws:states:::{state.service}:{state.action}{_INTEGRATION_SUFFIX.get(state.integration, '')}"
     timeouts(state, out)
@@ -114,7 +121,7 @@ def _service(state: ServiceTask, c: Compilation) -> dict:
 
 
 @emits(SdkTask)
-def _sdk(state: SdkTask, c: Compilation) -> dict:
+def emit_sdk(state: SdkTask, c: Compilation) -> dict:
     out = head(state, "Task", state.comment)
     out["Resource"] = f"arn:aws:states:::aws-sdk:{state.service}:{state.action}"
     timeouts(state, out)
@@ -123,7 +130,7 @@ def _sdk(state: SdkTask, c: Compilation) -> dict:
 
 
 @emits(RunWorkflow)
-def _run_workflow(state: RunWorkflow, c: Compilation) -> dict:
+def emit_run_workflow(state: RunWorkflow, c: Compilation) -> dict:
     child = state.workflow if isinstance(state.workflow, str) else getattr(state.workflow, "name", None)
     out = head(state, "Task", state.comment or (f"Runs the {child} workflow as a child execution" if child else None))
     out["Resource"] = "arn:aws:states:::states:startExecution" + (".sync:2" if state.wait else "")
@@ -131,22 +138,35 @@ def _run_workflow(state: RunWorkflow, c: Compilation) -> dict:
     c.state_machines.add(child or "")
     parameters = {"StateMachineArn": state_machine_placeholder(child or "")}
     parameters.update(template({"Name": state.execution_name}) if state.execution_name is not None else {})
-    parameters.update(template({"Input": state.input}) if state.input is not None else {"Input.$": "$"})
-    envelope = {"status.$": "$.Status", "executionArn.$": "$.ExecutionArn", "output.$": "$.Output"}
-    data_flow(state, out, c, parameters, result_selector=envelope if state.wait else None)
+    whole_input = {"Input": "{% $states.input %}"} if c.jsonata else {"Input.$": "$"}
+    parameters.update(template({"Input": state.input}) if state.input is not None else whole_input)
+    if c.jsonata:
+        envelope = ("{% {'status': $states.result.Status, 'executionArn': $states.result.ExecutionArn, "
+                    "'output': $states.result.Output} %}")
+        data_flow(state, out, c, parameters, output=envelope if state.wait else None)
+    else:
+        envelope = {"status.$": "$.Status", "executionArn.$": "$.ExecutionArn", "output.$": "$.Output"}
+        data_flow(state, out, c, parameters, result_selector=envelope if state.wait else None)
     return out
 
 
 @emits(Approval)
-def _approval(state: Approval, c: Compilation) -> dict:
+def emit_approval(state: Approval, c: Compilation) -> dict:
     handler = state.handler_path
     out = head(state, "Task", c.comment(state, handler))
     out["Resource"] = "arn:aws:states:::lambda:invoke.waitForTaskToken"
     timeouts(state, out)
-    payload = {"approval": state.name, "taskToken.$": "$$.Task.Token", "executionId.$": "$$.Execution.Id",
-               "input.$": "$"}
+    if c.jsonata:
+        payload = {"approval": state.name, "taskToken": "{% $states.context.Task.Token %}",
+                   "executionId": "{% $states.context.Execution.Id %}", "input": "{% $states.input %}"}
+    else:
+        payload = {"approval": state.name, "taskToken.$": "$$.Task.Token", "executionId.$": "$$.Execution.Id",
+                   "input.$": "$"}
     if state.message:
         payload["message"] = state.message
     parameters = {"FunctionName": c.function(handler) if isinstance(handler, str) else None, "Payload": payload}
-    data_flow(state, out, c, parameters, result_path="$.approval")
+    if c.jsonata:
+        data_flow(state, out, c, parameters, output="{% $merge([$states.input, {'approval': $states.result}]) %}")
+    else:
+        data_flow(state, out, c, parameters, result_path="$.approval")
     return out
