@@ -4,9 +4,9 @@ from waveflow.dsl import (Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed,
 
 #: Errors worth another try: throttling and passing outages of MGN, AWS, Lambda and the callback receiver.
 #: (IdempotencyAlreadyInProgressError: a duplicate invocation arrived while the first still runs; try again later.)
-TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable", "IdempotencyAlreadyInProgressError",
-             "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
-             "Lambda.TooManyRequestsException"]
+TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable",
+             "IdempotencyAlreadyInProgressError", "Lambda.ServiceException", "Lambda.AWSLambdaException",
+             "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
 
 # A rollback that fails for good must still notify and still end with the original error (kept at $.error).
 rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
