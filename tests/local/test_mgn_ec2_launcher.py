@@ -5,20 +5,12 @@ import ipaddress
 
 import boto3
 import pytest
+from mgn_clock import Clock
 from moto import mock_aws
 
 from waveflow.local.mgn import Ec2InstanceLauncher, MgnEmulator
 
-T0 = 1_700_000_000.0
 JOB_DONE_SECONDS = 1800  # longer than any emulated LAUNCH or TERMINATE job takes
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

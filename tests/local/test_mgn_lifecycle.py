@@ -2,21 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from mgn_clock import Clock
 
 from waveflow.local.mgn import FaultPlan, MgnEmulator
 
-T0 = 1_700_000_000.0
 LAUNCH_RESULT = "MGN Source Server Launch Result"
-
-
-class Clock:
-    """A virtual clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from mgn_clock import T0, Clock
 
 from waveflow.local.mgn import FaultPlan, MgnEmulator
 from waveflow.local.mgn.timefmt import iso_duration, parse_datetime
 
-T0 = 1_700_000_000.0
 MIB, GIB = 1024**2, 1024**3
-
-
-class Clock:
-    """A virtual clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
