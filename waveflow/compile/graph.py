@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..dsl.base import State
 from ..dsl.common import Guarded
-from ..dsl.flow import Choice, Fail, Succeed
+from ..dsl.flow import Choice
 from ..dsl.scope import Scope
 
 
@@ -132,8 +132,3 @@ def _walk(graph: ScopeGraph, heads: list[State]) -> list:
             if resolved is not None:
                 queue.append(resolved)
     return list(seen)
-
-
-def terminal(state: State) -> bool:
-    """Whether the state ends a path by its kind."""
-    return isinstance(state, (Succeed, Fail))

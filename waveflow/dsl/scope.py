@@ -33,14 +33,12 @@ class Scope:
         self.states: list = []
         self.default_retry = default_retry
         self.on_failure = on_failure
-        self.parent = None
 
     def add(self, state) -> None:
         self.states.append(state)
         state.scope = self
 
     def __enter__(self):
-        self.parent = current()
         enter(self)
         return self
 
