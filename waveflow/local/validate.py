@@ -211,12 +211,7 @@ def _walk_jsonata(value, say, field):
 
 
 def _check_errors(spec, states, language, say):
-    for index, retrier in enumerate(spec.get("Retry", ())):
-        where = f"Retry[{index}]"
-        _check_error_equals(retrier, say, where, last=index == len(spec["Retry"]) - 1)
-        for key in retrier:
-            if key not in _RETRY_FIELDS:
-                say(f"{where}: field '{key}' is not supported")
+    for where, retrier in _rules(spec, "Retry", _RETRY_FIELDS, say):
         for field, check, rule in (("IntervalSeconds", _positive_int, "a positive integer"),
                                    ("MaxDelaySeconds", _positive_int, "a positive integer"),
                                    ("MaxAttempts", _non_negative_int, "a non-negative integer"),
@@ -224,12 +219,7 @@ def _check_errors(spec, states, language, say):
                                    ("JitterStrategy", lambda v: v in ("FULL", "NONE"), "FULL or NONE")):
             if field in retrier and not check(retrier[field]):
                 say(f"{where}: {field} must be {rule}")
-    for index, catcher in enumerate(spec.get("Catch", ())):
-        where = f"Catch[{index}]"
-        _check_error_equals(catcher, say, where, last=index == len(spec["Catch"]) - 1)
-        for key in catcher:
-            if key not in _CATCH_FIELDS:
-                say(f"{where}: field '{key}' is not supported")
+    for where, catcher in _rules(spec, "Catch", _CATCH_FIELDS, say):
         if "Next" not in catcher:
             say(f"{where}: 'Next' is required")
         _check_target(catcher.get("Next"), states, say, f"{where}.Next")
@@ -238,6 +228,18 @@ def _check_errors(spec, states, language, say):
                 say(f"{where}: ResultPath is not supported in JSONata; use Output")
             else:
                 _check_path(catcher["ResultPath"], say, f"{where}.ResultPath", reference=True)
+
+
+def _rules(spec, field, allowed, say):
+    """Each retrier or catcher with its location, after the checks both share (ErrorEquals, known fields)."""
+    rules = spec.get(field, ())
+    for index, rule in enumerate(rules):
+        where = f"{field}[{index}]"
+        _check_error_equals(rule, say, where, last=index == len(rules) - 1)
+        for key in rule:
+            if key not in allowed:
+                say(f"{where}: field '{key}' is not supported")
+        yield where, rule
 
 
 def _check_error_equals(rule, say, where, last):
