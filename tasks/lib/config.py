@@ -16,7 +16,13 @@ from tasks.lib.errors import ConfigError
 
 @dataclass(frozen=True)
 class Config:
-    """Names of the resources the tasks use. ``cmf_secret_id`` is optional (no CMF integration without it)."""
+    """Names of the resources the tasks use.
+
+    The first six are set on every task function and checked at cold start. The rest are set only on the
+    functions that use them (a state machine's own functions cannot be given its ARN: CloudFormation would see a
+    cycle), so a handler asks for them with :meth:`require`, which names a missing one. ``cmf_secret_id`` is
+    optional (no CMF integration without it).
+    """
 
     status_table: str
     event_bus: str
@@ -25,6 +31,22 @@ class Config:
     callback_secret_id: str
     notify_topic_arn: str
     cmf_secret_id: str | None = None
+    wave_table: str | None = None
+    migration_state_machine_arn: str | None = None
+    payload_bucket: str | None = None
+    wave_concurrency: str | None = None
+
+    def require(self, name: str) -> str:
+        """The setting ``name`` of a function that needs it; :class:`ConfigError` naming its variable if unset.
+
+        >>> read_config({**environ, "WAVEFLOW_WAVE_TABLE": "waves"}).require("wave_table")  # doctest: +SKIP
+        'waves'
+        """
+        value = getattr(self, name)
+        if value is None:
+            raise ConfigError(f"{_ENV[name]} is not set in the function's environment; the CloudFormation stack "
+                              f"sets it on the functions that use it")
+        return value
 
 
 _ENV = {
@@ -35,8 +57,13 @@ _ENV = {
     "callback_secret_id": "WAVEFLOW_CALLBACK_SECRET_ID",
     "notify_topic_arn": "WAVEFLOW_NOTIFY_TOPIC_ARN",
     "cmf_secret_id": "WAVEFLOW_CMF_SECRET_ID",
+    "wave_table": "WAVEFLOW_WAVE_TABLE",
+    "migration_state_machine_arn": "WAVEFLOW_MIGRATION_STATE_MACHINE_ARN",
+    "payload_bucket": "WAVEFLOW_PAYLOAD_BUCKET",
+    "wave_concurrency": "WAVEFLOW_WAVE_CONCURRENCY",
 }
-_OPTIONAL = frozenset({"cmf_secret_id"})
+_OPTIONAL = frozenset({"cmf_secret_id", "wave_table", "migration_state_machine_arn", "payload_bucket",
+                       "wave_concurrency"})
 
 
 def read_config(environ: dict[str, str] | os._Environ = os.environ) -> Config:

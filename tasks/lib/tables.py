@@ -1,6 +1,6 @@
 """The DynamoDB table shapes, read from ``schemas/tables.json``.
 
-That file is the one definition of the status and idempotency tables: the CloudFormation template renders its
+That file is the one definition of the status, idempotency and wave tables: the CloudFormation template renders its
 properties as they are, and the tests and the local twin create their tables from it through
 :func:`create_table`, so the key, GSIs and TTL used locally are the ones deployed.
 """
@@ -15,6 +15,7 @@ from typing import Any
 
 STATUS_TABLE = "StatusTable"
 IDEMPOTENCY_TABLE = "IdempotencyTable"
+WAVE_TABLE = "WaveTable"
 
 
 @functools.cache

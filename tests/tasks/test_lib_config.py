@@ -60,3 +60,9 @@ def test_now_reads_the_injected_clock_as_utc():
     assert aws.iso_now() == "2026-01-01T00:00:00.250Z"
     aws.configure()
     assert aws.now().tzinfo is timezone.utc
+
+
+def test_a_setting_only_some_functions_have_is_named_when_a_handler_requires_it(aws_env):
+    with pytest.raises(ConfigError, match="WAVEFLOW_WAVE_TABLE is not set"):
+        read_config(aws_env).require("wave_table")
+    assert read_config({**aws_env, "WAVEFLOW_WAVE_TABLE": "waves"}).require("wave_table") == "waves"

@@ -1,7 +1,4 @@
-"""The ``waveflow`` command line: build, graph, exec, run, history, deploy.
-
-Exit codes: 0 ok, 1 a workflow execution failed, 2 bad input (a broken workflow, definition or argument).
-"""
+"""``waveflow build``: compile workflows/*.py into build/ (``python build.py`` runs this)."""
 from __future__ import annotations
 
 import sys
@@ -9,17 +6,11 @@ from pathlib import Path
 
 import click
 
-from .compile import BuildError, build as build_project
-from .compile.watch import watch
-from .local.commands import exec_command, executions_command, history_command
+from ..compile import BuildError, build as build_project
+from ..compile.watch import watch
 
 
-@click.group()
-def cli():
-    """waveflow: Airflow-style migration workflows compiled to AWS Step Functions."""
-
-
-@cli.command("build")
+@click.command("build")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Project folder holding workflows/ and tasks/.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -39,11 +30,3 @@ def build_command(project: Path, out: Path | None, watching: bool):
     for name in sorted(files):
         click.echo(f"wrote {target / name}")
 
-
-cli.add_command(exec_command)
-cli.add_command(history_command)
-cli.add_command(executions_command)
-
-
-def main(argv: list[str] | None = None):
-    cli.main(args=argv, prog_name="waveflow")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from .clock import RealtimeClock
-from .errors import InvalidDefinition, LocalRuntimeError
-from .journal import DEFAULT_PATH, Journal
-from .limits import DEFAULT_HISTORY_LIMIT
+from ..local.clock import RealtimeClock
+from ..local.errors import InvalidDefinition, LocalRuntimeError
+from ..local.journal import DEFAULT_PATH, Journal
+from ..local.limits import DEFAULT_HISTORY_LIMIT
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -82,7 +82,7 @@ def _register(runtime, name: str, path: Path) -> None:
 def exec_command(definition, input_text, handler_specs, machine_specs, name, no_history_limit, seed, realtime,
                  journal_path):
     """Run DEFINITION (an ASL JSON file) in the local interpreter and print its output as JSON."""
-    from .runtime import LocalRuntime
+    from ..local.runtime import LocalRuntime
 
     input_value = _read_json(input_text, "--input")
     handlers = dict(_load_handler(spec) for spec in handler_specs)

@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from waveflow.local.commands import exec_command, executions_command, history_command
+from waveflow.cli.execute import exec_command, executions_command, history_command
 
 
 @pytest.fixture
