@@ -103,7 +103,9 @@ class StageRun:
         for ``to``. Either way :meth:`announce` publishes what the record does not note as published.
         """
         if not self._passed(to):
-            self.record = self.store.transition(self.migration_id, to, stage=self.key, detail=detail)
+            self.record = self.store.transition(
+                self.migration_id, to, stage=self.key, detail=detail, based_on=self.record
+            )
         self.announce(to, extra=extra, counts=counts)
         return self.record
 
@@ -129,7 +131,9 @@ class StageRun:
 
     def note(self, detail: dict) -> dict:
         """Record ``detail`` under this stage's key without changing the status (progress, write-ahead notes)."""
-        self.record = self.store.transition(self.migration_id, self.status, stage=self.key, detail=detail)
+        self.record = self.store.transition(
+            self.migration_id, self.status, stage=self.key, detail=detail, based_on=self.record
+        )
         return self.record
 
     def claim(self, detail: dict) -> bool:

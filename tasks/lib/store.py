@@ -2,7 +2,8 @@
 
 Every change is a conditional write on the status *and* the version the writer read, so two stages (or a stage
 and the rollback path) racing on one migration cannot both win: the loser re-reads, re-checks the transition
-table and either applies its change to the fresh record or is refused with :class:`IllegalTransition`.
+table and either applies its change to the fresh record or is refused with :class:`IllegalTransition`. Staying
+in a status is checked too (:func:`tasks.lib.status.may_note`): no write skips the check.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tasks.lib.config import load_config
 from tasks.lib.dynamo import from_item, to_attribute, to_item
 from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
 from tasks.lib.request import wave_text
-from tasks.lib.status import TERMINAL, TRANSITIONS, Status
+from tasks.lib.status import RECORDED_AFTER_END, TERMINAL, TRANSITIONS, Status, may_note
 
 RETENTION_AFTER_TERMINAL = timedelta(days=30)
 _WRITE_ATTEMPTS = 3  # a conflict means another writer got in between; re-read and re-decide this often
@@ -32,6 +33,33 @@ def _conflicting_item(exc: ClientError) -> dict[str, Any] | None:
         raise exc
     item = exc.response.get("Item")
     return from_item(item) if item else None
+
+
+def _check_legal(migration_id: str, current: dict[str, Any], origin: Status, to: Status, stage: str | None) -> None:
+    """Raise :class:`IllegalTransition` unless writing ``to`` on ``current`` is legal for a writer that started at
+    ``origin`` (see :meth:`StatusStore.transition`)."""
+    status = Status(current["status"])
+    if origin is to and status is to:
+        if may_note(to, stage):
+            return
+        problem = f"{stage or 'a writer'} cannot record a detail once it is {status} (only {', '.join(sorted(RECORDED_AFTER_END))})"
+    elif origin is to:
+        problem = f"the record left {to} for {status}; a note for {to} no longer applies"
+    elif status is to:
+        problem = f"another writer moved it from {origin} to {to} first"
+    elif to in TRANSITIONS[status]:
+        return
+    else:
+        allowed = ", ".join(sorted(TRANSITIONS[status])) or "nothing (terminal)"
+        problem = f"{status} -> {to} is not a legal transition (from {status}: {allowed})"
+    raise IllegalTransition(f"migration {migration_id!r}: {problem}")
+
+
+def _won_by_twin(current: dict[str, Any], origin: Status, to: Status, stage: str | None) -> bool:
+    """Whether a move from ``origin`` to ``to`` lost its race to a twin: the same stage made that very move."""
+    history = current.get("history") or [{}]
+    last = history[-1]
+    return origin is not to and current["status"] == to.value and last.get("status") == to.value and last.get("stage") == stage
 
 
 def _canonical(value: Any) -> Any:
@@ -103,28 +131,29 @@ class StatusStore:
         stage: str | None = None,
         detail: dict[str, Any] | None = None,
         execution_arn: str | None = None,
+        based_on: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Move ``migration_id`` to ``to``, recording ``detail`` under ``executionDetails.<stage>``; the new record.
 
-        Staying in the current status only updates the detail (a poll recording progress, the callback
-        recording its result after a terminal state), and re-sending what is already stored writes nothing:
-        stages are retried. Anything outside :data:`TRANSITIONS` raises :class:`IllegalTransition` and writes
-        nothing; an unknown ID raises :class:`MigrationNotFound`.
+        ``based_on`` is the record the writer decided on (default: the record as read now). From another status,
+        this is a *move*, legal only along :data:`TRANSITIONS`. From ``to`` itself it is a *note*: the detail is
+        updated in place (a poll recording progress), legal only where :func:`may_note` allows it — on a SUCCESS
+        or FAILED record only the callback's result. Re-sending what is already stored writes nothing: stages are
+        retried. A move whose race was won by another writer writes nothing either: a twin of the same stage
+        (a duplicate invocation) gets the winner's record, anyone else :class:`IllegalTransition`. Every refusal
+        writes nothing; an unknown ID raises :class:`MigrationNotFound`.
         """
         to = Status(to)
         current = self.get(migration_id)
+        origin = Status((based_on or current or {}).get("status", to))
         for _ in range(_WRITE_ATTEMPTS):
             if current is None:
                 raise MigrationNotFound(f"no status record for migration {migration_id!r} in {self.table_name}")
-            current_status = Status(current["status"])
-            if current_status is to and self._holds(current, stage, detail, execution_arn):
+            if Status(current["status"]) is to and self._holds(current, stage, detail, execution_arn):
                 return current
-            if current_status is not to and to not in TRANSITIONS[current_status]:
-                allowed = ", ".join(sorted(TRANSITIONS[current_status])) or "nothing (terminal)"
-                raise IllegalTransition(
-                    f"migration {migration_id!r}: {current_status} -> {to} is not a legal transition"
-                    f" (from {current_status}: {allowed})"
-                )
+            if _won_by_twin(current, origin, to, stage):
+                return current
+            _check_legal(migration_id, current, origin, to, stage)
             try:
                 return self._write(current, to, stage, detail, execution_arn)
             except ClientError as exc:
@@ -138,10 +167,13 @@ class StatusStore:
         """Record ``detail`` under ``executionDetails.<stage>`` only if ``record`` is still the stored version.
 
         A compare-and-set for decisions that must be taken once (the poll's one stall retry): of two writers
-        that read the same version, one gets the new record and the other ``None``, and acts on nothing.
+        that read the same version, one gets the new record and the other ``None``, and acts on nothing. A note
+        the lifecycle does not allow (:func:`may_note`) raises :class:`IllegalTransition`.
         """
+        status = Status(record["status"])
+        _check_legal(record["migrationId"], record, status, status, stage)
         try:
-            return self._write(record, Status(record["status"]), stage, detail, None)
+            return self._write(record, status, stage, detail, None)
         except ClientError as exc:
             _conflicting_item(exc)  # anything but a lost race propagates
             return None
