@@ -33,7 +33,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from tasks.lib import aws
 from tasks.lib.awserrors import transient_as_throttled
 from tasks.lib.config import load_config
-from tasks.lib.errors import InvalidMigrationDocument
+from tasks.lib.errors import InvalidMigrationDocument, RequestConflict
 from tasks.lib.events import MIGRATION_REQUESTED, EventPublisher
 from tasks.lib.observability import logger, metrics, tracer
 from tasks.lib.request import RequestProblem, normalise_request, summarise
@@ -111,7 +111,10 @@ class Ingress:
             document = normalise_request(parsed, default_correlation_id=record.message_id)
         except InvalidMigrationDocument as exc:
             return self.reject(record, list(exc.problems), correlation_id)
-        stored, created = self.store.create(document)
+        try:
+            stored, created = self.store.create(document, id_given="migrationId" in parsed)
+        except RequestConflict as exc:
+            return self.reject(record, [exc.problem], correlation_id)
         logger.set_correlation_id(stored["correlationId"])  # a duplicate logs under the migration's own ID
         logger.append_keys(migrationId=stored["migrationId"])
         if MIGRATION_REQUESTED in stored.get("publishedEvents", {}):

@@ -7,7 +7,13 @@ import itertools
 import pytest
 
 from tasks.lib import aws
-from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.errors import (
+    AwsThrottled,
+    IllegalTransition,
+    InvalidMigrationDocument,
+    MigrationNotFound,
+    RequestConflict,
+)
 from tasks.lib.request import normalise_request
 from tasks.lib.status import TERMINAL, TRANSITIONS, Status
 from tasks.lib.store import StatusStore
@@ -83,10 +89,9 @@ def test_create_writes_a_pending_record_at_version_1(store, request_doc, clock):
 
 def test_a_duplicate_create_returns_the_existing_record_and_overwrites_nothing(store, request_doc):
     first, _ = store.create(request_doc)
-    existing, created = store.create({**request_doc, "appName": "other-app", "correlationId": "another"})
+    existing, created = store.create({**request_doc, "correlationId": "another", "requestedAt": "2027-01-01T00:00:00Z"})
     assert not created
-    assert existing == first
-    assert store.get(request_doc["migrationId"])["appName"] == "billing-api"
+    assert existing == first == store.get(request_doc["migrationId"])
 
 
 def test_create_refuses_a_request_that_was_not_normalised(store, valid_request):
@@ -96,7 +101,7 @@ def test_create_refuses_a_request_that_was_not_normalised(store, valid_request):
 
 def create_in(store: StatusStore, request_doc: dict, status: Status, n: int) -> str:
     """A fresh migration (the n-th of the test) driven to ``status``."""
-    doc = {**request_doc, "migrationId": f"{request_doc['migrationId']}-{n}"}
+    doc = {**request_doc, "migrationId": f"{request_doc['migrationId']}-{n}", "sourceServerId": f"s-{n + 1:017x}"}
     store.create(doc)
     drive(store, doc["migrationId"], status)
     return doc["migrationId"]
