@@ -8,6 +8,7 @@ so nothing can reach a real AWS account. Fixtures, by name (stable: other test m
 * ``status_table``, ``idempotency_table``: the tables, shaped by ``tasks/lib/schemas/tables.json``.
 * ``event_capture``: the custom bus with a rule sending every ``waveflow.migration`` event to a queue;
   ``event_capture.events(detail_type=None)`` drains it. ``dlq``: the DLQ; ``dlq.messages()`` drains it.
+* ``payload_bucket``: the S3 bucket of ``WAVEFLOW_PAYLOAD_BUCKET``.
 * ``infra``: all of the above together.
 * ``faults``: ``faults.fail(service, operation, code, status=..., times=..., when=...)`` makes calls of the
   tasks' own client fail (or ``faults.respond(...)`` answer) through botocore's event system, without patching
@@ -42,6 +43,7 @@ STATUS_TABLE_NAME = "waveflow-status"
 IDEMPOTENCY_TABLE_NAME = "waveflow-idempotency"
 EVENT_BUS_NAME = "waveflow-bus"
 DLQ_NAME = "waveflow-requests-dlq"
+PAYLOAD_BUCKET_NAME = "waveflow-payloads"
 DLQ_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{DLQ_NAME}"
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 START_TIME = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -60,6 +62,7 @@ TASK_ENV = {
     "WAVEFLOW_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE_NAME,
     "WAVEFLOW_CALLBACK_SECRET_ID": "waveflow/callback",
     "WAVEFLOW_NOTIFY_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:waveflow-notify",
+    "WAVEFLOW_PAYLOAD_BUCKET": PAYLOAD_BUCKET_NAME,
 }
 
 
@@ -214,6 +217,13 @@ def event_capture(aws_mock) -> EventCapture:
     return EventCapture(sqs, url)
 
 
+@pytest.fixture
+def payload_bucket(aws_mock) -> str:
+    """The bucket ``WAVEFLOW_PAYLOAD_BUCKET`` (dead-lettered bodies too large for the DLQ)."""
+    aws_mock.client("s3").create_bucket(Bucket=PAYLOAD_BUCKET_NAME)
+    return PAYLOAD_BUCKET_NAME
+
+
 @dataclass
 class Infra:
     """Every resource the tasks' environment names, created in moto."""
@@ -223,11 +233,12 @@ class Infra:
     idempotency_table: str
     events: EventCapture
     dlq: DeadLetterQueue
+    payload_bucket: str
 
 
 @pytest.fixture
-def infra(aws_mock, status_table, idempotency_table, event_capture, dlq) -> Infra:
-    return Infra(aws_mock, status_table, idempotency_table, event_capture, dlq)
+def infra(aws_mock, status_table, idempotency_table, event_capture, dlq, payload_bucket) -> Infra:
+    return Infra(aws_mock, status_table, idempotency_table, event_capture, dlq, payload_bucket)
 
 
 @dataclass
