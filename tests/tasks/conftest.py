@@ -13,7 +13,8 @@ so nothing can reach a real AWS account. Fixtures, by name (stable: other test m
 * ``faults``: ``faults.fail(service, operation, code, status=..., times=..., when=...)`` makes calls of the
   tasks' own client fail (or ``faults.respond(...)`` answer) through botocore's event system, without patching
   any waveflow function.
-* ``task_logs``: the tasks' JSON log lines; ``lambda_context``: a Lambda context for Powertools.
+* ``task_logs``: the tasks' JSON log lines; ``lambda_context``: a real-shaped Lambda context (remaining time on
+  the virtual clock); every handler call passes it, and Powertools' warning about a missing one is an error.
 * ``sqs_event(*bodies)``, ``load_event(name)`` (``tests/events/<name>.json``), ``valid_request``.
 """
 
@@ -326,22 +327,31 @@ def task_logs() -> Callable[[], list[dict]]:
     logger.removeHandler(handler)
 
 
-@dataclass
 class LambdaContext:
-    """The fields of a Lambda context that powertools reads."""
+    """What AWS Lambda passes as ``context`` (the attributes of Python's runtime ``LambdaContext``), with the
+    remaining time counting down on the tests' virtual clock from a 5-minute function timeout."""
 
-    function_name: str = "waveflow-ingress"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:waveflow-ingress"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    def __init__(self, clock: VirtualClock, function_name: str = "waveflow-task", timeout_seconds: float = 300.0):
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
+        self.memory_limit_in_mb = 256
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = f"2026/01/01/[$LATEST]{uuid.uuid4().hex}"
+        self.identity = None
+        self.client_context = None
+        self._clock = clock
+        self._deadline = clock() + timeout_seconds
 
     def get_remaining_time_in_millis(self) -> int:
-        return 300_000
+        return max(0, int((self._deadline - self._clock()) * 1000))
 
 
 @pytest.fixture
-def lambda_context() -> LambdaContext:
-    return LambdaContext()
+def lambda_context(clock: VirtualClock) -> LambdaContext:
+    """The one Lambda context of the task tests: every handler call passes it, as Lambda does."""
+    return LambdaContext(clock)
 
 
 def _sqs_record(body: Any, message_id: str | None = None) -> dict:
