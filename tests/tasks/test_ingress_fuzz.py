@@ -95,7 +95,7 @@ def test_every_record_is_admitted_or_dead_lettered_and_nothing_escapes(infra, sq
     for record in event["Records"]:
         try:
             document = json.loads(record["body"])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):  # the oracle reads deep bodies no better than ingress
             document = None
         if record["messageId"] in dead:
             if record["messageId"] in conflicts:  # its server and wave were taken by another request of the run
