@@ -2,19 +2,15 @@
 import json
 import textwrap
 
-import click
 import pytest
 from click.testing import CliRunner
 
-from waveflow.cli.execute import exec_command, executions_command, history_command
+from waveflow.cli import cli as waveflow_cli
 
 
 @pytest.fixture
 def cli():
-    group = click.Group()
-    for command in (exec_command, history_command, executions_command):
-        group.add_command(command)
-    return group
+    return waveflow_cli
 
 
 @pytest.fixture
@@ -60,7 +56,7 @@ def test_exec_reads_input_from_a_file(cli, workdir):
 @pytest.mark.parametrize("args, fragment", [
     (["--input", "{nope"], "Invalid value for --input"),
     (["--handler", "Greet"], "NAME=module:function"),
-    (["--handler", "Greet=wf_handlers:missing"], "cannot load"),
+    (["--handler", "Greet=wf_handlers:missing"], "has no attribute 'missing'"),
 ])
 def test_bad_options_exit_2_with_a_clear_message(cli, workdir, args, fragment):
     result = CliRunner().invoke(cli, ["exec", "Greet.asl.json", *args])
