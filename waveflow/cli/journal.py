@@ -87,7 +87,7 @@ def _detail(event, width: int = 80) -> str:
     details = _details(event)
     parts = [f"{key}={value}" for key, value in details.items()
              if key not in ("name", "roleArn", "stateMachineArn") and not key.endswith("Details")]
-    text = " ".join(parts)
+    text = " ".join(" ".join(parts).split())
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
