@@ -2,7 +2,7 @@
 
 Runs inside LWE's own scratch virtualenv (bench/.lwe-venv), so it imports nothing of waveflow. LWE normally
 moves events over AMQP; here its StateEngine gets an in-memory event queue (the cheapest transport it could
-have) and its Task dispatcher calls the same stub handler waveflow's runs call, synchronously.
+have: each event is copied through JSON, as a message would be) and its Task dispatcher calls the same stub handler (documents.count) waveflow's runs call.
 Usage: ``python lwe_driver.py DEFINITION.json INPUT_JSON``; prints ``{"status", "output", "events"}``.
 """
 import collections
@@ -15,6 +15,7 @@ import tempfile
 import time
 
 from asl_workflow_engine.state_engine import StateEngine
+from documents import count
 
 
 class InMemoryQueue:
@@ -35,11 +36,11 @@ class InMemoryQueue:
         entry[2] = None
 
     def drain(self, engine):
-        count = 0
+        delivered = 0
         while self.items or self.timers:
             if self.items:
-                engine.notify(self.items.popleft(), count)
-                count += 1
+                engine.notify(self.items.popleft(), delivered)
+                delivered += 1
                 continue
             due, _, callback = heapq.heappop(self.timers)
             time.sleep(max(0.0, due - time.monotonic()))
@@ -47,18 +48,13 @@ class InMemoryQueue:
                 callback()
 
     def publish(self, item, threadsafe=False, start_execution=False):
-        self.items.append(item)
+        self.items.append(json.loads(json.dumps(item)))  # a copy, as its messaging would deliver: LWE reuses items
 
     def acknowledge(self, id):
         pass
 
     def broadcast(self, subject, item, carrier_properties=None):
         pass
-
-
-def stub_handler(event):
-    """The same stub waveflow's Task loop calls: count the passes."""
-    return {**event, "calls": event.get("calls", 0) + 1}
 
 
 def main():
@@ -68,7 +64,7 @@ def main():
     engine = StateEngine({"state_engine": {"store_url": store.name, "execution_ttl": 86400}, "task_dispatcher": {}})
     logging.disable(logging.WARNING)  # LWE logs every state at INFO
     queue = engine.event_dispatcher = InMemoryQueue()
-    engine.task_dispatcher.execute_task = lambda arn, params, callback, timeout, context: callback(stub_handler(params))
+    engine.task_dispatcher.execute_task = lambda arn, params, callback, timeout, context: callback(count(params))
     machine_arn = "arn:aws:states:local:0123456789:stateMachine:Bench"
     engine.asl_store[machine_arn] = {"definition": definition, "name": "Bench", "roleArn": "",
                                      "stateMachineArn": machine_arn, "status": "ACTIVE", "type": "STANDARD"}
