@@ -8,8 +8,10 @@ so a busy machine slows both sides alike; only ratios measured in the same run m
 (c) the 100,001-transition Pass/Choice loop through ``waveflow exec --no-history-limit``, journal on: transitions/s,
     the journal's size, and the same loop in process (the interpreter alone) for the ratio;
 (d) in process: the loop against moto's own ASL executor (polled every millisecond);
-(e) N concurrent executions of the compiled ServerMigration (built from workflows/ into a temporary folder by
-    this script) with stub handlers, each in a fresh process so its peak RSS is theirs alone, journal off and on.
+(e) N executions of the compiled ServerMigration (built from workflows/ into a temporary folder by this script)
+    with stub handlers, all at once or ``--concurrency`` at a time as a wave's Map runs them, each run in a fresh
+    process so its peak RSS is theirs alone, journal off and on (``--executions 10000 --concurrency 25``: the
+    10,000-server wave, whose finished histories leave memory once journalled).
 
 LWE is installed by this script into ``bench/.lwe-venv`` (``pip install local-workflow-engine==1.0.4``); where that
 cannot be done, (a) and (b) print the figures measured on a 2-core machine for the issue instead, marked as such.
@@ -156,27 +158,36 @@ def moto_comparison(rounds: int) -> None:
           f"(min x{min(theirs) / max(ours):,.0f}, max x{max(theirs) / min(ours):,.0f})")
 
 
-def migrations(count: int, journal: str | None) -> None:
-    """Child-process mode: run ``count`` ServerMigration executions and print one JSON line of figures."""
+def migrations(count: int, journal: str | None, concurrency: int) -> None:
+    """Child-process mode: run ``count`` ServerMigration executions, at most ``concurrency`` at a time (0: all at
+    once), as a wave's Map would, and print one JSON line of figures."""
     import resource
     from waveflow.local.runtime import LocalRuntime
     definition = json.loads(Path(os.environ["WAVEFLOW_BENCH_DEFINITION"]).read_text())
     runtime = LocalRuntime(documents.migration_stubs(definition), seed=7, journal=journal)
     runtime.register_state_machine("ServerMigration", definition)
+    statuses: dict[str, int] = {}
+    pending = iter(range(count))
+
+    def launch(_finished=None):
+        if _finished is not None:
+            statuses[_finished.status] = statuses.get(_finished.status, 0) + 1
+        index = next(pending, None)
+        if index is not None:
+            execution = runtime.start_execution("ServerMigration", {"migrationId": f"m-{index:05d}"},
+                                                name=f"m-{index:05d}")
+            execution.watchers.append(launch)
     start = time.perf_counter()
-    executions = [runtime.start_execution("ServerMigration", {"migrationId": f"m-{i:05d}"}, name=f"m-{i:05d}")
-                  for i in range(count)]
+    for _ in range(concurrency or count):
+        launch()
     runtime.run()
     wall = time.perf_counter() - start
-    statuses: dict[str, int] = {}
-    for execution in executions:
-        statuses[execution.status] = statuses.get(execution.status, 0) + 1
     print(json.dumps({"wall": wall, "transitions": runtime.stats["state_transitions"],
                       "lambda": runtime.stats["lambda_invocations"], "statuses": statuses,
                       "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def migration_comparison(count: int, rounds: int, work: Path) -> None:
+def migration_comparison(count: int, rounds: int, work: Path, concurrency: int) -> None:
     from waveflow.compile import build
     files = build(ROOT, work / "build")
     definition = work / "build" / "ServerMigration.asl.json"
@@ -184,7 +195,7 @@ def migration_comparison(count: int, rounds: int, work: Path) -> None:
     for label, journal in (("journal off", None), ("journal on", "journal")):
         walls, peaks, last = [], [], {}
         for index in range(rounds):
-            args = [sys.executable, __file__, "--child-migrations", str(count)]
+            args = [sys.executable, __file__, "--child-migrations", str(count), "--concurrency", str(concurrency)]
             if journal:
                 args += ["--child-journal", str(work / f"migrations-{index}.sqlite3")]
             done = subprocess.run(args, capture_output=True, text=True, cwd=work,
@@ -203,12 +214,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--executions", type=int, default=1_000)
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="(e): executions running at once (0: all; a wave's Map runs 25)")
     parser.add_argument("--skip-moto", action="store_true")
     parser.add_argument("--child-migrations", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-journal", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_migrations:
-        migrations(args.child_migrations, args.child_journal)
+        migrations(args.child_migrations, args.child_journal, args.concurrency)
         return
     if not WAVEFLOW.exists():
         raise SystemExit(f"no waveflow command at {WAVEFLOW}: install waveflow into this Python first "
@@ -227,8 +240,9 @@ def main() -> None:
         if not args.skip_moto:
             print("(d) in process, against moto's executor")
             moto_comparison(min(args.rounds, 3))
-        print(f"(e) {args.executions:,} concurrent ServerMigration executions, stub handlers, one process each")
-        migration_comparison(args.executions, min(args.rounds, 3), work)
+        at_once = f"at most {args.concurrency} at a time" if args.concurrency else "all at once"
+        print(f"(e) {args.executions:,} ServerMigration executions, {at_once}, stub handlers, one process each")
+        migration_comparison(args.executions, min(args.rounds, 3), work, args.concurrency)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import RUNTIME, StatesError
+from .walk import every_state
 
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
 CONSECUTIVE = "Mock responses must be consecutively numbered"
@@ -253,20 +254,11 @@ def _states(definition: dict) -> tuple[set, dict]:
     """Task state names, and other states' names with their types, at every level of the definition."""
     tasks: set = set()
     others: dict = {}
-    stack = [definition]
-    while stack:
-        graph = stack.pop()
-        for name, spec in (graph.get("States") or {}).items():
-            kind = spec.get("Type") if isinstance(spec, dict) else None
-            if kind == "Task":
-                tasks.add(name)
-            else:
-                others[name] = kind
-            if isinstance(spec, dict):
-                stack.extend(b for b in spec.get("Branches", []) if isinstance(b, dict))
-                for key in ("ItemProcessor", "Iterator"):
-                    if isinstance(spec.get(key), dict):
-                        stack.append(spec[key])
+    for name, spec in every_state([definition]):
+        if spec.get("Type") == "Task":
+            tasks.add(name)
+        else:
+            others[name] = spec.get("Type")
     return tasks, others
 
 

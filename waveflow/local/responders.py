@@ -82,17 +82,9 @@ class Responder:
 
     def check(self, definitions: list[dict]) -> None:
         """Refuse a STATE that no definition has as a ``.waitForTaskToken`` task (it would never be asked)."""
-        waiting: set = set()
-        stack: list = list(definitions)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                for name, spec in (node.get("States") or {}).items():
-                    if isinstance(spec, dict) and str(spec.get("Resource", "")).endswith(".waitForTaskToken"):
-                        waiting.add(name)
-                stack.extend(value for value in node.values() if isinstance(value, (dict, list)))
+        from .walk import every_state
+        waiting = {name for name, spec in every_state(definitions)
+                   if str(spec.get("Resource", "")).endswith(".waitForTaskToken")}
         for state in self.responses:
             if state not in waiting:
                 listed = ", ".join(sorted(waiting)) or "none"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .routing import function_name, is_lambda_function_resource
+from .walk import every_state
 
 
 class WiringError(ValueError):
@@ -174,22 +175,16 @@ def functions_called(definitions: list[dict]) -> set | None:
     """Every Lambda function the definitions name (plain function ARNs and lambda:invoke FunctionName), or
     None when one is chosen at run time (``FunctionName.$``, JSONata) and so cannot be known."""
     found: set = set()
-    stack: list = list(definitions)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            resource = node.get("Resource")
-            if isinstance(resource, str) and node.get("Type") == "Task":
-                if is_lambda_function_resource(resource):
-                    found.add(function_name(resource))
-                elif resource.startswith("arn:aws:states:::lambda:invoke"):
-                    arguments = node.get("Parameters", node.get("Arguments", {}))
-                    name = arguments.get("FunctionName") if isinstance(arguments, dict) else None
-                    if not isinstance(name, str) or "{%" in name:
-                        return None
-                    found.add(function_name(name))
-            stack.extend(value for value in node.values() if isinstance(value, (dict, list)))
+    for _, spec in every_state(definitions):
+        resource = spec.get("Resource")
+        if spec.get("Type") != "Task" or not isinstance(resource, str):
+            continue
+        if is_lambda_function_resource(resource):
+            found.add(function_name(resource))
+        elif resource.startswith("arn:aws:states:::lambda:invoke"):
+            arguments = spec.get("Parameters", spec.get("Arguments", {}))
+            name = arguments.get("FunctionName") if isinstance(arguments, dict) else None
+            if not isinstance(name, str) or "{%" in name:
+                return None
+            found.add(function_name(name))
     return found
-
