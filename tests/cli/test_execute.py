@@ -224,3 +224,25 @@ def test_mock_config_from_the_environment_runs_a_test_case(cli, workdir, monkeyp
     assert result.exit_code == 0 and json.loads(result.stdout) == {"greeting": "mocked"}
     other = CliRunner().invoke(cli, ["exec", "Greet.asl.json", "--test-case", "Mocked", "--state-machine-name", "X"])
     assert other.exit_code == 2 and "no state machine named 'X' (the file has: Greet)" in other.stderr
+
+
+def test_a_stalled_execution_is_journalled_as_running(cli, workdir):
+    waiting = {key: value for key, value in APPROVAL["States"]["Approve"].items() if key != "TimeoutSeconds"}
+    (workdir / "approval.json").write_text(json.dumps({"StartAt": "Approve", "States": {"Approve": waiting}}))
+    (workdir / "ask.py").write_text("def handler(event, context):\n    return {}\n")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["exec", "approval.json", "--handler", "Ask=ask:handler", "--name", "waiting"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["error"] == "waveflow.Stalled"
+    assert [row["status"] for row in json.loads(runner.invoke(cli, ["executions", "--json"]).stdout)] == ["RUNNING"]
+    assert "TaskSubmitted" in runner.invoke(cli, ["history", "waiting"]).stdout
+
+
+def test_exec_does_not_import_the_compiler(workdir):
+    import subprocess
+    import sys
+    code = ("import sys; from waveflow.cli import main\n"
+            "try:\n    main(['exec', 'Greet.asl.json', '--handler', 'Greet=wf_handlers:greet', '--input', "
+            "'{\"who\": \"x\"}'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('waveflow.compile', 'waveflow.dsl', 'statelint'))))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=workdir, capture_output=True, text=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr

@@ -97,6 +97,8 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
         hint = "; use --replace to run it again under that name" if "Already Exists" in str(exc) else ""
         raise InvalidInvocation(f"{exc}{hint}") from None
     runtime.run()
+    if execution.status == "RUNNING":  # stalled on a token: journalled as it stands, so `history` can show why
+        journal.record(execution)
     journal.close()
     return execution
 
