@@ -192,19 +192,21 @@ def migration_comparison(count: int, rounds: int, work: Path, concurrency: int) 
     files = build(ROOT, work / "build")
     definition = work / "build" / "ServerMigration.asl.json"
     print(f"    built {', '.join(sorted(files))} from workflows/ into a temporary folder")
-    for label, journal in (("journal off", None), ("journal on", "journal")):
-        walls, peaks, last = [], [], {}
-        for index in range(rounds):
+    figures: dict[str, list[dict]] = {"journal off": [], "journal on": []}
+    for index in range(rounds):  # interleaved, so a busy machine slows both alike
+        for label in figures:
             args = [sys.executable, __file__, "--child-migrations", str(count), "--concurrency", str(concurrency)]
-            if journal:
+            if label == "journal on":
                 args += ["--child-journal", str(work / f"migrations-{index}.sqlite3")]
             done = subprocess.run(args, capture_output=True, text=True, cwd=work,
                                   env={**os.environ, "WAVEFLOW_BENCH_DEFINITION": str(definition)})
             if done.returncode:
                 raise SystemExit(done.stderr[-2000:])
-            last = json.loads(done.stdout.splitlines()[-1])
-            walls.append(last["wall"])
-            peaks.append(last["peak_mib"])
+            figures[label].append(json.loads(done.stdout.splitlines()[-1]))
+    for label, runs in figures.items():
+        walls = [run["wall"] for run in runs]
+        peaks = [run["peak_mib"] for run in runs]
+        last = runs[-1]
         print(f"    {count:,} executions, {label}: {spread(walls)}, {last['transitions']:,} transitions, "
               f"{last['lambda']:,} Lambda calls, statuses {last['statuses']}, peak RSS of the process "
               f"{statistics.median(peaks):.0f} MiB (min {min(peaks):.0f}, max {max(peaks):.0f})")
