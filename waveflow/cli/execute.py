@@ -15,8 +15,8 @@ import click
 from ..local.clock import RealtimeClock
 from ..local.errors import InvalidDefinition, LocalRuntimeError
 from ..local.limits import DEFAULT_HISTORY_LIMIT
-from ..local.mocks import MockConfig, MockConfigError
-from ..local.responders import Responder, ResponseError
+from ..local.mocks import MockConfigError
+from ..local.responders import ResponseError
 from ..local.wiring import WiringError, wire
 from .options import EXIT_FAILED, InvalidInvocation, journal_option, open_journal, output_kept_clean, read_json
 
@@ -70,8 +70,7 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
     input_value = read_json(input_text, "--input")
     try:
         wiring = wire(definition, build_dir, handler_specs, machine_specs)
-        responder = Responder.parse(respond_specs)
-        responder.check([wiring.parsed, *(json.loads(text) for text in wiring.machines.values())])
+        responder = _responder(respond_specs, wiring)
         config = _mock_config(mock_config, test_case)
     except (WiringError, ResponseError, MockConfigError) as exc:
         raise InvalidInvocation(str(exc)) from None
@@ -85,7 +84,8 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
     _register(runtime, machine, wiring.definition, wiring.source)
     for child, text in wiring.machines.items():
         _register(runtime, child, text, f"child workflow {child}")
-    responder.install(runtime)
+    if responder is not None:
+        responder.install(runtime)
     name = name or str(uuid.uuid4())
     if replace:
         journal.delete(f"arn:aws:states:{runtime.region}:{runtime.account}:execution:{machine}:{name}")
@@ -103,11 +103,21 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
     return execution
 
 
-def _mock_config(path: Path | None, test_case: str | None) -> MockConfig | None:
+def _responder(specs, wiring):
+    if not specs:
+        return None
+    from ..local.responders import Responder
+    responder = Responder.parse(specs)
+    responder.check([wiring.parsed, *(json.loads(text) for text in wiring.machines.values())])
+    return responder
+
+
+def _mock_config(path: Path | None, test_case: str | None):
     if test_case and path is None:
         raise MockConfigError("--test-case", ["needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG"])
     if path is None or not test_case:
         return None
+    from ..local.mocks import MockConfig
     return MockConfig.load(path)
 
 
