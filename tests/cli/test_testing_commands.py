@@ -68,3 +68,20 @@ def test_test_state_takes_a_pasted_request(guide):
     assert result.exit_code == 2
     assert "ValidationException: Mock result schema validation error: Field 'MessageId' must be a string" \
         in result.stderr
+
+
+def test_test_state_of_a_built_workflow_calls_the_build_s_handler(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "greeting.py").write_text("def handler(event, context):\n    return {'hi': event['who']}\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "Greet.asl.json").write_text(json.dumps({"StartAt": "Hi", "States": {"Hi": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload", "End": True,
+        "Parameters": {"FunctionName": "${GreetingFunctionArn}", "Payload.$": "$"}}}}))
+    (tmp_path / "build" / "manifest.json").write_text(json.dumps({
+        "workflows": {"Greet": {"file": "workflows/greet.py", "definition": "Greet.asl.json",
+                                "functions": ["Greeting"], "children": []}},
+        "functions": {"Greeting": {"handler": "greeting.handler"}}}))
+    result = CliRunner().invoke(cli, ["test-state", "Greet", "--state", "Hi", "--input", '{"who": "wave"}'])
+    assert result.exit_code == 0, result.output
+    assert json.loads(json.loads(result.stdout)["output"]) == {"hi": "wave"}

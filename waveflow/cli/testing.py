@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..local.mocks import MockConfigError
-from ..local.wiring import WiringError, read_text
+from ..local.wiring import WiringError
 from .options import EXIT_FAILED, InvalidInvocation, output_kept_clean, read_json
 
 
@@ -64,20 +64,27 @@ def test_command(mock_config, expect, definition_specs, handler_specs, build_dir
 @click.option("--context", "context_text", help="The context object (JSON); only with a mock.")
 @click.option("--inspection-level", type=click.Choice(["INFO", "DEBUG", "TRACE"]))
 @click.option("--handler", "handler_specs", multiple=True, metavar="NAME=module:function",
-              help="Handler of Lambda function NAME, for an unmocked Lambda task.")
+              help="Handler of Lambda function NAME, for an unmocked Lambda task (overrides the build's).")
+@click.option("--build", "build_dir", type=click.Path(path_type=Path), default=Path("build"), show_default=True)
 def test_state_command(definition, request_file, state_name, input_text, mock_result, mock_error, mock_cause,
                        field_validation_mode, retry_count, error_caused_by_state, map_iteration_failure_count,
-                       variables, context_text, inspection_level, handler_specs):
-    """Test one state as the TestState API does and print TestState's response; exit 1 when it FAILED."""
+                       variables, context_text, inspection_level, handler_specs, build_dir):
+    """Test one state of DEFINITION (an ASL file, or a workflow of the build with its handlers) as the TestState
+    API does and print TestState's response; exit 1 when it FAILED."""
     from ..local.teststate import TestStateError, test_state
-    from ..local.wiring import load_handler
+    from ..local.wiring import load_handler, wire
 
     request = read_json(f"@{request_file}", "--request") if request_file else {}
     if not isinstance(request, dict):
         raise InvalidInvocation("Invalid value for --request: a TestState request is a JSON object")
-    if definition is not None:
+    handlers: dict = {}
+    with output_kept_clean():
         try:
-            request["definition"] = read_text(Path(definition), "DEFINITION")
+            if definition is not None:  # a file, or a workflow of the build with its handlers
+                wiring = wire(definition, build_dir, handler_specs)
+                request["definition"], handlers = wiring.definition, wiring.handlers
+            else:
+                handlers = dict(load_handler(spec) for spec in handler_specs)
         except WiringError as exc:
             raise InvalidInvocation(str(exc)) from None
     if "definition" not in request:
@@ -101,10 +108,7 @@ def test_state_command(definition, request_file, state_name, input_text, mock_re
     _set(configuration, "mapIterationFailureCount", map_iteration_failure_count)
     with output_kept_clean() as out:
         try:
-            handlers = dict(load_handler(spec) for spec in handler_specs)
             response = test_state(request, handlers)
-        except WiringError as exc:
-            raise InvalidInvocation(str(exc)) from None
         except TestStateError as exc:
             raise InvalidInvocation(f"{exc.code}: {exc.message}") from None
     click.echo(json.dumps(response, indent=2), file=out)
