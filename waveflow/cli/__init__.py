@@ -16,8 +16,10 @@ import click
 COMMANDS = {
     "build": "build:build_command",
     "exec": "execute:exec_command",
-    "history": "execute:history_command",
-    "executions": "execute:executions_command",
+    "history": "journal:history_command",
+    "executions": "journal:executions_command",
+    "test": "testing:test_command",
+    "test-state": "testing:test_state_command",
 }
 
 
