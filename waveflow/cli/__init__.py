@@ -18,6 +18,7 @@ COMMANDS = {
     "exec": "execute:exec_command",
     "history": "execute:history_command",
     "executions": "execute:executions_command",
+    "graph": "graph:graph_command",
 }
 
 

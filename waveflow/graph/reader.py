@@ -38,18 +38,19 @@ def reads(type_name: str):
     return register
 
 
-def read_graph(definition, name: str) -> Graph:
-    """The drawing model of one ASL document.
+def read_graph(definition, name: str, where: str | None = None) -> Graph:
+    """The drawing model of one ASL document; problems are reported against ``where`` (its file), or ``name``.
 
     >>> read_graph({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Hello").root.start
     'A'
     """
+    where = where or name
     if not isinstance(definition, dict):
-        raise GraphError([f"{name}: not an ASL document (expected a JSON object with StartAt and States)"])
+        raise GraphError([f"{where}: not an ASL document (expected a JSON object with StartAt and States)"])
     reader = Reader()
     root = reader.scope(definition, "")
     if reader.problems:
-        raise GraphError([f"{name}: {problem}" for problem in reader.problems])
+        raise GraphError([f"{where}: {problem}" for problem in reader.problems])
     comment = definition.get("Comment")
     return Graph(name, root, comment if isinstance(comment, str) else None)
 
