@@ -28,7 +28,8 @@ def _markdown_section(drawn: Drawable, level: str = "###") -> str:
     note = ""
     if diagram.folded:
         count = sum(len(states) for states in diagram.folded.values())
-        note = (f"{count} states are folded into {len(diagram.folded)} boxes to stay within Mermaid's limits; "
+        boxes = f"{len(diagram.folded)} box{'es' if len(diagram.folded) > 1 else ''}"
+        note = (f"{count} states are folded into {boxes} to stay within Mermaid's limits; "
                 f"`waveflow graph {drawn.name} --format html` draws them all.\n\n")
     return f"{level} {drawn.name} (`{drawn.origin}`)\n\n{note}```mermaid\n{diagram.text}```\n"
 

@@ -92,18 +92,26 @@ def _runs(scope: Scope):
 
 
 def _fold_run(graph: Graph, over: tuple[float, float], length: int) -> bool:
-    """Fold the middle of the longest straight run, about as many states as the excess asks for."""
+    """Fold the middle of the longest straight run, about as many states as the excess asks for (each folded
+    state takes away its share of the edges and of the text)."""
     runs = list(_runs(graph.root))
     if not runs:
         return False
     scope, run = max(runs, key=lambda r: len(r[1]))
     states = max(_states(graph.root), 1)
-    per_state = length / states
-    wanted = 1 + max(math.ceil(over[0]), math.ceil(over[1] / per_state), 1)
-    size = min(len(run), wanted + 1)
+    edges = sum(len(s.edges) for s in _scopes(graph.root))
+    wanted = 2 + max(math.ceil(over[0] * states / max(edges, 1)), math.ceil(over[1] * states / length), 0)
+    size = min(len(run), wanted)
     begin = (len(run) - size) // 2
     _fold(scope, run[begin:begin + size])
     return True
+
+
+def _scopes(scope: Scope):
+    yield scope
+    for node in scope.nodes.values():
+        for inner in node.scopes:
+            yield from _scopes(inner)
 
 
 def _fold(scope: Scope, members: list[str]) -> None:

@@ -43,18 +43,30 @@ class Box:
 
 @dataclass
 class Route:
-    """Points from the source's border to the target's; ``label``: the centre of the edge's label, if any."""
+    """Points from the source's border to the target's; ``label``: the centre of the edge's label, if any.
+    A bundled edge's route (``joins``) only reaches its trunk, which is drawn once (``Layout.trunks``)."""
 
     points: list[tuple[float, float]]
     label: tuple[float, float] | None = None
     reversed: bool = False
     loop: bool = False
+    joins: bool = False
+
+
+@dataclass
+class Trunk:
+    """The shared part of a bundle: from its top down to ``target``; ``edge`` indexes one of its edges."""
+
+    route: Route
+    target: str
+    edge: int
 
 
 @dataclass
 class Layout:
     boxes: dict[str, Box]
     routes: list[Route]
+    trunks: list[Trunk]
     width: float
     height: float
 
@@ -77,6 +89,7 @@ class _Graph:
     up: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     down: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     chains: list[list[str]] = field(default_factory=list)
+    trunks: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def vertex(self, vid: str, rank: int, width: float) -> None:
         if vid not in self.rank:
@@ -169,20 +182,34 @@ def _build(nodes, edges, flows, rank, size) -> _Graph:
     for (a, b), e in zip(flows, edges):
         if e.bundle is not None and (a, b) == (e.source, e.target) and rank[b] - rank[a] > 1:
             members[(e.bundle, b)] = members.get((e.bundle, b), 0) + 1
+    linked: set[tuple[str, str]] = set()
     for index, ((a, b), e) in enumerate(zip(flows, edges)):
         if a == b:
             graph.chains.append([a])
             continue
-        key = (e.bundle, b) if members.get((e.bundle, b), 0) > 1 and (a, b) == (e.source, e.target) else None
-        chain = [a]
-        for r in range(rank[a] + 1, rank[b]):
-            vid = f"\x00trunk:{key[0]}:{key[1]}:{r}" if key else f"\x00edge:{index}:{r}"
-            graph.vertex(vid, r, 0.0)
-            chain.append(vid)
-        chain.append(b)
-        for u, v in zip(chain, chain[1:]):
-            graph.link(u, v, e.weight * _factor(u in size, v in size, key is not None))
-        graph.chains.append(chain)
+        bundled = members.get((e.bundle, b), 0) > 1 and (a, b) == (e.source, e.target) and rank[b] - rank[a] > 1
+        key = (e.bundle, b) if bundled else None
+        if key is None:
+            chain = [a]
+            for r in range(rank[a] + 1, rank[b]):
+                graph.vertex(f"\x00edge:{index}:{r}", r, 0.0)
+                chain.append(f"\x00edge:{index}:{r}")
+            chain.append(b)
+            for u, v in zip(chain, chain[1:]):
+                graph.link(u, v, e.weight * _factor(u in size, v in size, False))
+            graph.chains.append(chain)
+            continue
+        trunk = [f"\x00trunk:{key[0]}:{key[1]}:{r}" for r in range(rank[a] + 1, rank[b])]
+        for vid in trunk:
+            if vid not in graph.rank:
+                graph.vertex(vid, int(vid.rsplit(":", 1)[1]), 0.0)
+                graph.trunks.setdefault(key, []).append(vid)
+        graph.link(a, trunk[0], e.weight * _factor(True, False, True))
+        for u, v in zip(trunk, trunk[1:] + [b]):
+            if (u, v) not in linked:
+                linked.add((u, v))
+                graph.link(u, v, e.weight * members[key] * _factor(False, v == b, False))
+        graph.chains.append([a, trunk[0]] + trunk[1:][-1:] + [b])
     return graph
 
 
@@ -299,12 +326,11 @@ def _straighten(graph: _Graph, layers: list[list[str]], x: dict[str, float], spa
     rightmost, leftmost or middle position, whichever fits first. The sweeps leave small steps where a wide
     card pushed a dummy aside; a rail with steps reads worse than one that keeps its distance."""
     index = {v: (r, i) for r, layer in enumerate(layers) for i, v in enumerate(layer)}
-    done: set[str] = set()
-    for chain in graph.chains:
-        dummies = [v for v in chain if graph.width.get(v) == 0 and v not in done and v.startswith("\x00")]
+    runs = [sorted(trunk, key=graph.rank.get) for trunk in graph.trunks.values()]
+    runs += [[v for v in chain if v.startswith("\x00edge:")] for chain in graph.chains]
+    for dummies in runs:
         if len(dummies) < 2:
             continue
-        done.update(dummies)
         spots = sorted(x[v] for v in dummies)
         for candidate in (spots[-1], spots[0], spots[len(spots) // 2]):
             if all(_room(graph, layers, index[v], candidate, x, spacing) for v in dummies):
@@ -364,7 +390,14 @@ def _geometry(graph, layers, x, nodes, edges, reversed_edges, spacing) -> Layout
     boxes = {v: Box(round(x[v] - size[v].width / 2 - left, 1), round(top[graph.rank[v]] + (height[graph.rank[v]]
                     - size[v].height) / 2, 1), size[v].width, size[v].height) for v in size}
     ports = _ports(graph, edges, x, boxes, spacing)
-    routes = []
+
+    def through(vid: str) -> list[tuple[float, float]]:
+        r = graph.rank[vid]
+        return [(round(x[vid] - left, 1), top[r]), (round(x[vid] - left, 1), top[r] + height[r])]
+
+    def label_at(a, b) -> tuple[float, float]:
+        return round((a[0] + b[0]) / 2, 1), round((a[1] + b[1]) / 2, 1)
+    routes, trunks, drawn = [], [], set()
     for i, (chain, e) in enumerate(zip(graph.chains, edges)):
         if len(chain) == 1:
             b = boxes[chain[0]]
@@ -372,27 +405,33 @@ def _geometry(graph, layers, x, nodes, edges, reversed_edges, spacing) -> Layout
             routes.append(Route([(right, mid - 8), (right + 26, mid - 8), (right + 26, mid + 8), (right, mid + 8)],
                                 (right + 26, mid) if e.label else None, loop=True))
             continue
-        points = [ports[(i, "out")]]
-        for vid in chain[1:-1]:
-            r = graph.rank[vid]
-            points += [(round(x[vid] - left, 1), top[r]), (round(x[vid] - left, 1), top[r] + height[r])]
-        points.append(ports[(i, "in")])
+        key = (e.bundle, chain[-1])
+        if chain[1] in graph.rank and chain[1].startswith("\x00trunk:"):
+            routes.append(Route([ports[(i, "out")], through(chain[1])[0]], joins=True))
+            if key not in drawn:
+                drawn.add(key)
+                points = [p for vid in sorted(graph.trunks[key], key=graph.rank.get) for p in through(vid)]
+                points.append(ports[(i, "in")])
+                trunks.append(Trunk(Route(points, label_at(points[-2], points[-1]) if e.label else None),
+                                    chain[-1], i))
+            continue
+        points = [ports[(i, "out")]] + [p for vid in chain[1:-1] for p in through(vid)] + [ports[(i, "in")]]
         rev = i in reversed_edges
         label = None
         if e.label:
-            a, b = (points[-2], points[-1]) if _label_at_end(chain, rev) else (points[0], points[1])
-            label = (round((a[0] + b[0]) / 2, 1), round((a[1] + b[1]) / 2, 1))
+            label = label_at(points[-2], points[-1]) if rev else label_at(points[0], points[1])
         routes.append(Route(points[::-1] if rev else points, label, rev))
-    _spread_labels(routes, edges)
+    _spread_labels([r for r in routes] + [t.route for t in trunks],
+                   list(edges) + [edges[t.edge] for t in trunks])
     width = max(max((b.x + b.width for b in boxes.values()), default=0.0),
                 max((p[0] for r in routes for p in r.points), default=0.0))
-    return Layout(boxes, routes, round(width, 1), round(y - spacing.rank, 1))
+    return Layout(boxes, routes, trunks, round(width, 1), round(y - spacing.rank, 1))
 
 
 def _label_at_end(chain: list[str], reversed_edge: bool) -> bool:
-    """A label sits on the edge's first stretch out of its source, except on a bundle, where it is shown once,
-    on the shared stretch into the target (in layer order, the last stretch of a reversed edge is its first)."""
-    return reversed_edge or any(v.startswith("\x00trunk:") for v in chain)
+    """A label sits on the edge's first stretch out of its source, except on a bundle, whose trunk shows it once
+    on its last stretch into the target (in layer order, the last stretch of a reversed edge is its first)."""
+    return reversed_edge or (len(chain) > 2 and chain[1].startswith("\x00trunk:"))
 
 
 def _ports(graph, edges, x, boxes, spacing) -> dict:
@@ -425,19 +464,11 @@ def _ports(graph, edges, x, boxes, spacing) -> dict:
 
 
 def _spread_labels(routes: list[Route], edges: list[LEdge]) -> None:
-    """Labels sharing a row are pushed apart so none covers another; a bundle shows its label once."""
-    shown: set = set()
+    """Labels sharing a row are pushed apart, left to right, so none covers another."""
     rows: dict[float, list[tuple[int, float]]] = {}
     for i, (route, e) in enumerate(zip(routes, edges)):
-        if route.label is None:
-            continue
-        if e.bundle is not None and not route.reversed:
-            key = (e.bundle, e.target, route.points[-2], route.points[-1])
-            if key in shown:
-                route.label = None
-                continue
-            shown.add(key)
-        rows.setdefault(route.label[1], []).append((i, e.label[0]))
+        if route.label is not None:
+            rows.setdefault(route.label[1], []).append((i, e.label[0]))
     for y, items in rows.items():
         items.sort(key=lambda item: routes[item[0]].label[0])
         right = None

@@ -98,7 +98,8 @@ def _render(graph: Graph) -> str:
     head = [f"%% {graph.name}: drawn by `waveflow graph` from its ASL"]
     if folded:
         count = sum(len(node.folded) for node in folded)
-        head.append(f"%% {count} states folded into {len(folded)} boxes to stay within Mermaid's limits "
+        boxes = f"{len(folded)} box{'es' if len(folded) > 1 else ''}"
+        head.append(f"%% {count} states folded into {boxes} to stay within Mermaid's limits "
                     f"({MAX_CHARS:,} characters, {MAX_EDGES} edges); `waveflow graph --format html` draws them all")
     out.lines += head + ["stateDiagram-v2", "    direction TB"]
     _scope(graph.root, out, "    ")

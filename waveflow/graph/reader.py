@@ -157,7 +157,7 @@ def _reachable(scope: Scope, follow) -> set[str]:
 
 
 # --- one reader per state type ------------------------------------------------------------------------------
-_SERVICES = {"lambda": "Lambda", "states": "Step Functions", "sns": "SNS", "sqs": "SQS", "dynamodb": "DynamoDB",
+_SERVICES = {"lambda": "Lambda", "states": "Step Functions", "sfn": "Step Functions", "sns": "SNS", "sqs": "SQS", "dynamodb": "DynamoDB",
              "events": "EventBridge", "s3": "S3", "ecs": "ECS", "batch": "Batch", "glue": "Glue", "athena": "Athena",
              "sagemaker": "SageMaker", "codebuild": "CodeBuild", "eks": "EKS", "bedrock": "Bedrock", "http": "HTTP",
              "mgn": "MGN", "ec2": "EC2", "ssm": "SSM", "route53": "Route 53", "apigateway": "API Gateway",
@@ -208,7 +208,7 @@ def task_detail(spec: dict) -> str:
     action, _, pattern = action.partition(".")
     text = f"{_SERVICES.get(service, service)}: {action[:1].upper()}{action[1:]}"
     target = _argument(spec, "FunctionName") if service == "lambda" else (
-        _argument(spec, "StateMachineArn") if service == "states" else None)
+        _argument(spec, "StateMachineArn") if service in ("states", "sfn") else None)
     if target is not None:
         text += f" {_short_name(target)}"
     if pattern:

@@ -62,12 +62,14 @@ class Card:
 
 @dataclass
 class Wire:
-    """A drawn edge: the model's edge (None for the Start and End pills' edges), its route and label text."""
+    """A drawn edge: the model's edge (None for the Start and End pills' edges), its route and label text. A
+    ``trunk`` is the shared line of bundled catch edges into one target (``edge`` is one of them)."""
 
     edge: Edge | None
     route: Route
     label: str = ""
     label_width: float = 0.0
+    trunk: bool = False
 
 
 @dataclass
@@ -112,7 +114,9 @@ def _frame(scope: Scope, counts: dict[str, StateCounts] | None, top: bool = Fals
     placed = layout(lnodes, [e[1] for e in edges])
     for name, card in cards.items():
         card.box = placed.boxes[name]
-    wires = [Wire(edge, route, label, width) for (edge, _, label, width), route in zip(edges, placed.routes)]
+    wires = [Wire(edge, route, label if route.label else "", width)
+             for (edge, _, label, width), route in zip(edges, placed.routes)]
+    wires += [Wire(edges[t.edge][0], t.route, edges[t.edge][2], edges[t.edge][3], trunk=True) for t in placed.trunks]
     pills = {key: placed.boxes[key] for key in (START, END) if key in placed.boxes}
     return Frame(placed.width, placed.height, [cards[name] for name in scope.nodes], wires, pills)
 

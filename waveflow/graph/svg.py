@@ -88,18 +88,21 @@ def _wire(wire: Wire, rollback: set[str], out: list[str], prefix: str) -> None:
         kind, source, target = "flow", "", ""
     else:
         kind, source, target = edge.kind, edge.source, edge.target
-    css = ["wire", f"kind-{kind}"]
+    css = ["wire", f"kind-{kind}"] + (["trunk"] if wire.trunk else []) + (["joins"] if wire.route.joins else [])
     arrow = "plain"
     if edge is not None and target in rollback:
         css.append("rollback")
         arrow = "rollback"
     elif kind == CATCH:
         arrow = "catch"
-    title = f"{source} → {target}" + (f": {edge.label}" if edge is not None and edge.label else "")
+    if wire.trunk:
+        source, title = "", f"catch {edge.label} → {target} (shared by every state catching it)"
+    else:
+        title = f"{source} → {target}" + (f": {edge.label}" if edge is not None and edge.label else "")
+    marker = "" if wire.route.joins else f' marker-end="url(#{prefix}-arrow-{arrow})"'
     out.append(f'<g class="{" ".join(css)}" data-from="{_attr(source)}" data-to="{_attr(target)}">'
                f"<title>{escape(title) if edge is not None else ''}</title>"
-               f'<path d="{path_data(wire.route.points, wire.route.loop)}" marker-end="url(#{prefix}-arrow-{arrow})"/>'
-               f"</g>")
+               f'<path d="{path_data(wire.route.points, wire.route.loop)}"{marker}/></g>')
 
 
 def _label(wire: Wire, out: list[str]) -> None:
