@@ -1,25 +1,18 @@
 """Mermaid stateDiagram-v2: what the text says, how it folds to fit Mermaid's limits, and that Mermaid itself
 (the pinned npm release, in headless Chromium) parses and renders it with every state's name shown."""
-import json
 import re
-from pathlib import Path
 
 import pytest
 from conftest import sample
 
-from waveflow.compile import build
 from waveflow.graph import read_graph, render_mermaid
 from waveflow.graph.collapse import TooLarge
 from waveflow.graph.mermaid import MAX_CHARS, MAX_EDGES, escape
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    files = build(REPO, tmp_path_factory.mktemp("build"))
-    return {name[:-len(".asl.json")]: read_graph(json.loads(data), name[:-len(".asl.json")])
-            for name, data in files.items() if name.endswith(".asl.json")}
+def shipped(built):
+    return {name: read_graph(definition, name) for name, definition in built.items()}
 
 
 def chain(count: int, catch: bool = True) -> dict:

@@ -1,35 +1,15 @@
 """The drawing model read from ASL: what each state shows, Choice labels, the rollback path and polls derived
 from structure alone, and documents that cannot be drawn reported place by place."""
-import json
-from pathlib import Path
-
 import pytest
-from conftest import sample
+from conftest import asl_names, sample
 
-from waveflow.compile import build
 from waveflow.graph import GraphError, read_graph
 from waveflow.graph.conditions import describe
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    files = build(REPO, tmp_path_factory.mktemp("build"))
-    return {name[:-len(".asl.json")]: json.loads(data) for name, data in files.items() if name.endswith(".asl.json")}
-
-
-def asl_names(body: dict) -> list[str]:
-    """Every state name of an ASL document, found by walking the JSON (independently of the reader)."""
-    names = []
-    for name, state in body["States"].items():
-        names.append(name)
-        for branch in state.get("Branches", []):
-            names += asl_names(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                names += asl_names(state[key])
-    return names
+def shipped(built):
+    return built
 
 
 def test_every_state_of_every_document_is_in_the_model(shipped):
@@ -58,9 +38,9 @@ def test_a_poll_is_recognised_by_its_shape_and_its_schedule_read_from_the_asl(sh
     assert poll.retries and poll.retries[0].attempts == 3
     assert [n.kind for n in graph.root.nodes.values()].count("Poll") == 5
     # A one-branch Parallel that does not loop stays a Parallel.
+    task = {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": True}
     plain = read_graph({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
-        {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": True}}}]}}},
-        "plain")
+        {"StartAt": "T", "States": {"T": task}}]}}}, "plain")
     assert plain.root.nodes["P"].kind == "Parallel"
 
 

@@ -15,8 +15,9 @@ from .svg import to_svg
 
 _KINDS = (("Task", "#0972d3"), ("Choice", "#b08400"), ("Poll", "#8456ce"), ("Parallel / Map", "#037f8c"),
           ("Succeed", "#1d8102"), ("Fail", "#d13212"))
-_OUTCOMES = (("Succeeded", "#eaf6e6", "#1d8102"), ("Failed", "#fdecea", "#d13212"), ("Caught error", "#fff4e5", "#d45b07"),
-             ("In progress or stopped", "#e8f2fc", "#0972d3"), ("Not entered", "#ffffff", "#c6c6cd"))
+_OUTCOMES = (("Succeeded", "#eaf6e6", "#1d8102"), ("Failed", "#fdecea", "#d13212"),
+             ("Caught error", "#fff4e5", "#d45b07"), ("In progress or stopped", "#e8f2fc", "#0972d3"),
+             ("Not entered", "#ffffff", "#c6c6cd"))
 
 
 def _asset(name: str) -> str:

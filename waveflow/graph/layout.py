@@ -208,7 +208,7 @@ def _build(nodes, edges, flows, rank, size) -> _Graph:
         for u, v in zip(trunk, trunk[1:] + [b]):
             if (u, v) not in linked:
                 linked.add((u, v))
-                graph.link(u, v, e.weight * members[key] * _factor(False, v == b, False))
+                graph.link(u, v, e.weight * _factor(False, v == b, False))
         graph.chains.append([a, trunk[0]] + trunk[1:][-1:] + [b])
     return graph
 
@@ -315,8 +315,9 @@ def _place(graph: _Graph, layers: list[list[str]], spacing: Spacing) -> dict[str
         for near, ranks in ((graph.up, range(1, len(layers))), (graph.down, range(len(layers) - 2, -1, -1))):
             for r in ranks:
                 _solve(graph, layers[r], x, [near], spacing)
-    for r in range(1, len(layers)):
-        _solve(graph, layers[r], x, [graph.up], spacing)
+    _straighten(graph, layers, x, spacing)
+    for r in range(1, len(layers)):  # last, states line up under their heads; the straightened rails stay put
+        _solve(graph, layers[r], x, [graph.up], spacing, hold=True)
     _straighten(graph, layers, x, spacing)
     return x
 
@@ -347,19 +348,21 @@ def _room(graph: _Graph, layers, at: tuple[int, int], candidate: float, x, spaci
     return not (i + 1 < len(layer) and candidate > x[layer[i + 1]] - _gap(graph, layer[i], layer[i + 1], spacing))
 
 
-def _solve(graph: _Graph, layer: list[str], x: dict[str, float], sides, spacing: Spacing) -> None:
+def _solve(graph: _Graph, layer: list[str], x: dict[str, float], sides, spacing: Spacing,
+           hold: bool = False) -> None:
     """Place one layer (order kept, gaps respected) as close as possible to its neighbours' weighted mean:
-    pool-adjacent-violators on the shifted problem, exact for weighted least squares."""
+    pool-adjacent-violators on the shifted problem, exact for weighted least squares. With ``hold``, dummies keep
+    their place instead of following their neighbours."""
     offsets, at = [], 0.0
     for i, vid in enumerate(layer):
         at += _gap(graph, layer[i - 1], vid, spacing) if i else 0.0
         offsets.append(at)
     blocks: list[list[float]] = []  # [weight, weighted sum, count]
     for vid, offset in zip(layer, offsets):
-        links = [(x[o], w) for side in sides for o, w in side[vid]]
+        links = [] if hold and graph.width[vid] == 0 else [(x[o], w) for side in sides for o, w in side[vid]]
         weight = sum(w for _, w in links)
         wanted = sum(p * w for p, w in links) / weight if weight else x[vid]
-        weight = weight or 1e-3
+        weight = weight or (1.0 if hold else 1e-3)
         blocks.append([weight, weight * (wanted - offset), 1])
         while len(blocks) > 1 and blocks[-2][1] / blocks[-2][0] > blocks[-1][1] / blocks[-1][0]:
             w, s, c = blocks.pop()

@@ -157,7 +157,8 @@ def _reachable(scope: Scope, follow) -> set[str]:
 
 
 # --- one reader per state type ------------------------------------------------------------------------------
-_SERVICES = {"lambda": "Lambda", "states": "Step Functions", "sfn": "Step Functions", "sns": "SNS", "sqs": "SQS", "dynamodb": "DynamoDB",
+_SERVICES = {"lambda": "Lambda", "states": "Step Functions", "sfn": "Step Functions", "sns": "SNS", "sqs": "SQS",
+             "dynamodb": "DynamoDB",
              "events": "EventBridge", "s3": "S3", "ecs": "ECS", "batch": "Batch", "glue": "Glue", "athena": "Athena",
              "sagemaker": "SageMaker", "codebuild": "CodeBuild", "eks": "EKS", "bedrock": "Bedrock", "http": "HTTP",
              "mgn": "MGN", "ec2": "EC2", "ssm": "SSM", "route53": "Route 53", "apigateway": "API Gateway",

@@ -254,5 +254,6 @@ def tip(node: Node, scope: Scope, counts: StateCounts | None) -> list[str]:
     if node.rollback:
         lines.append("On the rollback path: reached only when an error is caught")
     if counts is not None:
-        lines.append(f"Run: {_counts_line(counts)}" + (f", {counts.unfinished} unfinished" if counts.unfinished else ""))
+        unfinished = f", {counts.unfinished} unfinished" if counts.unfinished else ""
+        lines.append(f"Run: {_counts_line(counts)}{unfinished}")
     return [line for line in lines if line]

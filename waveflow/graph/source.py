@@ -100,7 +100,10 @@ def _checkout(ref: str, project: Path, into: Path) -> Path:
     prefix = git("rev-parse", "--show-prefix").decode().strip()
     commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
     wanted = (f"{prefix}workflows/", f"{prefix}tasks/")
-    with tarfile.open(fileobj=io.BytesIO(git("archive", "--format=tar", commit))) as tar:
-        members = [m for m in tar.getmembers() if m.name.startswith(wanted) and (m.isfile() or m.isdir())]
-        tar.extractall(into, members=members, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(git("archive", "--format=tar", commit))) as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith(wanted) and (m.isfile() or m.isdir())]
+            tar.extractall(into, members=members, filter="data")
+    except tarfile.ReadError:  # git archives a commit with no files as an empty stream: no workflows then
+        pass
     return into / prefix if prefix else into

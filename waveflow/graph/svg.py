@@ -137,7 +137,8 @@ def _open_card(card: Card, out: list[str], extra: str = "") -> None:
         out.append(f'<g class="badge badge-{badge.css}" transform="translate({_num(badge.x)},{_num(m.PAD_Y - 3)})">'
                    f"<title>{escape(badge.title)}</title>"
                    f'<rect width="{_num(badge.width)}" height="{_num(m.BADGE_HEIGHT)}" rx="8"/>'
-                   f'<text x="{_num(badge.width / 2)}" y="{_num(m.BADGE_HEIGHT - 4.5)}">{escape(badge.text)}</text></g>')
+                   f'<text x="{_num(badge.width / 2)}" y="{_num(m.BADGE_HEIGHT - 4.5)}">'
+                   f"{escape(badge.text)}</text></g>")
 
 
 def _plain(card: Card, out: list[str], prefix: str) -> None:
