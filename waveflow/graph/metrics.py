@@ -38,7 +38,7 @@ def width(text: str, size: float, bold: bool = False) -> float:
     """Width in pixels of ``text`` at ``size`` px.
 
     >>> round(width("ValidateInput", 13), 1)
-    74.9
+    75.9
     """
     table = _BOLD if bold else _REGULAR
     units = sum(table[ord(c) - 32] if 32 <= ord(c) < 127 else _OTHER for c in text)

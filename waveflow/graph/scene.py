@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from . import metrics as m
 from . import words
 from .counts import StateCounts
-from .layout import Box, LEdge, LNode, Route, layout
+from .layered import Box, LEdge, LNode, Route
+from .layout import layout
 from .model import CATCH, Edge, Graph, Node, Scope
 
 START, END = "\x00start", "\x00end"
