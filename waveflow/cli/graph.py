@@ -15,8 +15,6 @@ from ..graph import GraphError, read_graph, render_html, render_mermaid, render_
 from ..graph.collapse import TooLarge
 from ..graph.source import Drawable, SourceError, changed_since, resolve
 
-FORMATS = ("mermaid", "markdown", "html", "svg")
-
 
 def _fail(message: str) -> None:
     click.echo(message, err=True)
@@ -34,19 +32,21 @@ def _markdown_section(drawn: Drawable, level: str = "###") -> str:
     return f"{level} {drawn.name} (`{drawn.origin}`)\n\n{note}```mermaid\n{diagram.text}```\n"
 
 
-def _draw(drawn: Drawable, fmt: str) -> str:
-    graph = read_graph(drawn.definition, drawn.name, drawn.origin)
-    if fmt == "mermaid":
-        diagram = render_mermaid(graph)
-        for box, states in diagram.folded.items():
-            click.echo(f"note: {drawn.name}: {len(states)} states folded into '{box}' to stay within Mermaid's "
-                       f"limits", err=True)
-        return diagram.text
-    if fmt == "markdown":
-        return _markdown_section(drawn)
-    if fmt == "svg":
-        return render_svg(graph)
-    return render_html(graph)
+def _mermaid(drawn: Drawable) -> str:
+    diagram = render_mermaid(read_graph(drawn.definition, drawn.name, drawn.origin))
+    for box, states in diagram.folded.items():
+        click.echo(f"note: {drawn.name}: {len(states)} states folded into '{box}' to stay within Mermaid's limits",
+                   err=True)
+    return diagram.text
+
+
+#: --format -> how one state machine is drawn.
+DRAW = {
+    "mermaid": _mermaid,
+    "markdown": _markdown_section,
+    "svg": lambda drawn: render_svg(read_graph(drawn.definition, drawn.name, drawn.origin)),
+    "html": lambda drawn: render_html(read_graph(drawn.definition, drawn.name, drawn.origin)),
+}
 
 
 def _changed(ref: str, project: Path) -> str:
@@ -59,7 +59,7 @@ def _changed(ref: str, project: Path) -> str:
 
 @click.command("graph")
 @click.argument("workflow", required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mermaid", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(DRAW)), default="mermaid", show_default=True,
               help="mermaid: a stateDiagram-v2; markdown: the same in a ```mermaid block; svg; html: one "
                    "self-contained page with zoom, pan and hover details.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -76,7 +76,7 @@ def graph_command(workflow: str | None, fmt: str, out: Path | None, project: Pat
         _fail("--changed-since writes Markdown with one Mermaid diagram per workflow; for --format "
               f"{fmt} draw one workflow at a time")
     try:
-        text = _changed(ref, project) if ref is not None else _draw(resolve(workflow, project), fmt)
+        text = _changed(ref, project) if ref is not None else DRAW[fmt](resolve(workflow, project))
     except BuildError as exc:
         _fail(exc.report())
     except (SourceError, GraphError, TooLarge) as exc:
