@@ -12,7 +12,6 @@ LINE = 15.0            # baseline-to-baseline distance of detail lines
 PAD_X, PAD_Y = 12.0, 9.0
 MIN_WIDTH, MAX_WIDTH = 170.0, 300.0
 BADGE_HEIGHT = 16.0
-HEADER = 42.0          # a container's title band (name, detail)
 LANE_PAD = 14.0
 PILL = (64.0, 26.0)    # Start and End
 CHIP_HEIGHT = 18.0
