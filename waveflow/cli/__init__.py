@@ -20,6 +20,7 @@ COMMANDS = {
     "executions": "journal:executions_command",
     "test": "testing:test_command",
     "test-state": "testing:test_state_command",
+    "graph": "graph:graph_command",
 }
 
 
