@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 from .clock import to_datetime
 from .context import build_context_object
-from .errors import RUNTIME, StatesError
+from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .history import History
-from .limits import MAX_PAYLOAD_BYTES, payload_size
+from .limits import over_limit
 
 SUSPEND = object()
 YIELD_EVERY = 1000  # transitions a run makes before letting other executions move (deterministic fairness)
@@ -188,10 +188,10 @@ class Run:
         self.entered_id = self.record(state.entered_event, {"name": state.name, "input": raw})
 
     def exit_state(self, state, raw, output) -> None:
-        if output is not raw and payload_size(output) > MAX_PAYLOAD_BYTES:
-            raise StatesError("States.DataLimitExceeded",
-                              f"The state/task '{state.name}' returned a result with a size exceeding the "
-                              f"maximum number of bytes service limit.")
+        if output is not raw:
+            problem = over_limit(output)
+            if problem is not None:
+                raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result {problem}.")
         self.record(state.exited_event, {"name": state.name, "output": output})
 
     def runtime_error(self, error: str, cause: str) -> StatesError:
