@@ -3,29 +3,49 @@
 Each expression is compiled once, at load time, with input validation off (see FIELD-NOTES: validation walks
 the whole input on every call). ``$states`` and the workflow variables arrive through the bindings, nulls are
 kept distinct from "nothing" so an expression that yields nothing fails like AWS (States.QueryEvaluationError), as
-does one that throws, whatever Python error a function raised (``$parse('x')``, an unknown ``$hash`` algorithm),
-and the clock- and random-dependent functions (``$now``, ``$millis``, ``$uuid``, ``$random``) read the virtual
-clock and the seeded generator so that runs repeat exactly.
+does one that throws or passes AWS's evaluation bounds (``jsonata_limits``), with AWS's wording: the expression,
+its field, then the JSONata code and message. AWS's added functions live in ``jsonata_functions``.
+
+Importing jsonata-python raises the process-wide recursion limit to 10,000; this module puts it back, since the
+evaluation depth bound keeps every evaluation far inside the default.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import random
+import sys
 from typing import Any, Callable
 
-from jsonata import JException, Jsonata
-from jsonata.jsonata import Jsonata as _Engine
-from jsonata.utils import Utils
+_RECURSION_LIMIT = sys.getrecursionlimit()
+from jsonata import JException, Jsonata  # noqa: E402 - its import raises the recursion limit, restored below
+from jsonata.utils import Utils  # noqa: E402
 
-from .clock import iso8601
-from .errors import QUERY_EVALUATION_ERROR, StatesError
+sys.setrecursionlimit(_RECURSION_LIMIT)
+
+from .errors import QUERY_EVALUATION_ERROR, StatesError  # noqa: E402
+from .jsonata_functions import RUN_FUNCTIONS, STATIC_FUNCTIONS, run_functions  # noqa: E402
+from .jsonata_limits import Meter, describe  # noqa: E402
+from .limits import dumps  # noqa: E402
 
 _NULL = Utils.NULL_VALUE
 
 
 class JsonataSyntaxError(ValueError):
     """Raised at load time for an expression jsonata cannot parse."""
+
+
+class _StepFunctionsJsonata(Jsonata):
+    """jsonata-python with jsonata-js's ``in``: an item matches by strict equality (``true in [1]`` is false;
+    Python's ``==`` would say true), and an object or array only when it is the very same one."""
+
+    def evaluate_includes_expression(self, lhs, rhs):
+        if lhs is None or rhs is None:
+            return False
+        return any(_strictly_equal(item, lhs) for item in (rhs if isinstance(rhs, list) else [rhs]))
+
+
+def _strictly_equal(a, b) -> bool:
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return a is b
+    return (type(a) is bool) == (type(b) is bool) and a == b
 
 
 def is_expression(value: Any) -> bool:
@@ -59,39 +79,6 @@ def _from_jsonata(value):
     return value
 
 
-def _partition(array, size):
-    return [array[i:i + int(size)] for i in range(0, len(array), int(size))]
-
-
-def _range(start, end, step):
-    step = int(step)
-    return list(range(int(start), int(end) + (1 if step > 0 else -1), step))
-
-
-def _hash(value, algorithm):
-    names = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
-    return hashlib.new(names[algorithm], str(value).encode("utf-8")).hexdigest()
-
-
-# AWS's additions to JSONata; the run-dependent ones are bound per evaluation in ``_run_functions``.
-_STATIC_FUNCTIONS = {
-    "partition": _partition,
-    "range": _range,
-    "hash": _hash,
-    "parse": lambda text: json.loads(text),
-}
-
-
-def _run_functions(run) -> dict:
-    now = run.clock_now()
-    return {
-        "now": _Engine.JLambda(lambda *args: iso8601(now)),
-        "millis": _Engine.JLambda(lambda: int(now * 1000)),
-        "uuid": _Engine.JLambda(lambda: run.uuid4()),
-        "random": _Engine.JLambda(lambda seed=None: (random.Random(seed) if seed is not None else run.rng).random()),
-    }
-
-
 def compile_expression(text: str, field: str) -> Callable[[dict, Any], Any]:
     """Compile ``{% expr %}`` into ``fn(states, run)``; ``states`` becomes ``$states``.
 
@@ -100,31 +87,34 @@ def compile_expression(text: str, field: str) -> Callable[[dict, Any], Any]:
     """
     body = text[2:-2].strip()
     try:
-        expr = Jsonata(body)
+        expr = _StepFunctionsJsonata(body)
     except JException as exc:
         raise JsonataSyntaxError(f"{field}: invalid JSONata expression '{body}': {exc}") from exc
     expr.set_validate_input(False)
     expr.set_output_convert_nulls(False)
-    for name, fn in _STATIC_FUNCTIONS.items():
+    for name, fn in STATIC_FUNCTIONS.items():
         if "$" + name in body:
             expr.register_lambda(name, fn)
-    needs_run = any("$" + name in body for name in ("now", "millis", "uuid", "random"))
+    needs_run = any("$" + name in body for name in RUN_FUNCTIONS)
+    disables_eval = "$eval" in body
 
     def evaluate(states: dict, run):
-        bindings = {"states": _to_jsonata(states)}
+        meter = Meter()
+        bindings = {"states": _to_jsonata(states), **meter.bindings()}
+        if disables_eval:
+            bindings["eval"] = None
         if run is not None:
             for name, value in run.visible_variables().items():
                 bindings[name] = _to_jsonata(value)
             if needs_run:
-                bindings.update(_run_functions(run))
+                bindings.update(run_functions(run))
         try:
             result = expr.evaluate(None, bindings)
         except StatesError:
             raise
-        except Exception as exc:  # JException, and whatever AWS's added functions raise ($parse, $hash, ...)
-            detail = exc if isinstance(exc, JException) else f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # JException, a bound, whatever AWS's added functions raise ($parse, $hash, ...)
             raise _query_error(run, f"The JSONata expression '{body}' specified for the field '{field}' threw an "
-                                    f"error during evaluation. {detail}") from None
+                                    f"error during evaluation{describe(exc)}") from None
         if result is None:
             raise _query_error(run, f"The JSONata expression '{body}' specified for the field '{field}' returned "
                                     f"nothing (undefined).")
@@ -136,6 +126,32 @@ def _query_error(run, cause):
     if run is None:
         return StatesError(QUERY_EVALUATION_ERROR, cause)
     return run.runtime_error(QUERY_EVALUATION_ERROR, cause)
+
+
+_TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+
+
+def _type_name(value) -> str:
+    return "null" if value is None else _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def compile_typed(value: Any, field: str, expected: str) -> Callable[[dict, Any], Any]:
+    """A JSONata-mode field whose result must be of one JSONata type (``array`` for a Map's Items, ``boolean``
+    for a Condition...); any other is States.QueryEvaluationError, worded as AWS words it."""
+    evaluate = compile_jsonata_template(value, field)
+    if not is_expression(value):
+        return evaluate
+    body = value[2:-2].strip()
+
+    def typed(states, run):
+        result = evaluate(states, run)
+        found = _type_name(result)
+        if found != expected:
+            raise _query_error(run, f"The JSONata expression '{body}' specified for the field '{field}' returned an "
+                                    f"unexpected result type. Expected '{expected}', but was '{found}' for value: "
+                                    f"{dumps(result)}")
+        return result
+    return typed
 
 
 def compile_jsonata_template(value: Any, field: str) -> Callable[[dict, Any], Any]:
