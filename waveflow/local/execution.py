@@ -18,7 +18,7 @@ from .clock import to_datetime
 from .context import build_context_object
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .history import History
-from .limits import over_limit
+from .limits import MAX_EXECUTION_SECONDS, over_limit
 
 SUSPEND = object()
 YIELD_EVERY = 1000  # transitions a run makes before letting other executions move (deterministic fairness)
@@ -281,9 +281,8 @@ class Execution:
     def start(self) -> None:
         self.recorder.add("ExecutionStarted", self.start_time, 0, {
             "input": self.input, "roleArn": self.role_arn, "stateMachineArn": self.machine.arn})
-        timeout = self.machine.timeout_seconds
-        if timeout is not None:
-            self._timeout = self.scheduler.at(self.start_time + timeout, self._timed_out)
+        self._timeout = self.scheduler.at(self.start_time + self.timeout_seconds, self._timed_out,
+                                          background=self.machine.timeout_seconds is None)
         self.root = Run(self, self.machine.graph)
         self.root.last_event = 1
         self.root.start(self.input, self._root_done)
@@ -294,9 +293,16 @@ class Execution:
         else:
             self.close("SUCCEEDED", output=output)
 
+    @property
+    def timeout_seconds(self) -> int:
+        """TimeoutSeconds, and in any case the one year a Standard execution may last: past it AWS fails the
+        execution with States.Timeout (service quotas), however long a Wait or a task still had to go."""
+        timeout = self.machine.timeout_seconds
+        return MAX_EXECUTION_SECONDS if timeout is None else min(timeout, MAX_EXECUTION_SECONDS)
+
     def _timed_out(self) -> None:
         self.close("TIMED_OUT", error="States.Timeout",
-                   cause=f"The execution timed out after {self.machine.timeout_seconds} seconds.")
+                   cause=f"The execution timed out after {self.timeout_seconds} seconds.")
 
     def _history_full(self) -> None:
         limit = self.recorder.limit
