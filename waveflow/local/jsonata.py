@@ -5,25 +5,16 @@ the whole input on every call). ``$states`` and the workflow variables arrive th
 kept distinct from "nothing" so an expression that yields nothing fails like AWS (States.QueryEvaluationError), as
 does one that throws or passes AWS's evaluation bounds (``jsonata_limits``), with AWS's wording: the expression,
 its field, then the JSONata code and message. AWS's added functions live in ``jsonata_functions``.
-
-Importing jsonata-python raises the process-wide recursion limit to 10,000; this module puts it back, since the
-evaluation depth bound keeps every evaluation far inside the default.
 """
 from __future__ import annotations
 
-import sys
 from typing import Any, Callable
 
-_RECURSION_LIMIT = sys.getrecursionlimit()
-from jsonata import JException, Jsonata  # noqa: E402 - its import raises the recursion limit, restored below
-from jsonata.utils import Utils  # noqa: E402
-
-sys.setrecursionlimit(_RECURSION_LIMIT)
-
-from .errors import QUERY_EVALUATION_ERROR, StatesError  # noqa: E402
-from .jsonata_functions import RUN_FUNCTIONS, STATIC_FUNCTIONS, run_functions  # noqa: E402
-from .jsonata_limits import Meter, describe  # noqa: E402
-from .limits import dumps  # noqa: E402
+from .errors import QUERY_EVALUATION_ERROR, StatesError
+from .jsonata_engine import JException, Jsonata, Utils
+from .jsonata_functions import RUN_FUNCTIONS, STATIC_FUNCTIONS, run_functions
+from .jsonata_limits import Meter, describe
+from .limits import dumps
 
 _NULL = Utils.NULL_VALUE
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import random
 
-from jsonata.jsonata import Jsonata as _Engine
-
 from .clock import iso8601
+from .jsonata_engine import Jsonata as _Engine
 from .jsonata_limits import MEMORY, EvaluationBound
 from .limits import loads
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from jsonata import JException
-from jsonata.utils import Utils
+from .jsonata_engine import JException, Utils
 
 MAX_DEPTH = 100
 MAX_STEPS = 1_000_000
