@@ -22,7 +22,6 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import ClientError
 
 from ..clock import iso8601
@@ -30,7 +29,7 @@ from .functions import Functions
 from .patterns import EventPattern
 from .stack import Rule, Stack, Target
 from .transform import target_input
-from .wire import Wiring, json_request, json_response
+from .wire import Reply, Wiring, json_reply
 
 MAX_BACKOFF_SECONDS = 300
 
@@ -79,13 +78,12 @@ class EventBridge:
     def install(self, session, wiring: Wiring) -> None:
         wiring.answer(session, "eventbridge", self.serve)
 
-    def serve(self, request: AWSPreparedRequest) -> AWSResponse | None:
-        operation, params = json_request(request)
+    def serve(self, operation: str, params: dict) -> Reply | None:
         if operation != "PutEvents":
             return None  # moto serves the rest
         entries = [self._put(entry) for entry in params.get("Entries", [])]
         failed = sum(1 for entry in entries if "ErrorCode" in entry)
-        return json_response(request, {"FailedEntryCount": failed, "Entries": entries})
+        return json_reply({"FailedEntryCount": failed, "Entries": entries})
 
     # -- accepting ------------------------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """The Step Functions API of the local twin, answered from the interpreter at the wire.
 
 Handlers call ``boto3.client("stepfunctions")`` as on AWS (the starter's StartExecution, the gate's
-SendTaskSuccess/Failure, an approver's answer); the twin answers those requests from ``LocalRuntime`` through
-botocore's ``before-send`` event, ahead of moto (whose executor cannot run the compiled workflows over
-in-process handlers). Errors carry AWS's codes (``ExecutionAlreadyExists``, ``StateMachineDoesNotExist``,
+SendTaskSuccess/Failure, an approver's answer); the twin answers those requests from ``LocalRuntime`` at the wire
+(``wire``: the JSON body botocore serialised in, the service's JSON reply out, parsed by botocore), ahead of moto
+(whose executor cannot run the compiled workflows over in-process handlers). Errors carry AWS's codes (``ExecutionAlreadyExists``, ``StateMachineDoesNotExist``,
 ``ExecutionDoesNotExist``, ``InvalidToken``, ``TaskTimedOut``, ``InvalidArn``, ...), so botocore raises
 ``client.exceptions.<Code>`` as it would against AWS.
 
@@ -16,13 +16,11 @@ import json
 import re
 from typing import Any, Callable
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-
 from ..errors import LocalRuntimeError
 from ..execution import Execution
 from ..history import details_key
 from ..runtime import LocalRuntime
-from .wire import Wiring, json_request, json_response
+from .wire import Reply, Wiring, json_reply
 
 _EXECUTION_ARN = re.compile(r"^arn:aws[\w-]*:states:[^:]+:\d{12}:execution:[^:]+:[^:]+$")
 _PAGE = 100
@@ -72,14 +70,13 @@ class StepFunctionsApi:
         }
 
     def install(self, session) -> None:
-        """Answer Step Functions requests of every client built from ``session`` from now on."""
+        """Answer the Step Functions requests of every client built from ``session`` from now on."""
         self._wiring.answer(session, "sfn", self.serve)
 
     def uninstall(self) -> None:
         self._wiring.uninstall()
 
-    def serve(self, request: AWSPreparedRequest) -> AWSResponse:
-        operation, params = json_request(request)
+    def serve(self, operation: str, params: dict) -> Reply:
         self.calls.append((operation, params))
         try:
             handler = self._operations.get(operation)
@@ -87,11 +84,11 @@ class StepFunctionsApi:
                 raise ApiError("UnknownOperationException",
                                f"{operation} is not served by waveflow's local Step Functions; served: "
                                f"{', '.join(sorted(self._operations))}")
-            return json_response(request, handler(params))
+            return json_reply(handler(params))
         except ApiError as error:
-            return json_response(request, {"message": str(error)}, status=400, error_type=error.code)
+            return json_reply({"message": str(error)}, status=400, error_type=error.code)
         except LocalRuntimeError as error:  # the runtime's exceptions are named after the API's error codes
-            return json_response(request, {"message": str(error)}, status=400, error_type=type(error).__name__)
+            return json_reply({"message": str(error)}, status=400, error_type=type(error).__name__)
 
     # -- executions -----------------------------------------------------------------------------------------
 

@@ -1,10 +1,13 @@
-"""Answering and watching AWS calls at the wire, on botocore's event hooks of one session.
+"""Answering and watching AWS calls on botocore's event hooks of one session, so boto3 clients stay unmodified.
 
 The twin answers some APIs itself (Step Functions, EventBridge's PutEvents) and watches others that moto serves
-(SQS sends, SNS publishes), so the tasks' boto3 clients stay unmodified:
+(SQS sends, SNS publishes):
 
-* an *answer* is a ``before-send`` handler registered first: it returns an HTTP response and the request never
-  reaches moto's own ``before-send`` handler (which ``mock_aws`` puts on every session);
+* an *answer* takes the request as botocore serialised it (the JSON body the service would receive) and returns
+  the service's HTTP reply (status, headers, JSON body, ``__type`` for errors), which botocore's own parser for the
+  service's protocol turns into the result or the modeled exception — the wire format both ways. It hooks
+  ``before-call``, not ``before-send``: every ``before-send`` handler runs, so moto's (which ``mock_aws`` puts on
+  every session) would serve the same request a second time, side effects included;
 * a *watch* sees each successful call's parameters (kept from ``before-parameter-build``) and parsed answer
   (``after-call``), after moto has served it.
 
@@ -15,13 +18,32 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import convert_to_response_dict
+from botocore.parsers import create_parser
 
-Answer = Callable[[AWSPreparedRequest], "AWSResponse | None"]
-Watch = Callable[[dict, dict], None]
 _PARAMS = "waveflow.twin.params"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer of a JSON-protocol service."""
+
+    status: int
+    body: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_reply(body: dict, *, status: int = 200, error_type: str | None = None) -> Reply:
+    """A success, or with ``error_type`` the error botocore raises by that code (``client.exceptions.<Code>``)."""
+    return Reply(status, {"__type": error_type, **body} if error_type else body)
+
+
+Answer = Callable[[str, dict], "Reply | None"]
+Watch = Callable[[dict, dict], None]
 
 
 class _RawBody:
@@ -34,20 +56,14 @@ class _RawBody:
         yield self._data
 
 
-def json_response(request: AWSPreparedRequest, body: dict, *, status: int = 200,
-                  error_type: str | None = None) -> AWSResponse:
-    """An ``application/x-amz-json`` answer; with ``error_type``, the error shape botocore raises by that code."""
-    payload = {"__type": error_type, **body} if error_type else body
-    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": str(uuid.uuid4())}
-    return AWSResponse(request.url, status, headers, _RawBody(json.dumps(payload).encode()))
-
-
-def json_request(request: AWSPreparedRequest) -> tuple[str, dict]:
-    """The operation (from ``X-Amz-Target``) and parameters of a JSON-protocol request."""
-    target = request.headers.get("X-Amz-Target") or b""
-    target = target.decode() if isinstance(target, bytes) else target
-    body = request.body or b"{}"
-    return target.rpartition(".")[2], json.loads(body.decode() if isinstance(body, bytes) else body)
+def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
+    """The reply as an HTTP response and as botocore's parser reads it for ``model`` (an operation model)."""
+    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": str(uuid.uuid4()), **reply.headers}
+    http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(json.dumps(reply.body).encode()))
+    parser = create_parser(model.service_model.metadata["protocol"])
+    parsed = parser.parse(convert_to_response_dict(http, model), model.output_shape)
+    parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
+    return http, parsed
 
 
 class Wiring:
@@ -63,10 +79,17 @@ class Wiring:
         self._hooks: list[tuple[Any, str, str, list[bool]]] = []
 
     def answer(self, session, service: str, fn: Answer) -> None:
-        """Serve every request of ``service`` (botocore's hyphenated service id, e.g. ``sfn``) with ``fn``."""
+        """Let ``fn(operation, params)`` answer requests of ``service`` (botocore's hyphenated service id, e.g.
+        ``sfn``); where it returns ``None`` the request goes on to moto."""
         active = [True]
-        self._register(session, f"before-send.{service}", lambda request, **_: fn(request) if active[0] else None,
-                       active, first=True)
+
+        def handler(model, params, **_):
+            if not active[0]:
+                return None
+            reply = fn(model.name, json.loads(params.get("body") or b"{}"))
+            return None if reply is None else _served(model, params, reply)
+
+        self._register(session, f"before-call.{service}", handler, active, first=True)
 
     def watch(self, session, service: str, operation: str, fn: Watch) -> None:
         """Call ``fn(params, parsed)`` after each successful ``operation`` of ``service``."""
