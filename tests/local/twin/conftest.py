@@ -116,3 +116,45 @@ def hand_stack(manifest: dict, definitions: dict[str, dict], *, extra_functions:
         state_machines=tuple(StateMachine(name, definition, substitutions)
                              for name, definition in sorted(definitions.items())),
     )
+
+
+def small_stack(**overrides) -> Stack:
+    """A stack of test functions (``twin_handlers``): a queue feeding ``Batch``, a bus whose rule targets
+    ``Recorder``, a queue and a function that does not exist, dead-letter queues, a topic and the callback secret."""
+    import twin_handlers  # noqa: F401 - importable: the twin imports handlers by name
+
+    env = {"WAVEFLOW_EVENT_BUS": "bus", "WAVEFLOW_STATUS_TABLE": "s", "WAVEFLOW_DLQ_URL": "d",
+           "WAVEFLOW_IDEMPOTENCY_TABLE": "i", "WAVEFLOW_CALLBACK_SECRET_ID": "waveflow/callback",
+           "WAVEFLOW_NOTIFY_TOPIC_ARN": "n"}
+    fields = dict(
+        topics=("notify",),
+        secrets={"waveflow/callback": CALLBACK_SECRET},
+        queues=(Queue("work", visibility_timeout=120, dead_letter="work-dlq", max_receive_count=2), Queue("work-dlq"),
+                Queue("events-dlq"), Queue("async-dlq"), Queue("copies")),
+        buses=("bus",),
+        rules=(Rule("to-recorder", "bus", {"source": ["test"], "detail-type": ["Noted"]},
+                    (Target("recorder", _function_arn("Recorder"), dead_letter="events-dlq"),
+                     Target("copy", f"arn:aws:sqs:{REGION}:{ACCOUNT}:copies",
+                            input_transformer={"InputPathsMap": {"id": "$.detail.id"},
+                                               "InputTemplate": '{"copied": <id>, "rule": "<aws.events.rule-name>"}'}),
+                     Target("ghost", _function_arn("Ghost"), dead_letter="events-dlq"))),),
+        functions=(Function("Recorder", "twin_handlers.record", {**env, "WAVEFLOW_WAVE_TABLE": "waves"}, memory=512,
+                            timeout=30, dead_letter="async-dlq"),
+                   Function("Batch", "twin_handlers.batch", env),
+                   Function("BrokenReport", "twin_handlers.broken_report", env),
+                   Function("Crash", "twin_handlers.crash", env)),
+        event_source_mappings=(EventSourceMapping("Batch", "work", batch_size=3, batching_window=10),),
+    )
+    fields.update(overrides)
+    return Stack(region=REGION, account=ACCOUNT, **fields)
+
+
+@pytest.fixture
+def handler_calls():
+    import twin_handlers
+
+    twin_handlers.CALLS.clear()
+    twin_handlers.FAILURES.clear()
+    yield twin_handlers
+    twin_handlers.CALLS.clear()
+    twin_handlers.FAILURES.clear()

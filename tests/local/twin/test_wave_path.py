@@ -7,8 +7,8 @@ One run, three waves side by side, as a stack would see them:
   -> AwaitWaveCutover (parked) -> MigrationWave's approval answered two hours in -> cutover -> SUCCESS;
 * wave 8 (two servers): the approval is rejected: no server cuts over, both are rolled back and FAILED with the
   reason;
-* wave 9 (four servers, at most two at once): approved before any server reaches the gate; never more than two
-  running, all four finish, queued ones started oldest first.
+* wave 9 (four servers without test launches, at most two at once): approved before any server reaches the
+  gate; never more than two running, all four finish, queued ones started oldest first.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _requests(twin: LocalTwin, emulator: MgnEmulator, network: dict) -> list[dic
                 "dns": {"hostedZoneId": network["zone"], "recordName": f"app{index:02d}.corp.example.com"},
                 "callbackUrl": twin.receiver.callback_url(f"app-{wave}"),
                 "requestedBy": "jane.doe@example.com",
-                **({"testLaunch": False} if index == 2 else {}),
+                **({"testLaunch": False} if index == 2 or wave == "9" else {}),
             })
     return requests
 
