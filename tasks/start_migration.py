@@ -53,7 +53,7 @@ def _count(outcomes: list[str]) -> None:
 def on_requested(event: dict, context: Any = None) -> dict:
     """Start the requested migration if its wave has a free slot, else leave it queued.
 
-    >>> on_requested({"detail-type": "MigrationRequested", "detail": {"migrationId": "m-1", "wave": "7"}})  # doctest: +SKIP
+    >>> on_requested({"detail": {"migrationId": "m-1", "wave": "7"}})  # doctest: +SKIP
     {'migrationId': 'm-1', 'wave': '7', 'outcome': 'started'}
     """
     detail = _detail(event, "StartMigration")

@@ -75,9 +75,9 @@ def open_wave(event: dict, context: Any = None) -> dict:
     """Write the wave's expected count and limit; a raised limit starts queued migrations at once."""
     document = _wave_document(event, "OpenWave")
     starter = Starter.from_config()
-    limit = document.get("maxConcurrency")
-    wave = starter.waves.open(document["wave"], document["expectedMigrations"], limit,
-                              default_concurrency() if limit is None else limit)
+    if "maxConcurrency" not in document:
+        starter.waves.ensure(document["wave"], default_concurrency())
+    wave = starter.waves.open(document["wave"], document["expectedMigrations"], document.get("maxConcurrency"))
     started = starter.start_queued(wave)
     logger.info("wave opened", extra={"maxConcurrency": wave.max_concurrency, "started": started})
     return {**document, "wave": wave.name, "maxConcurrency": wave.max_concurrency}
@@ -117,15 +117,14 @@ def watch_wave(event: dict, context: Any = None) -> dict:
     for migration_id in wave.running:
         if migration_id in ended:  # its MigrationSucceeded/MigrationFailed never reached the starter
             wave = starter.waves.give_back(wave.name, migration_id)
-    started = starter.start_queued(wave)
-    statuses = [record["status"] for record in records.values()]
+    started = set(starter.start_queued(wave))
+    queued = [m for m, r in records.items() if r["status"] == Status.PENDING and not r.get("executionArn")]
     progress = {
         "expected": document["expectedMigrations"],
         "finished": len(ended),
-        "succeeded": statuses.count(Status.SUCCESS),
+        "succeeded": sum(1 for record in records.values() if record["status"] == Status.SUCCESS),
         "running": len(wave.running) + len(started),
-        "queued": sum(1 for r in records.values() if r["status"] == Status.PENDING and not r.get("executionArn"))
-        - len(started),
+        "queued": len(set(queued) - started),
         "done": len(ended) >= document["expectedMigrations"],
     }
     logger.info("wave progress", extra=progress)

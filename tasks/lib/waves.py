@@ -93,15 +93,15 @@ class WaveTable:
         return self._update(wave, "SET maxConcurrency = if_not_exists(maxConcurrency, :limit), "
                                   "createdAt = if_not_exists(createdAt, :now)", {":limit": default_limit})
 
-    def open(self, wave: str | int | float, expected: int, limit: int | None, default_limit: int) -> Wave:
-        """Write the wave's expected count and limit (``None``: keep the limit it has, else ``default_limit``)."""
-        limit_expression = ":limit" if limit is not None else "if_not_exists(maxConcurrency, :limit)"
-        return self._update(
-            wave,
-            f"SET expectedMigrations = :expected, maxConcurrency = {limit_expression}, "
-            "createdAt = if_not_exists(createdAt, :now), openedAt = if_not_exists(openedAt, :now)",
-            {":expected": expected, ":limit": limit if limit is not None else default_limit},
-        )
+    def open(self, wave: str | int | float, expected: int, limit: int | None = None) -> Wave:
+        """Write the wave's expected count, and its limit when given (else it keeps the one it has)."""
+        values: dict[str, Any] = {":expected": expected}
+        expression = "SET expectedMigrations = :expected, createdAt = if_not_exists(createdAt, :now), " \
+                     "openedAt = if_not_exists(openedAt, :now)"
+        if limit is not None:
+            expression += ", maxConcurrency = :limit"
+            values[":limit"] = limit
+        return self._update(wave, expression, values)
 
     def take_slot(self, wave: str | int | float, migration_id: str) -> bool:
         """Hold a slot for ``migration_id`` (already holding one counts); ``False`` when the wave is full."""

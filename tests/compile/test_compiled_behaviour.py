@@ -73,7 +73,8 @@ def test_the_happy_path_tests_then_cuts_over_and_succeeds(migration):
     assert result.status == "SUCCEEDED", (result.error, result.cause)
     assert estate.calls == ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "PollStatus",
                             "PollStatus", "LaunchStartTest", "LaunchPollLaunch", "VerifyMigration", "VerifyMigration",
-                            "LaunchMarkReadyForCutover", "WaveGateAwaitCutover", "LaunchStartCutover", "LaunchPollLaunch", "VerifyMigration",
+                            "LaunchMarkReadyForCutover", "WaveGateAwaitCutover",
+                            "LaunchStartCutover", "LaunchPollLaunch", "VerifyMigration",
                             "VerifyMigration", "FinalizeCutover", "Callback"]
     assert result.output["FinalizeCutover"] == "done" and result.output["waveCutover"] == {"decision": "APPROVED"}
 
@@ -92,7 +93,7 @@ def test_a_rejected_wave_rolls_the_server_back_before_its_cutover(migration):
 
     def rejected(event, context):
         estate.calls.append("WaveGateAwaitCutover")
-        estate.runtime.send_task_failure(event["taskToken"], "WaveCutoverRejected", "the cutover of wave 7 was rejected")
+        estate.runtime.send_task_failure(event["taskToken"], "WaveCutoverRejected", "wave 7 was rejected")
     handlers["WaveGateAwaitCutover"] = rejected
     result = estate.run(migration, REQUEST, handlers)
     assert (result.status, result.error) == ("FAILED", "WaveCutoverRejected")

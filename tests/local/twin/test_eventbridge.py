@@ -32,7 +32,7 @@ EVENT = {"version": "0", "id": "e-1", "detail-type": "MigrationFailed", "source"
     ({"detail": {"missing": [{"exists": False}]}}, True),
     ({"detail": {"note": [{"exists": True}]}, "source": ["waveflow.migration"]}, True),
     ({"detail": {"note": [None]}}, True),
-    ({"detail": {"missing": [{"anything-but": "x"}]}}, False),                 # an absent field matches only exists:false
+    ({"detail": {"missing": [{"anything-but": "x"}]}}, False),                 # absent: only exists:false matches
     ({"detail": {"wave": [{"anything-but": ["8", "9"]}]}}, True),
     ({"detail": {"host": [{"prefix": {"equals-ignore-case": "web-"}}]}}, True),
     ({"detail": {"host": [{"suffix": ".corp"}]}}, True),

@@ -35,8 +35,8 @@ def test_the_first_limit_stays_unless_the_wave_is_opened_with_another(wave_table
     waves = WaveTable()
     waves.ensure("7", default_limit=2)
     assert waves.ensure("7", default_limit=9).max_concurrency == 2
-    assert waves.open("7", expected=3, limit=None, default_limit=9).max_concurrency == 2
-    opened = waves.open(7.0, expected=3, limit=5, default_limit=9)
+    assert waves.open("7", expected=3).max_concurrency == 2
+    opened = waves.open(7.0, expected=3, limit=5)
     assert (opened.name, opened.max_concurrency, opened.expected) == ("7", 5, 3)
 
 
@@ -70,7 +70,8 @@ def test_the_queue_is_the_waves_unstarted_pending_records_oldest_first(requested
 
 def test_the_queue_keeps_creation_order_past_a_page(requested):
     created = requested(5)
-    assert [r["migrationId"] for r in WaveRecords(page=2).queued("7", limit=4)] == [r["migrationId"] for r in created[:4]]
+    queued = WaveRecords(page=2).queued("7", limit=4)
+    assert [r["migrationId"] for r in queued] == [r["migrationId"] for r in created[:4]]
 
 
 def test_a_token_is_parked_on_an_existing_record_only(requested):

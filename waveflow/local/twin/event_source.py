@@ -112,8 +112,9 @@ class SqsEventSource:
         self.batches.append(BatchOutcome(tuple(ids), tuple(i for i in ids if i in failed)))
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), _SQS_BATCH):
+            chunk = done[start:start + _SQS_BATCH]
             self.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
-                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done[start:start + _SQS_BATCH])])
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)])
         for message in messages:
             if message["MessageId"] in failed:
                 self.scheduler.after(self.visibility_timeout, lambda m=message: self._visible_again(m))

@@ -128,12 +128,13 @@ class EventBridge:
         try:
             self._send(target, payload)
         except DeliveryFailed as failure:
-            age = self.scheduler.clock.now() - put_at
             delay = min(2 ** attempt, MAX_BACKOFF_SECONDS)
-            if failure.retriable and attempt < target.maximum_retry_attempts and age + delay <= target.maximum_event_age:
+            too_old = self.scheduler.clock.now() - put_at + delay > target.maximum_event_age
+            too_many = attempt >= target.maximum_retry_attempts
+            if failure.retriable and not too_old and not too_many:
                 self.scheduler.after(delay, lambda: self._deliver(rule, target, event, payload, attempt + 1, put_at))
                 return
-            exhausted = "MaximumRetryAttempts" if attempt >= target.maximum_retry_attempts else "MaximumEventAgeInSeconds"
+            exhausted = "MaximumRetryAttempts" if too_many else "MaximumEventAgeInSeconds"
             self._dead_letter(rule, target, event, failure, exhausted if failure.retriable else None, attempt)
 
     def _send(self, target: Target, payload: Any) -> None:

@@ -3,9 +3,9 @@
 Handlers call ``boto3.client("stepfunctions")`` as on AWS (the starter's StartExecution, the gate's
 SendTaskSuccess/Failure, an approver's answer); the twin answers those requests from ``LocalRuntime`` at the wire
 (``wire``: the JSON body botocore serialised in, the service's JSON reply out, parsed by botocore), ahead of moto
-(whose executor cannot run the compiled workflows over in-process handlers). Errors carry AWS's codes (``ExecutionAlreadyExists``, ``StateMachineDoesNotExist``,
-``ExecutionDoesNotExist``, ``InvalidToken``, ``TaskTimedOut``, ``InvalidArn``, ...), so botocore raises
-``client.exceptions.<Code>`` as it would against AWS.
+(whose executor cannot run the compiled workflows over in-process handlers). Errors carry AWS's codes
+(``ExecutionAlreadyExists``, ``StateMachineDoesNotExist``, ``ExecutionDoesNotExist``, ``InvalidToken``,
+``TaskTimedOut``, ``InvalidArn``, ...), so botocore raises ``client.exceptions.<Code>`` as it would against AWS.
 
 A handler may answer its own task token during its own invocation: the runtime issues the token before it
 invokes the handler and applies the answer on the clock's next turn, after the invocation has returned.
