@@ -4,7 +4,7 @@ return after the visibility timeout of virtual time, and the queue's redrive to 
 from __future__ import annotations
 
 import pytest
-from conftest import small_stack
+from twin_stacks import small_stack
 
 from waveflow.local.twin.twin import LocalTwin
 
@@ -85,7 +85,7 @@ def test_a_record_failing_more_than_max_receive_count_times_is_moved_to_the_dlq(
 
 @pytest.mark.parametrize("function", ["BrokenReport", "Crash"])
 def test_a_malformed_report_or_a_failed_invocation_returns_the_whole_batch(moto_session, handler_calls, function):
-    from conftest import small_stack
+    from twin_stacks import small_stack
     from waveflow.local.twin.stack import EventSourceMapping
     stack = small_stack(event_source_mappings=(EventSourceMapping(function, "work", batch_size=2),))
     with LocalTwin(stack, moto_session) as twin:

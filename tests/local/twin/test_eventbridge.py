@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import small_stack
+from twin_stacks import small_stack
 
 from waveflow.local.twin.patterns import EventPattern, InvalidEventPattern
 from waveflow.local.twin.stack import Target

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import small_stack
+from twin_stacks import small_stack
 
 from waveflow.local.scheduler import Scheduler
 from waveflow.local.clock import VirtualClock

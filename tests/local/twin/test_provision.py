@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import hand_stack
+from twin_stacks import hand_stack
 
 from waveflow.local.twin.provision import create_table, provision
 from waveflow.local.twin.stack import Table

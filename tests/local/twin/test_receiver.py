@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CALLBACK_SECRET, small_stack
+from twin_stacks import CALLBACK_SECRET, small_stack
 
 from tasks.lib import http
 from tasks.lib.errors import CallbackRejected, CallbackUnavailable
@@ -51,8 +51,10 @@ def test_a_published_notification_arrives_signed_as_sns_signs_and_listeners_hear
     assert (notification["Type"], notification["MessageId"], notification["Subject"]) == (
         "Notification", message_id, "waveflow: done")
     assert notification["MessageAttributes"] == {"status": {"Type": "String", "Value": "SUCCESS"}}
-    assert notification["SignatureVersion"] == "2" and notification["SigningCertURL"].startswith("https://localhost")
+    assert notification["SignatureVersion"] == "2" and notification["SigningCertURL"] == twin.receiver.signing_cert_url
     assert heard == [notification]
+    published = http.poster().request("GET", notification["SigningCertURL"])  # a subscriber can fetch it
+    assert published.body.startswith(b"-----BEGIN CERTIFICATE-----")
 
 
 def test_a_tampered_notification_fails_its_signature_check(twin):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import ACCOUNT, REGION, hand_stack
+from twin_stacks import ACCOUNT, REGION, hand_stack
 from moto import mock_aws
 from moto.route53.models import HostedZoneIdentifier
 from moto.utilities.id_generator import moto_id_manager

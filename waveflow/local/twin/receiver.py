@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from tasks.lib.http import SIGNATURE_HEADER, HttpsPoster, verify_signature
@@ -28,6 +28,7 @@ from .sns import string_to_sign
 
 CALLBACKS = "/callbacks/"
 NOTIFICATIONS = "/sns/"
+SIGNING_CERT_PATH = "/sns/SimpleNotificationService-waveflow-local.pem"
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,10 @@ class LocalReceiver:
     """
 
     def __init__(self, identity: TlsIdentity, callback_secret: str | None = None,
-                 signing_certificate: x509.Certificate | None = None, signing_cert_url: str | None = None) -> None:
+                 signing_certificate: x509.Certificate | None = None) -> None:
         self.identity = identity
         self.callback_secret = callback_secret
         self.signing_certificate = signing_certificate
-        self.signing_cert_url = signing_cert_url
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((LOCAL_ADDRESS, 0), _handler_for(self))
@@ -72,6 +72,11 @@ class LocalReceiver:
     @property
     def base_url(self) -> str:
         return f"https://{LOCAL_HOST}:{self.port}"
+
+    @property
+    def signing_cert_url(self) -> str:
+        """Where SNS's signing certificate is published (the notifications' ``SigningCertURL``); served by GET."""
+        return f"{self.base_url}{SIGNING_CERT_PATH}"
 
     def callback_url(self, name: str = "waveflow") -> str:
         """The URL a request's ``callbackUrl`` takes to be called back here."""
@@ -138,12 +143,21 @@ def _handler_for(receiver: LocalReceiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, received = receiver.judge(self.path, dict(self.headers.items()), body)
             receiver.record(received)
-            answer = json.dumps({"received": received.verified}).encode()
+            self._answer(status, "application/json", json.dumps({"received": received.verified}).encode())
+
+        def do_GET(self) -> None:  # noqa: N802
+            certificate = receiver.signing_certificate
+            if self.path != SIGNING_CERT_PATH or certificate is None:
+                self._answer(404, "text/plain", b"not found")
+                return
+            self._answer(200, "application/x-pem-file", certificate.public_bytes(serialization.Encoding.PEM))
+
+        def _answer(self, status: int, content_type: str, body: bytes) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(answer)
+            self.wfile.write(body)
 
         def log_message(self, *args) -> None:  # the twin reports through its records, not stderr
             pass

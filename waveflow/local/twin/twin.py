@@ -32,8 +32,6 @@ from .stack import Stack
 from .stepfunctions import StepFunctionsApi
 from .wire import Wiring
 
-SIGNING_CERT_PATH = "/sns/SimpleNotificationService-waveflow-local.pem"
-
 
 class LocalTwin:
     """The stack of ``stack`` in process, on ``session`` (inside ``mock_aws``) and one virtual clock."""
@@ -55,7 +53,11 @@ class LocalTwin:
         self._sqs: Any = None
 
     def __enter__(self) -> "LocalTwin":
-        return self.up()
+        try:
+            return self.up()
+        except BaseException:
+            self.down()  # a twin that could not come up leaves no hooks, threads or settings behind
+            raise
 
     def __exit__(self, *exc_info) -> None:
         self.down()
@@ -69,8 +71,7 @@ class LocalTwin:
         self.functions = Functions(stack, scheduler, self.send_to_queue)
         self.eventbridge = EventBridge(stack, self.functions, self.send_to_queue, scheduler)
         identity, signing_key = TlsIdentity.create(), SigningKey()
-        self.receiver = LocalReceiver(identity, self._callback_secret(), signing_key.certificate, "").start()
-        self.receiver.signing_cert_url = self.receiver.base_url + SIGNING_CERT_PATH
+        self.receiver = LocalReceiver(identity, self._callback_secret(), signing_key.certificate).start()
         self.sns = SnsDelivery(stack, self.clock, self.receiver.port, identity.client_context(), signing_key,
                                self.receiver.signing_cert_url)
         self.stepfunctions.install(session)
