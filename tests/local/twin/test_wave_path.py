@@ -163,6 +163,11 @@ def test_every_execution_ends_and_nothing_is_left_undelivered(run):
         assert attributes["ApproximateNumberOfMessages"] == attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
 
 
+def test_every_function_of_the_stack_ran_in_the_run(run):
+    idle = sorted(name for name, function in run.twin.functions.by_name.items() if not function.counters.invocations)
+    assert idle == []
+
+
 def test_an_approved_wave_migrates_every_server_through_the_one_door(run):
     wave = run.execution("wave-7")
     assert wave.status == "SUCCEEDED", (wave.error, wave.cause)
