@@ -50,7 +50,7 @@ def _count(outcomes: list[str]) -> None:
 
 
 @reports_errors("start")
-def on_requested(event: dict, context: Any = None) -> dict:
+def on_requested(event: dict, context: Any) -> dict:
     """Start the requested migration if its wave has a free slot, else leave it queued.
 
     >>> on_requested({"detail": {"migrationId": "m-1", "wave": "7"}})  # doctest: +SKIP
@@ -71,7 +71,7 @@ def on_requested(event: dict, context: Any = None) -> dict:
 
 
 @reports_errors("start")
-def on_finished(event: dict, context: Any = None) -> dict:
+def on_finished(event: dict, context: Any) -> dict:
     """Give the finished migration's slot back and start the oldest queued migrations while slots are free."""
     detail = _detail(event, "StartMigrationNext")
     starter = Starter.from_config()

@@ -48,7 +48,7 @@ def _wave_document(event: Any, handler: str) -> dict[str, Any]:
 
 
 @reports_errors("waveGate")
-def await_cutover(event: dict, context: Any = None) -> dict:
+def await_cutover(event: dict, context: Any) -> dict:
     """Answer this migration's token now if its wave has decided, else park it on the status record.
 
     The compiled task passes ``{"input": <the state document>, "taskToken": $$.Task.Token}``.
@@ -71,7 +71,7 @@ def await_cutover(event: dict, context: Any = None) -> dict:
 
 
 @reports_errors("wave")
-def open_wave(event: dict, context: Any = None) -> dict:
+def open_wave(event: dict, context: Any) -> dict:
     """Write the wave's expected count and limit; a raised limit starts queued migrations at once."""
     document = _wave_document(event, "OpenWave")
     starter = Starter.from_config()
@@ -84,7 +84,7 @@ def open_wave(event: dict, context: Any = None) -> dict:
 
 
 @reports_errors("wave")
-def open_cutover(event: dict, context: Any = None) -> dict:
+def open_cutover(event: dict, context: Any) -> dict:
     """The approval was given: decide APPROVED and answer every parked migration."""
     document = _wave_document(event, "OpenCutover")
     reason = "approved: " + json.dumps(document.get("approval"), sort_keys=True)
@@ -92,7 +92,7 @@ def open_cutover(event: dict, context: Any = None) -> dict:
 
 
 @reports_errors("wave")
-def close_cutover(event: dict, context: Any = None) -> dict:
+def close_cutover(event: dict, context: Any) -> dict:
     """The approval was rejected, timed out or failed: decide REJECTED and fail every parked migration."""
     document = _wave_document(event, "CloseCutover")
     error = document.get("approvalError") or {}
@@ -107,7 +107,7 @@ def _decide(document: dict, decision: str, reason: str) -> dict:
 
 
 @reports_errors("wave")
-def watch_wave(event: dict, context: Any = None) -> dict:
+def watch_wave(event: dict, context: Any) -> dict:
     """One pass of WaitForWave: free lost slots, start queued migrations, count what has finished."""
     document = _wave_document(event, "WaitForWave")
     starter = Starter.from_config()

@@ -9,7 +9,7 @@ import pytest
 from twin_stacks import CALLBACK_SECRET, small_stack
 
 from tasks.lib import http
-from tasks.lib.errors import CallbackRejected, CallbackUnavailable
+from tasks.lib.errors import CallbackRejected
 from waveflow.local.twin.twin import LocalTwin
 
 
@@ -34,7 +34,7 @@ def test_a_callback_signed_with_another_secret_is_refused_and_recorded_unverifie
 
 
 def test_the_poster_reaches_the_receiver_and_nothing_else(twin):
-    with pytest.raises(CallbackUnavailable, match="hooks.example.com resolves to no address"):
+    with pytest.raises(CallbackRejected, match="refusing to call hooks.example.com: it resolves to no address"):
         http.poster().post_json("https://hooks.example.com/waveflow", {}, secret=CALLBACK_SECRET)
     with pytest.raises(CallbackRejected, match="only https"):
         http.poster().post_json(twin.receiver.callback_url().replace("https", "http"), {}, secret=CALLBACK_SECRET)

@@ -36,12 +36,12 @@ from .wire import Wiring
 class LocalTwin:
     """The stack of ``stack`` in process, on ``session`` (inside ``mock_aws``) and one virtual clock."""
 
-    def __init__(self, stack: Stack, session, *, seed: int = 0, clock=None, journal_path=None) -> None:
+    def __init__(self, stack: Stack, session, *, seed: int = 0, clock=None, journal=None) -> None:
         self.stack = stack
         self.session = session
         self.runtime = LocalRuntime({}, seed=seed, clock=clock if clock is not None else VirtualClock(),
                                     boto_session=session, region=stack.region, account=stack.account,
-                                    journal_path=journal_path)
+                                    journal=journal)
         self.scheduler = self.runtime.scheduler
         self.wiring = Wiring()
         self.stepfunctions = StepFunctionsApi(self.runtime)
