@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import sample
+from graph_samples import sample
 
 from waveflow.graph import read_graph
 from waveflow.graph.layout import LEdge, LNode, layout

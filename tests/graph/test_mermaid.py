@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import sample
+from graph_samples import sample
 
 from waveflow.graph import read_graph, render_mermaid
 from waveflow.graph.collapse import TooLarge
