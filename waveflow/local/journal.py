@@ -200,6 +200,8 @@ class JournalledHistory:
     def add(self, *args) -> int:  # the execution is closed: nothing more is recorded, as in History
         return 0
 
+    add_state = add
+
 
 def materialize(events: list[tuple]) -> list[dict]:
     """Recorder tuples -> GetExecutionHistory events (``timestamp`` a datetime, payloads JSON strings)."""
