@@ -171,11 +171,13 @@ class Run:
         return Run(self.execution, graph, parent=self, record=record and self.history is not None)
 
     # --- states and history ----------------------------------------------------------------------------------
-    def record(self, event_type: str, details: dict | None = None) -> int:
+    def record(self, event_type: str, details=None, name: str | None = None) -> int:
+        """Record an event (a state entered/exited event: the state's ``name``, its input or output as
+        ``details``); returns its id, 0 when nothing is recorded."""
         history = self.history
         if history is None:
             return 0
-        event_id = history.add(event_type, self.clock_now(), self.last_event, details)
+        event_id = history.add(event_type, self.clock_now(), self.last_event, details, name)
         if event_id:
             self.last_event = event_id
         return event_id
@@ -186,7 +188,7 @@ class Run:
         self.retry_count = 0
         self.task_token = None
         self.execution.runtime.stats["state_transitions"] += 1
-        self.entered_id = self._record_state(state.entered_event, state.name, raw)
+        self.entered_id = self.record(state.entered_event, raw, state.name)
 
     def exit_state(self, state, raw, output) -> None:
         """Record the state's output, held to the payload quota. Payloads are never mutated in place, so a value
@@ -197,16 +199,7 @@ class Run:
             problem = over_limit(output)
             if problem is not None:
                 raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result {problem}.")
-        self._record_state(state.exited_event, state.name, output)
-
-    def _record_state(self, event_type: str, name: str, payload) -> int:
-        history = self.history
-        if history is None:
-            return 0
-        event_id = history.add_state(event_type, self.clock_now(), self.last_event, name, payload)
-        if event_id:
-            self.last_event = event_id
-        return event_id
+        self.record(state.exited_event, output, state.name)
 
     def runtime_error(self, error: str, cause: str) -> StatesError:
         """An error raised by the engine while processing this run's current state, worded like AWS."""
