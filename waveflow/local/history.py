@@ -41,24 +41,23 @@ class History:
         event gives the state's ``name`` and its input or output as ``details``."""
         if self._closed:
             return 0
-        event_id = self._append(event_type, timestamp, previous, details, name)
+        self.types.append(event_type)
+        self.timestamps.append(timestamp)
+        self.previous.append(previous)
+        self.names.append(name)
+        self.details.append(details)
+        event_id = len(self.types)
         if self.limit is not None and event_id >= self.limit:
             self._closed = True
             self._on_limit()
         return event_id
 
     def add_final(self, event_type: str, timestamp: float, previous: int, details: dict | None = None) -> int:
-        """Append the closing event, which is recorded even past the limit."""
+        """Append the closing event, which is recorded even past the limit (the limit is lifted)."""
+        self._closed, self.limit = False, None
+        event_id = self.add(event_type, timestamp, previous, details)
         self._closed = True
-        return self._append(event_type, timestamp, previous, details, None)
-
-    def _append(self, event_type, timestamp, previous, details, name) -> int:
-        self.types.append(event_type)
-        self.timestamps.append(timestamp)
-        self.previous.append(previous)
-        self.names.append(name)
-        self.details.append(details)
-        return len(self.types)
+        return event_id
 
     def __len__(self):
         return len(self.types)
