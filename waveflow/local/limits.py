@@ -108,21 +108,22 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
                 break
         if type(node) is dict:
             total += 2 * len(node) + 1 if node else 2
-            for key, item in node.items():
+            for key in node:
                 total += _string_size(key)
-                kind = type(item)
-                if kind is dict or kind is list:
-                    stack.append((item, depth + 1))
-                else:
-                    total += _scalar_size(item)
+            items = node.values()
         else:
             total += len(node) + 1 if node else 2
-            for item in node:
-                kind = type(item)
-                if kind is dict or kind is list:
-                    stack.append((item, depth + 1))
-                else:
-                    total += _scalar_size(item)
+            items = node
+        for item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            elif kind is str:  # the commonest leaves, sized without the table's indirection
+                total += _string_size(item)
+            elif kind is int:
+                total += len(int.__repr__(item))
+            else:
+                total += _scalar_size(item)
         if total > max_bytes:
             break
     return total, deepest
