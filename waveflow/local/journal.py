@@ -35,7 +35,6 @@ _COMMIT_EVERY = 256
 
 _SCHEMA = f"""
 PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, name TEXT NOT NULL, state_machine TEXT NOT NULL, status TEXT NOT NULL,
     start_date REAL NOT NULL, stop_date REAL, ran_at REAL NOT NULL, input TEXT, output TEXT, error TEXT,
@@ -78,7 +77,9 @@ class Journal:
             if tables and version != SCHEMA_VERSION:
                 raise JournalError(f"{self.path} holds a journal of another waveflow version (format {version}); "
                                    f"delete it or choose another --journal")
-            self._db.executescript(_SCHEMA)
+            if not tables:  # only a new file: writing the schema's version on every open cost a sync each time
+                self._db.executescript(_SCHEMA)
+            self._db.execute("PRAGMA synchronous = NORMAL")  # a connection's setting; WAL mode is the file's
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{self.path} is not a waveflow journal (not an SQLite database: {exc})") from None
         except sqlite3.Error as exc:
