@@ -35,6 +35,7 @@ _COMMIT_EVERY = 256
 
 _SCHEMA = f"""
 PRAGMA journal_mode = WAL;
+BEGIN;
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, name TEXT NOT NULL, state_machine TEXT NOT NULL, status TEXT NOT NULL,
     start_date REAL NOT NULL, stop_date REAL, ran_at REAL NOT NULL, input TEXT, output TEXT, error TEXT,
@@ -44,6 +45,7 @@ CREATE INDEX IF NOT EXISTS executions_by_name ON executions (name);
 CREATE INDEX IF NOT EXISTS executions_by_ran_at ON executions (ran_at);
 CREATE TABLE IF NOT EXISTS histories (arn TEXT PRIMARY KEY, encoding INTEGER NOT NULL, events BLOB NOT NULL);
 PRAGMA user_version = {SCHEMA_VERSION};
+COMMIT;
 """
 
 
@@ -77,9 +79,9 @@ class Journal:
             if tables and version != SCHEMA_VERSION:
                 raise JournalError(f"{self.path} holds a journal of another waveflow version (format {version}); "
                                    f"delete it or choose another --journal")
-            if not tables:  # only a new file: writing the schema's version on every open cost a sync each time
-                self._db.executescript(_SCHEMA)
             self._db.execute("PRAGMA synchronous = NORMAL")  # a connection's setting; WAL mode is the file's
+            if not tables:  # only a new file (one transaction): writing the schema on every open cost a sync
+                self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{self.path} is not a waveflow journal (not an SQLite database: {exc})") from None
         except sqlite3.Error as exc:
