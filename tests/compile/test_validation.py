@@ -319,9 +319,10 @@ def test_names_waveflow_adds_are_checked_for_length_and_clashes(project):
                  timeout=minutes(5)) >> Pass("{long_name}Done")
     ''')
     problems = project.problems()
-    assert f"workflows/flow.py:2: state name '{long_name}Done' is used 2 times in the state machine (names must be " \
+    assert f"workflows/flow.py:4: state name '{long_name}Done' is used 2 times in the state machine (names must be " \
            f"unique across branches too; a Poll adds states named after it)" in problems
-    assert any("is 84 characters; ASL allows 80 (a Poll's own states add up to 8 characters" in p for p in problems)
+    assert any(p.startswith("workflows/flow.py:3: ") and "is 84 characters; ASL allows 80 (a Poll's own states add "
+               "up to 8 characters" in p for p in problems)
 
 
 def test_jsonata_keeps_a_caught_error_in_a_top_level_field(project):
@@ -354,16 +355,17 @@ def test_two_handlers_that_would_be_one_function(project):
                                   "would both be the Lambda function 'Steps'; rename one of them"]
 
 
-def test_a_syntax_error_in_a_task_module_is_located(project):
+def test_a_syntax_error_in_a_task_module_is_reported_once_at_its_line(project):
     project.write("tasks/broken.py", "def handler(event, context):\n    return (\n")
     project.workflow('''
         with Workflow("Flow") as wf:
-            LambdaTask("A", handler="tasks.broken.handler")
+            LambdaTask("A", handler="tasks.broken.handler") >> LambdaTask("B", handler="tasks.broken.handler")
     ''')
-    [problem] = project.problems()
-    assert problem.startswith("workflows/flow.py:3: LambdaTask 'A': handler 'tasks.broken.handler': "
-                              "tasks/broken.py:")
-    assert "syntax error" in problem
+    project.workflow('''
+        with Workflow("Other") as wf:
+            LambdaTask("C", handler="tasks.broken.handler")
+    ''', name="other.py")
+    assert project.problems() == ["tasks/broken.py:2: syntax error: '(' was never closed"]
 
 
 def test_the_build_never_replaces_a_folder_it_did_not_write(project):
