@@ -19,9 +19,10 @@ REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden"
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    out = tmp_path_factory.mktemp("build")
+@pytest.fixture
+def shipped(tmp_path):
+    """The shipped workflows built afresh for each test, so that each test exercises the build it checks."""
+    out = tmp_path / "build"
     return out, build(REPO, out)
 
 
@@ -180,3 +181,40 @@ def test_the_migration_retries_exactly_the_transient_errors_the_tasks_document()
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
     assert set(module.TRANSIENT) == transient
+
+
+def test_the_build_writes_utf8_and_makes_missing_parent_folders(project):
+    project.workflow('''
+        with Workflow("Flow", comment="Migre le serveur: étape 1") as wf:
+            Pass("A")
+    ''')
+    out = project.root / "dist" / "nested" / "build"
+    files = build(project.root, out)
+    assert "Migre le serveur: étape 1".encode() in files["Flow.asl.json"]
+    assert (out / "Flow.asl.json").read_bytes() == files["Flow.asl.json"]
+
+
+def test_watch_starts_broken_to_stderr_writes_to_out_follows_the_tasks_and_stops_on_interrupt(project, tmp_path):
+    flow = project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler") >> Choice("Stuck")
+    ''')
+    steps = project.root / "tasks" / "steps.py"
+    edits = [(flow, flow.read_text().replace(' >> Choice("Stuck")', "")),                    # fixed
+             (steps, steps.read_text().replace("def handler(", "def renamed("))]             # a task breaks it
+    printed: list[tuple[str, bool]] = []
+
+    def record_then_edit(text, err=False):
+        printed.append((text, err))
+        if edits:
+            _edit(*edits.pop(0))
+        elif len(printed) == 3:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "dist"
+    watch(project.root, out, echo=record_then_edit, interval=0.01, rounds=40)
+    assert printed[0][0].startswith("build failed:") and printed[0][1] is True
+    assert printed[1] == ("build OK", False)
+    assert printed[2][0].startswith("build failed:") and "has no function 'handler'" in printed[2][0]
+    assert printed[3] == ("stopped watching", False)
+    assert (out / "Flow.asl.json").exists() and not (project.root / "build").exists()

@@ -90,7 +90,7 @@ def test_reading_the_handlers_return_straight_from_a_lambda_result_is_refused(pr
             LambdaTask("Count", handler="tasks.steps.handler", output=Expr("$states.result.rows")) >> \\
                 LambdaTask("Keep", handler="tasks.steps.handler",
                            output={"rows": Expr("$states.result.Payload.rows"),
-                                   "code": Expr("$states.result.StatusCode")}) >> \\
+                                   "code": Expr("$states.result.`StatusCode`")}) >> \\
                 LambdaTask("Token", handler="tasks.steps.handler", wait_for_token=True, timeout=hours(1),
                            assign={"rows": Expr("$states.result.rows")})
     ''')
@@ -98,3 +98,28 @@ def test_reading_the_handlers_return_straight_from_a_lambda_result_is_refused(pr
         "workflows/flow.py:3: LambdaTask 'Count': output= reads $states.result.rows, but $states.result is Lambda's "
         "response (ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode); the handler's "
         "return is $states.result.Payload: write $states.result.Payload.rows"]
+
+
+def test_every_expression_of_a_state_is_parsed_and_the_added_fail_stays_plain_jsonata(project):
+    project.workflow('''
+        undo = Pass("Undo")
+        with Workflow("Flow", query_language="JSONata", on_failure=undo) as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", catch=[Catch(["Gone"], next="Skip", result_path=DISCARD)],
+                       output={"a": Expr("1 +"), "b": [Expr("(")]}) >> Succeed("Skip")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:4: LambdaTask 'Step': Output.a: JSONata '1 +' does not parse: Unexpected end of expression",
+        "workflows/flow.py:4: LambdaTask 'Step': Output.b[0]: JSONata '(' does not parse: Expected ) before end of "
+        "expression"]
+    project.workflow('''
+        undo = Pass("Undo")
+        with Workflow("Flow", query_language="JSONata", on_failure=undo) as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", catch=[Catch(["Gone"], next="Skip", result_path=DISCARD)])
+            Succeed("Skip")
+    ''')
+    states = project.build()["Flow"]["States"]
+    assert states["Step"]["Catch"][0] == {"ErrorEquals": ["Gone"], "Output": "{% $states.input %}", "Next": "Skip"}
+    assert states["FlowFailed"] == {
+        "Type": "Fail", "Comment": "The migration was rolled back; the original error is kept at $.error",
+        "Error": "{% $states.input.error.Error %}",
+        "Cause": "{% $exists($states.input.error.Cause) ? $states.input.error.Cause : '' %}"}

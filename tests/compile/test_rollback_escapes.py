@@ -156,3 +156,78 @@ def test_path_like_strings_are_refused_in_every_template(project):
     ''')
     assert [problem.split(": ")[1:3] for problem in project.problems()] == [
         ["Map 'Each'", "item_selector"], ["Pass 'Two'", "assign"], ["Pass 'Two'", "parameters"]]
+
+
+def test_waits_in_a_parallel_branch_count_on_the_path_through_it(project):
+    project.workflow('''
+        with Workflow("Flow", timeout=hours(3)) as wf:
+            with Parallel("Both") as both:
+                with both.branch():
+                    Wait("Short", seconds=minutes(10))
+                with both.branch():
+                    Wait("Long", seconds=hours(2))
+            both >> "Settle"
+            Wait("Settle", seconds=hours(1))
+    ''')
+    [problem] = project.problems()
+    assert "one path: Both (2 h) + Settle (1 h) = 3 h;" in problem
+
+
+def test_waits_on_the_rollback_path_count_after_the_state_that_failed(project):
+    project.workflow('''
+        undo = LambdaTask("Undo", handler="tasks.steps.handler")
+        with Workflow("Flow", timeout=hours(3), on_failure=undo) as wf:
+            Wait("Settle", seconds=hours(2)) >> LambdaTask("Step", handler="tasks.steps.handler") >> Succeed("Done")
+            undo >> Wait("CoolDown", seconds=hours(1))
+    ''')
+    [problem] = project.problems()
+    assert "one path: Settle (2 h) + CoolDown (1 h) = 3 h;" in problem
+
+
+def test_a_loop_counts_once_towards_the_waiting_on_a_path(project):
+    project.workflow('''
+        with Workflow("Flow", timeout=hours(2)) as wf:
+            check = LambdaTask("Check", handler="tasks.steps.handler")
+            again = Choice("Again")
+            pause = Wait("Pause", seconds=hours(1))
+            check >> again
+            again.when(Var("$.more") == True, pause).otherwise(Wait("Last", seconds=minutes(50)))
+            pause >> check
+    ''')
+    assert set(project.build()["Flow"]["States"]) == {"Check", "Again", "Pause", "Last"}
+
+
+def test_a_fail_with_a_fixed_error_and_a_cause_from_the_input(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Fail("Failed", error="MigrationFailed", cause_path="$.why", comment="Stop here")
+    ''')
+    assert project.build()["Flow"]["States"]["Failed"] == {
+        "Type": "Fail", "QueryLanguage": "JSONata", "Comment": "Stop here", "Error": "MigrationFailed",
+        "Cause": "{% $exists($states.input.why) ? $states.input.why : '' %}"}
+
+
+@pytest.mark.parametrize(("where", "path", "read"), [
+    ("cause_path", "$['the cause']", "$states.input.`the cause`"),
+    ("cause_path", "$$.Execution.Input.reason", "$states.context.Execution.Input.reason"),
+    ("error_path", "$.errors[0].and", "$states.input.errors[0].`and`"),
+])
+def test_a_fail_reads_any_reference_path_in_jsonata(project, where, path, read):
+    other = {"cause_path": "error_path='$.error.Error'", "error_path": "cause_path='$.error.Cause'"}[where]
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            Fail("Failed", {where}="{path}", {other})
+    ''')
+    assert read in project.build()["Flow"]["States"]["Failed"]["Error" if where == "error_path" else "Cause"]
+
+
+def test_a_fail_path_that_may_select_several_values_is_refused(project):
+    project.workflow('''
+        with Workflow("Flow", error_path="$.errors[*]") as wf:
+            Fail("Failed", error_path="$.error.Error", cause_path="$.causes[*]")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:2: workflow 'Flow': error_path: '$.errors[*]' may select several values; give a path to "
+        "one field, such as '$.error.Cause'",
+        "workflows/flow.py:3: Fail 'Failed': cause_path: '$.causes[*]' may select several values; give a path to one "
+        "field, such as '$.error.Cause'"]

@@ -417,3 +417,16 @@ def test_a_wait_until_a_zoned_time_is_written_in_utc(project):
             Wait("Later", timestamp=datetime(2030, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
     ''')
     assert project.build()["Flow"]["States"]["Later"]["Timestamp"] == "2030-01-01T10:00:00Z"
+
+
+def test_durations_may_be_timedeltas(project):
+    project.workflow('''
+        from datetime import timedelta
+        with Workflow("Flow", timeout=timedelta(hours=2)) as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", timeout=timedelta(minutes=2),
+                       heartbeat=timedelta(seconds=30), retry=Retry(delay=timedelta(seconds=5)))
+    ''')
+    flow = project.build()["Flow"]
+    assert flow["TimeoutSeconds"] == 7200
+    step = flow["States"]["Step"]
+    assert (step["TimeoutSeconds"], step["HeartbeatSeconds"], step["Retry"][0]["IntervalSeconds"]) == (120, 30, 5)

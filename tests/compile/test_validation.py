@@ -384,3 +384,122 @@ def test_the_build_never_replaces_a_folder_it_did_not_write(project):
         build(project.root, notes)
     assert (notes / "plan.txt").read_text() == "keep me"
     assert (project.root / "workflows" / "flow.py").exists()
+
+
+@pytest.mark.parametrize(("arguments", "problem"), [
+    ("timeout=0", "timeout must be a whole number of seconds between 1 and 99999998, got 0"),
+    ("timeout=1.5", "timeout must be a whole number of seconds between 1 and 99999998, got 1.5"),
+    ("timeout=True", "timeout must be a whole number of seconds between 1 and 99999998, got True"),
+    ("timeout='60'", "timeout must be a whole number of seconds between 1 and 99999998, got '60'"),
+    ("timeout=99_999_999", "timeout must be a whole number of seconds between 1 and 99999998, got 99999999"),
+    ("timeout=1", None),
+    ("timeout=99_999_998", None),
+])
+def test_task_durations_are_whole_seconds_within_what_asl_allows(project, arguments, problem):
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", {arguments})
+    ''')
+    if problem is None:
+        assert "Step" in project.build()["Flow"]["States"]
+    else:
+        assert project.problems() == [f"workflows/flow.py:3: LambdaTask 'Step': {problem}"]
+
+
+def test_a_wait_may_be_zero_seconds_but_not_negative(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Wait("Now", seconds=0) >> Wait("Before", seconds=-1)
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Wait 'Before': seconds must be a whole number of seconds "
+                                  "between 0 and 99999998, got -1"]
+
+
+def test_a_lambda_task_without_a_handler(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask 'Step' needs handler= (e.g. "
+                                  "'tasks.validate_input.handler')"]
+
+
+@pytest.mark.parametrize(("retry", "problem"), [
+    ("Retry(errors=['States.ALL', 'Throttled'])", "retrier #1: States.ALL must be alone and in the last retrier"),
+    ("[Retry(errors=['A']), Retry(errors=['A'])]", "retrier #2 (A) can never fire: earlier retriers already match "
+                                                   "those errors"),
+    ("[Retry(errors=['A']), Retry(errors=['B']), Retry(errors=['A'])]", "retrier #3 (A) can never fire: earlier "
+                                                                        "retriers already match those errors"),
+])
+def test_retriers_that_can_never_fire_or_misuse_states_all(project, retry, problem):
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", retry={retry})
+    ''')
+    assert project.problems() == [f"workflows/flow.py:3: LambdaTask 'Step': {problem}"]
+
+
+def test_a_default_retry_that_is_not_a_retry_is_reported_once_at_the_workflow(project):
+    project.workflow('''
+        with Workflow("Flow", default_retry="three times") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler") >> LambdaTask("Other", handler="tasks.steps.handler")
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: retry must be Retry(...), a list of them or NO_RETRY, got "
+                                  "'three times'"]
+
+
+def test_a_dangling_link_inside_a_branch_names_the_branch_and_guesses_only_when_close(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            with Map("Each", items_path="$.items"):
+                Pass("One") >> "Elsewhere"
+    ''')
+    assert project.problems() == ["workflows/flow.py:4: Pass 'One' goes to 'Elsewhere', which is not a state of "
+                                  "this Map 'Each'"]
+
+
+def test_a_link_made_through_a_variable_falls_back_to_the_state_line(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            target = "Prepar"
+            Pass("Validate") >> target
+            Pass("Prepare")
+    ''')
+    assert "workflows/flow.py:4: Pass 'Validate' goes to 'Prepar', which is not a state of this workflow; did " \
+           "you mean 'Prepare'?" in project.problems()
+
+
+def test_an_unknown_keyword_without_a_close_match_has_no_guess(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", colour="blue")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask() got an unknown keyword 'colour'"]
+
+
+def test_a_long_report_ends_with_how_many_more():
+    from waveflow.compile import BuildError, Problem
+    error = BuildError([Problem("workflows/flow.py", line, "bad") for line in range(1, 53)])
+    lines = error.report().splitlines()
+    assert len(lines) == 51 and lines[-1] == "... and 2 more" and lines[49] == "workflows/flow.py:50: bad"
+    assert BuildError([Problem("f.py", line, "bad") for line in range(1, 51)]).report().count("\n") == 49
+
+
+def test_a_syntax_error_in_a_module_the_workflow_imports_is_located_in_that_module(project):
+    project.write("workflows/_helpers.py", "def retries(:\n    pass\n")
+    project.workflow('''
+        from workflows._helpers import retries
+        with Workflow("Flow") as wf:
+            Pass("A")
+    ''')
+    [problem] = project.problems()
+    assert problem.startswith("workflows/_helpers.py:1: syntax error:")
+
+
+def test_a_handler_that_is_not_a_dotted_path(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler=42)
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask 'A': handler must be a dotted path such as "
+                                  "'tasks.validate_input.handler', got 42"]

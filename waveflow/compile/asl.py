@@ -51,7 +51,7 @@ class Compilation:
         self.functions: dict[str, str] = {}
         self.state_machines: set[str] = set()
         #: every state name the ASL will hold -> the DSL states that write it (None: waveflow's own Fail)
-        self.owners: dict[str, list[State | None]] = {}
+        self.names: dict[str, list[State | None]] = {}
         #: the analysed graph of every scope compiled (the workflow, branches, processors)
         self.graphs: dict[Scope, ScopeGraph] = {}
         self._group_retry: list = []
@@ -80,7 +80,7 @@ class Compilation:
         if isinstance(as_seconds(wf.timeout), (int, float)):
             out["TimeoutSeconds"] = int(as_seconds(wf.timeout))
         out["States"] = body["States"]
-        self.issues.extend(check_emitted_names(self.owners))
+        self.issues.extend(check_emitted_names(self.names))
         check_time_budget(wf, self.graphs, self.checker)
         return out
 
@@ -132,7 +132,7 @@ class Compilation:
     def name(self, name: str, writer: State | None) -> None:
         """Note that ``writer`` (None: waveflow itself) puts a state called ``name`` in the ASL, for the checks
         that span the whole state machine (names unique across branches, at most 80 characters)."""
-        self.owners.setdefault(name, []).append(writer)
+        self.names.setdefault(name, []).append(writer)
 
     def _emit(self, state: State) -> dict:
         """The state's ASL. Values no check foresaw (a wrong type deep in a template) become a problem at the
@@ -170,7 +170,10 @@ class Compilation:
         return next((g for g in reversed(self._group_retry) if g is not None), None)
 
     def retries(self, state: State) -> list[dict]:
-        return [r.to_asl() for r in merge_retries(self.workflow.default_retry, self.group_retry(), state.retry)]
+        """The task's retriers, defaults merged in; a malformed default is left out here, having been reported
+        once where it is set rather than again at every task."""
+        levels = (self.workflow.default_retry, self.group_retry(), state.retry)
+        return [r.to_asl() for r in merge_retries(*(level for level in levels if Checker.quiet_level(level)))]
 
     def catchers(self, state: Guarded) -> list[dict]:
         out = [self._catcher(list(catch.errors), catch.next, catch.result_path) for catch in state.catch or ()]

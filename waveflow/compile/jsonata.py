@@ -84,6 +84,15 @@ def from_reference_path(path: str) -> str:
     return "".join(out)
 
 
+def single_field_problem(path: str) -> str | None:
+    """Why ``from_reference_path`` cannot read ``path`` (a valid JSONPath that may select several values), or None."""
+    try:
+        from_reference_path(path)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def tolerant_fail(error: str | None, cause: str) -> dict:
     """``Error`` (when read from the input) and ``Cause`` of a JSONata Fail that still ends with the error when
     the cause is missing: a caught error's output only "usually contains the field Cause" (developer guide,

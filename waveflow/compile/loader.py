@@ -98,8 +98,8 @@ def load_file(path: Path, display: str, root: Path) -> tuple[list[LoadedWorkflow
         sys.modules[module_name] = module
         sys.path.insert(0, str(root))
         spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        return [], [Problem(display, exc.lineno or 1, f"syntax error: {exc.msg}")]
+    except SyntaxError as exc:  # in this file, or in a module it imports: located in the file that holds it
+        return [], [Problem(_shown(exc.filename, path, display, root), exc.lineno or 1, f"syntax error: {exc.msg}")]
     except Exception as exc:  # a broken workflow file must become one located line, never a traceback
         return [], [Problem(display, _failing_line(exc, path), _explain(exc))]
     finally:
@@ -119,6 +119,15 @@ def load_file(path: Path, display: str, root: Path) -> tuple[list[LoadedWorkflow
             wf.comment = module.__doc__.strip().splitlines()[0]
         loaded.append(LoadedWorkflow(wf, display, source, loose))
     return loaded, []
+
+
+def _shown(filename: str | None, path: Path, display: str, root: Path) -> str:
+    """How to name the file a syntax error is in: as given for the workflow file, relative to the project for
+    another file of it."""
+    if not filename or filename == display or Path(filename).resolve() == path.resolve():
+        return display
+    broken = Path(filename).resolve()
+    return broken.relative_to(root.resolve()).as_posix() if broken.is_relative_to(root.resolve()) else str(broken)
 
 
 def _failing_line(exc: BaseException, path: Path) -> int:

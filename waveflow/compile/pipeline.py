@@ -140,7 +140,7 @@ def _compile(item: LoadedWorkflow, handlers: HandlerIndex, problems: list[Proble
     compilation = Compilation(item.workflow, handlers)
     definition = compilation.compile()
     problems += [_locate(issue, item) for issue in compilation.issues]
-    written = {state for writers in compilation.owners.values() for state in writers}
+    written = {state for writers in compilation.names.values() for state in writers}
     return CompiledWorkflow(item, definition, dict(sorted(compilation.functions.items())),
                             sorted(compilation.state_machines), written)
 

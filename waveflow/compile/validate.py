@@ -19,7 +19,7 @@ from ..dsl.retry import ALL_ERRORS, Retry, merge_retries
 from ..dsl.tasks import Task
 from .graph import Issue, ScopeGraph
 from .handlers import HandlerIndex
-from .jsonata import from_reference_path
+from .jsonata import single_field_problem
 
 MAX_NAME = 80
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f<>{}\[\]?*\"#%\\^|~`$&,;:/]")
@@ -90,7 +90,9 @@ class Checker:
         elif problem := self.handlers.problem(path):
             self.say(state, f"{state.describe()}: {problem}")
 
-    def seconds(self, state: State, label: str, value, minimum: int = 1, maximum: int = 99_999_999) -> None:
+    def seconds(self, state: State, label: str, value, minimum: int = 1, maximum: int = 99_999_998) -> None:
+        """A duration field: whole seconds within ``minimum``..``maximum`` (statelint, the reference linter, takes
+        99999999 as an exclusive ceiling for TimeoutSeconds and HeartbeatSeconds)."""
         value = as_seconds(value)
         if value is None:
             return
@@ -152,7 +154,7 @@ def check_workflow(wf, c: Checker) -> None:
                                 or timeout != int(timeout) or not 1 <= timeout <= 31_536_000):
         c.say(None, f"workflow {wf.name!r}: timeout must be a whole number of seconds from 1 to 31536000 (a year), "
                     f"got {wf.timeout!r}")
-    if problem := path_problem(wf.error_path) or _single_field(wf.error_path):
+    if problem := path_problem(wf.error_path) or single_field_problem(wf.error_path):
         c.say(None, f"workflow {wf.name!r}: error_path: {problem}")
     elif wf.query_language == "JSONata" and not _TOP_FIELD.fullmatch(wf.error_path):
         c.say(None, f"workflow {wf.name!r}: in JSONata the error is kept in one top-level field such as '$.error', "
@@ -163,21 +165,12 @@ def check_workflow(wf, c: Checker) -> None:
     c.retry_level(None, wf.default_retry)
 
 
-def _single_field(path: str) -> str | None:
-    """Why the failure path's Fail could not read the error kept at ``path``, or None."""
-    try:
-        from_reference_path(path)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-def check_emitted_names(owners: dict[str, list]) -> list[Issue]:
+def check_emitted_names(names: dict[str, list]) -> list[Issue]:
     """Names across the whole compiled state machine, including those waveflow adds (a Poll's inner states, the
     failure path's Fail): unique everywhere and at most 80 characters, as AWS requires. Each problem is located
     at the state written last of those that share the name, or at the Poll whose added state it is."""
     issues = []
-    for name, writers in sorted(owners.items()):
+    for name, writers in sorted(names.items()):
         if len(writers) > 1:
             issues.append(Issue(writers[-1], f"state name {name!r} is used {len(writers)} times in the state machine "
                                              f"(names must be unique across branches too; a Poll adds states named "

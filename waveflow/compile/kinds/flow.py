@@ -6,7 +6,7 @@ from ...dsl.data import Expr, path_problem, template
 from ...dsl.durations import as_seconds, utc_timestamp
 from ...dsl.flow import Choice, Fail, Pass, Succeed, Wait
 from ..asl import Compilation, data_flow, emits, head, target_name
-from ..jsonata import from_reference_path, tolerant_fail
+from ..jsonata import from_reference_path, single_field_problem, tolerant_fail
 from ..validate import Checker, checks
 
 
@@ -47,14 +47,11 @@ def check_fail(state: Fail, c: Checker) -> None:
         c.say(state, f"{state.describe()}: give error= or error_path=, not both")
     if state.cause is not None and state.cause_path is not None:
         c.say(state, f"{state.describe()}: give cause= or cause_path=, not both")
-    if isinstance(state.cause_path, str) and not c.jsonata_of(state):
+    if isinstance(state.cause_path, str) and not c.jsonata_of(state):  # written in JSONata: see emit_fail
         for label in ("error_path", "cause_path"):
             path = getattr(state, label)
-            if isinstance(path, str) and path_problem(path) is None:
-                try:
-                    from_reference_path(path)
-                except ValueError as exc:
-                    c.say(state, f"{state.describe()}: {label}: {exc}")
+            if isinstance(path, str) and path_problem(path) is None and (problem := single_field_problem(path)):
+                c.say(state, f"{state.describe()}: {label}: {problem}")
 
 
 @emits(Pass)
