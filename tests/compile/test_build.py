@@ -55,6 +55,8 @@ def test_manifest_maps_functions_to_handlers_with_hashes(shipped):
     assert manifest["functions"]["ValidateInput"] == {"handler": "tasks.validate_input.handler",
                                                       "placeholder": "ValidateInputFunctionArn",
                                                       "usedBy": ["ServerMigration"]}
+    assert manifest["workflows"]["ServerMigration"]["placeholder"] == "ServerMigrationStateMachineArn"
+    assert manifest["workflows"]["MigrationWave"]["functions"] == ["ApprovalRequestApproval", "WaveSummary"]
     import hashlib
     for name, entry in manifest["workflows"].items():
         assert entry["sha256"] == hashlib.sha256(files[entry["definition"]]).hexdigest()
@@ -181,6 +183,17 @@ def test_the_migration_retries_exactly_the_transient_errors_the_tasks_document()
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
     assert set(module.TRANSIENT) == transient
+
+
+def test_a_rebuild_leaves_nothing_beside_the_build_folder(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Pass("A")
+    ''')
+    out = project.root / "out" / "build"
+    build(project.root, out)
+    build(project.root, out)
+    assert [p.name for p in out.parent.iterdir()] == ["build"]
 
 
 def test_the_build_writes_utf8_and_makes_missing_parent_folders(project):

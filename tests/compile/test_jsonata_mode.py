@@ -123,3 +123,23 @@ def test_every_expression_of_a_state_is_parsed_and_the_added_fail_stays_plain_js
         "Type": "Fail", "Comment": "The migration was rolled back; the original error is kept at $.error",
         "Error": "{% $states.input.error.Error %}",
         "Cause": "{% $exists($states.input.error.Cause) ? $states.input.error.Cause : '' %}"}
+
+
+def test_a_task_takes_arguments_and_jsonpath_only_kinds_are_refused_in_jsonata(project):
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata") as wf:
+            Task("Send", resource="arn:aws:states:::sqs:sendMessage",
+                 arguments={"QueueUrl": "q", "MessageBody": Expr("$states.input")})
+    ''')
+    assert project.build()["Flow"]["States"]["Send"]["Arguments"] == {
+        "QueueUrl": "q", "MessageBody": "{% $states.input %}"}
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata") as wf:
+            route = Choice("Route")
+            Poll("Wait", check="tasks.steps.check", until=Var("$.ok") == True, interval=seconds(10),
+                 timeout=minutes(5)) >> route
+            route.when(Var("$.ok") == True, Succeed("Yes")).otherwise(Succeed("No"))
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: Choice 'Route': a JSONata Choice needs Jsonata('...') conditions, not Var(...)",
+        "workflows/flow.py:4: Poll 'Wait': Poll compiles to JSONPath states; use it in a JSONPath workflow"]

@@ -233,6 +233,7 @@ def test_data_flow_fields_reach_the_asl(project):
     assert list(raw) == ["Type", "Resource", "InputPath", "Parameters", "ResultSelector", "ResultPath",
                          "OutputPath", "End"]
     assert raw["ResultSelector"] == {"id.$": "$.MessageId"}
+    assert (raw["InputPath"], raw["ResultPath"], raw["OutputPath"]) == ("$.request", "$.sent", "$.sent")
 
 
 def test_result_path_discard_is_null(project):
@@ -296,6 +297,7 @@ def test_on_failure_catches_every_task_keeps_the_error_and_ends_in_fail(project)
     states = project.build()["Flow"]["States"]
     assert states["A"]["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Rollback"}]
     assert "Catch" not in states["B"]
+    assert states["B"]["End"] is True  # the main path ends as written; only the rollback path ends in the Fail
     assert "Catch" not in states["Rollback"]
     assert states["Rollback"]["Next"] == "FlowFailed"
     assert states["FlowFailed"] == {
@@ -430,3 +432,33 @@ def test_durations_may_be_timedeltas(project):
     assert flow["TimeoutSeconds"] == 7200
     step = flow["States"]["Step"]
     assert (step["TimeoutSeconds"], step["HeartbeatSeconds"], step["Retry"][0]["IntervalSeconds"]) == (120, 30, 5)
+
+
+def test_the_start_may_be_named_when_it_is_not_the_first_state_written(project):
+    project.workflow('''
+        with Workflow("Flow", start="Second") as wf:
+            first = Pass("First")
+            Pass("Second") >> first
+    ''')
+    assert project.build()["Flow"]["StartAt"] == "Second"
+
+
+def test_a_workflow_without_states(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            pass
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: workflow 'Flow' has no states"]
+
+
+def test_a_loop_starts_where_start_says(project):
+    project.workflow('''
+        with Workflow("Flow", start="Pause") as wf:
+            check = LambdaTask("Check", handler="tasks.steps.handler")
+            again = Choice("Again")
+            pause = Wait("Pause", seconds=60)
+            check >> again
+            again.when(Var("$.more") == True, pause).otherwise(Succeed("Done"))
+            pause >> check
+    ''')
+    assert project.build()["Flow"]["StartAt"] == "Pause"

@@ -503,3 +503,51 @@ def test_a_handler_that_is_not_a_dotted_path(project):
     ''')
     assert project.problems() == ["workflows/flow.py:3: LambdaTask 'A': handler must be a dotted path such as "
                                   "'tasks.validate_input.handler', got 42"]
+
+
+@pytest.mark.parametrize(("timeout", "fine"), [("1", True), ("31_536_000", True), ("31_536_001", False),
+                                               ("0", False)])
+def test_a_workflow_timeout_is_one_second_to_a_year(project, timeout, fine):
+    project.workflow(f'''
+        with Workflow("Flow", timeout={timeout}) as wf:
+            Pass("A")
+    ''')
+    if fine:
+        assert project.build()["Flow"]["TimeoutSeconds"] == int(timeout)
+    else:
+        assert project.problems() == [f"workflows/flow.py:2: workflow 'Flow': timeout must be a whole number of "
+                                      f"seconds from 1 to 31536000 (a year), got {int(timeout)}"]
+
+
+def test_query_language_is_named_exactly_or_refused(project):
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONPath") as wf:
+            Pass("A", query_language="JSONPath") >> Pass("B", query_language="jsonata")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Pass 'B': query_language must be 'JSONPath' or 'JSONata', "
+                                  "got 'jsonata'"]
+
+
+def test_a_catch_to_a_missing_state_names_its_role(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", catch=[Catch(["Gone"], next="Cleanup")],
+                       on_failure="Undo")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'A' catches errors to 'Cleanup', which is not a state of this workflow",
+        "workflows/flow.py:4: LambdaTask 'A' sends failures to 'Undo', which is not a state of this workflow"]
+
+
+def test_a_loop_without_a_wait_is_refused_even_beside_one_with_a_wait(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            check = LambdaTask("Check", handler="tasks.steps.handler")
+            again = Choice("Again")
+            pause = Wait("Pause", seconds=60)
+            check >> again
+            again.when(Var("$.later") == True, pause).when(Var("$.now") == True, check).otherwise(Succeed("Done"))
+            pause >> check
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: loop Check -> Again -> Check has no Wait or Poll: it would "
+                                  "run without pause; add a Wait (or use Poll) inside the loop"]

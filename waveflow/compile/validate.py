@@ -208,14 +208,14 @@ def check_choice_defaults(graph: ScopeGraph, checker: Checker) -> None:
 
 
 def check_loops(graph: ScopeGraph, checker: Checker) -> None:
-    """Every cycle must pass a Wait or a Poll, or it spins through billed state transitions."""
-    edges = {s: [t for _, t in graph.successors(s)] for s in graph.states}
-    edges = {s: [graph.by_name.get(t) if isinstance(t, str) else t for t in ts] for s, ts in edges.items()}
-    for component in _cycles(graph.states, edges):
-        if not any(isinstance(s, (Wait, Poll)) for s in component):
-            names = " -> ".join(s.name for s in component) + f" -> {component[0].name}"
-            checker.say(component[0], f"loop {names} has no Wait or Poll: it would run without pause; "
-                                      f"add a Wait (or use Poll) inside the loop")
+    """Every cycle must pass a Wait or a Poll, or it spins through billed state transitions: so the graph without
+    its Waits and Polls must have no cycle left (a loop that pauses may hold a shorter one that does not)."""
+    busy = [s for s in graph.states if not isinstance(s, (Wait, Poll))]
+    edges = {s: [graph.by_name.get(t) if isinstance(t, str) else t for _, t in graph.successors(s)] for s in busy}
+    for component in _cycles(busy, edges):
+        names = " -> ".join(s.name for s in component) + f" -> {component[0].name}"
+        checker.say(component[0], f"loop {names} has no Wait or Poll: it would run without pause; "
+                                  f"add a Wait (or use Poll) inside the loop")
 
 
 def _cycles(states: list[State], edges: dict) -> list[list[State]]:
