@@ -56,7 +56,9 @@ def test_manifest_maps_functions_to_handlers_with_hashes(shipped):
                                                       "placeholder": "ValidateInputFunctionArn",
                                                       "usedBy": ["ServerMigration"]}
     assert manifest["workflows"]["ServerMigration"]["placeholder"] == "ServerMigrationStateMachineArn"
-    assert manifest["workflows"]["MigrationWave"]["functions"] == ["ApprovalRequestApproval", "WaveSummary"]
+    assert manifest["workflows"]["MigrationWave"]["functions"] == ["ApprovalRequestApproval", "WaveGateCloseCutover",
+                                                               "WaveGateOpenCutover", "WaveGateOpenWave",
+                                                               "WaveGateWatchWave", "WaveSummary"]
     import hashlib
     for name, entry in manifest["workflows"].items():
         assert entry["sha256"] == hashlib.sha256(files[entry["definition"]]).hexdigest()
