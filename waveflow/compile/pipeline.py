@@ -14,6 +14,7 @@ from .handlers import HandlerIndex, collision
 from .lint import lint_definition
 from .loader import LoadedWorkflow, load_file
 from .problems import BuildError, Problem
+from ..stack.render import render_stack
 
 
 @dataclass
@@ -38,6 +39,7 @@ def build(root: Path | str = ".", out: Path | str | None = None) -> dict[str, by
     refuse_unsafe_output(root, target)
     compiled = compile_project(root)
     files = render(compiled)
+    files.update(render_stack(root, files))
     write_atomically(target, files)
     return files
 
