@@ -1,5 +1,7 @@
 """``python build.py`` == ``waveflow build``: compile every workflow in workflows/ into build/."""
+import sys
+
 from waveflow.cli import main
 
 if __name__ == "__main__":
-    main(["build"])
+    main(["build", *sys.argv[1:]])

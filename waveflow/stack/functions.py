@@ -36,6 +36,7 @@ class FunctionSpec:
     #: Reserved concurrency, where it protects a dependency (MGN's API rate, the wave's slots); applied when the
     #: stack's ``ReserveConcurrency`` parameter is true (new accounts have too little concurrency to reserve).
     reserve: int = 0
+    #: Why this much, or — for ``reserve=0`` — why none (the reason checkov's CKV_AWS_115 is skipped).
     why_reserve: str = ""
 
 
@@ -77,7 +78,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         Grant(("s3:PutObject",), ("PayloadBucket",)),
         Grant(("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"),
               ("MigrationQueue",)),
-    ), timeout=30, reserve=10, why_reserve="the start rate: at most this many batches are admitted at once"),
+    ), timeout=30, why_reserve="The queue mapping's MaximumConcurrency (IngressMaxConcurrency) bounds it; a reservation as "
+                               "well would throttle it below that."),
     "ValidateInput": FunctionSpec((
         *STAGE, MGN_DESCRIBE,
         Grant(("ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"), ("*",), why=EC2_DESCRIBE),
@@ -115,7 +117,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "VerifyMigration": FunctionSpec((
         *STAGE, MGN_DESCRIBE, *SSM_CHECK,
         Grant(("ec2:DescribeInstances", "ec2:DescribeInstanceStatus"), ("*",), why=EC2_DESCRIBE),
-    ), timeout=120),
+    ), timeout=120, why_reserve="Calls only EC2 and SSM reads, whose account rate is far above what the running "
+                                "migrations poll at."),
     "FinalizeCutover": FunctionSpec((
         *STAGE, *IDEMPOTENT, MGN_DESCRIBE, DNS, *CMF,
         Grant(("mgn:FinalizeCutover", "mgn:MarkAsArchived"), (SOURCE_SERVERS,)),
@@ -126,12 +129,16 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         *STAGE, *IDEMPOTENT, MGN_DESCRIBE, DNS, *CMF,
         Grant(("mgn:ChangeServerLifeCycleState", "mgn:StopReplication"), (SOURCE_SERVERS,)),
         Grant(("mgn:TerminateTargetInstances",), (SOURCE_SERVERS, MGN_JOBS)),
-    ), timeout=300),
+    ), timeout=300, why_reserve="A rollback must never wait for capacity: a cap would leave half-migrated servers "
+                                "waiting in a throttle."),
     "Callback": FunctionSpec((
         *STAGE, *IDEMPOTENT,
         Grant(("secretsmanager:GetSecretValue",), ("CallbackSecret",)),
         Grant(("sns:Publish",), ("NotifyTopic",)),
-    ), timeout=120),
-    "ApprovalRequestApproval": FunctionSpec((Grant(("sns:Publish",), ("NotifyTopic",)),), timeout=30),
-    "WaveSummary": FunctionSpec((Grant(("dynamodb:Query",), ("StatusTableIndexes",)),), timeout=120),
+    ), timeout=120, why_reserve="Posts to each requester's own receiver and publishes to SNS; no shared dependency "
+                                "to protect."),
+    "ApprovalRequestApproval": FunctionSpec((Grant(("sns:Publish",), ("NotifyTopic",)),), timeout=30,
+                                            why_reserve="Runs once per wave."),
+    "WaveSummary": FunctionSpec((Grant(("dynamodb:Query",), ("StatusTableIndexes",)),), timeout=120,
+                                why_reserve="Runs once per wave."),
 }

@@ -99,6 +99,9 @@ def _functions(root: Path, manifest: dict, problems: list[tuple[str, str]]) -> l
             problems.append((FUNCTIONS_FILE, f"function {name!r} ({handler}) has no entry in FUNCTIONS, so it would "
                                              f"have no role; add the grants its code needs"))
             continue
+        if not spec.reserve and not spec.why_reserve:
+            problems.append((FUNCTIONS_FILE, f"function {name!r} reserves no concurrency and says nothing of why; "
+                                             f"set reserve= or why_reserve="))
         statements = [_statement(name, grant, problems) for grant in spec.grants]
         problems += [(FUNCTIONS_FILE, p) for p in wildcard_problems(f"function {name}", statements)]
         models.append(FunctionModel(name, handler, spec, statements, _env(spec),
