@@ -15,6 +15,7 @@ import click
 #: command name -> "module:attribute" inside this package.
 COMMANDS = {
     "build": "build:build_command",
+    "deploy": "deploy:deploy_command",
     "exec": "execute:exec_command",
     "history": "execute:history_command",
     "executions": "execute:executions_command",
