@@ -129,6 +129,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         *STAGE, *IDEMPOTENT, MGN_DESCRIBE, DNS, *CMF,
         Grant(("mgn:ChangeServerLifeCycleState", "mgn:StopReplication"), (SOURCE_SERVERS,)),
         Grant(("mgn:TerminateTargetInstances",), (SOURCE_SERVERS, MGN_JOBS)),
+        Grant(("ec2:DescribeInstances",), ("*",), why=EC2_DESCRIBE),
+        Grant(("ec2:CreateTags",), (INSTANCES,)),
     ), timeout=300, why_reserve="A rollback must never wait for capacity: a cap would leave half-migrated servers "
                                 "waiting in a throttle."),
     "Callback": FunctionSpec((

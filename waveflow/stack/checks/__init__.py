@@ -5,6 +5,7 @@ prints them, ``waveflow build --check`` and ``waveflow deploy`` refuse to go on 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 
@@ -36,9 +37,18 @@ class CheckReport:
 def check_template(text: str, *, checkov: bool = True) -> CheckReport:
     """Run every check on the template ``text``; ``checkov=False`` leaves out the slowest one.
 
-    >>> check_template(Path("build/template.yaml").read_text()).ok  # doctest: +SKIP
+    The same text gives the same findings, so a process checks each template once (a deploy of an unchanged
+    build, a watch round that changed nothing in the stack).
+
+    >>> check_template(open("build/template.yaml").read()).ok  # doctest: +SKIP
     True
     """
+    report = _checked(text, checkov)
+    return CheckReport(list(report.findings), list(report.summaries))
+
+
+@functools.lru_cache(maxsize=8)
+def _checked(text: str, checkov: bool) -> CheckReport:
     from . import cfnlint, checkov as checkov_check, controls
 
     report = CheckReport()
