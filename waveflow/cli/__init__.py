@@ -16,6 +16,9 @@ import click
 COMMANDS = {
     "build": "build:build_command",
     "deploy": "deploy:deploy_command",
+    "dlq": "dlq:dlq_group",
+    "events": "events:events_group",
+    "status": "status:status_command",
     "exec": "execute:exec_command",
     "history": "execute:history_command",
     "executions": "execute:executions_command",
