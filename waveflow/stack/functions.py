@@ -140,7 +140,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     ), timeout=120, why_reserve="Posts to each requester's own receiver and publishes to SNS; no shared dependency "
                                 "to protect."),
     "ApprovalRequestApproval": FunctionSpec((Grant(("sns:Publish",), ("NotifyTopic",)),), timeout=30,
-                                            why_reserve="Runs once per wave."),
+                                            why_reserve="Runs once per wave, to publish one SNS message."),
     "WaveSummary": FunctionSpec((Grant(("dynamodb:Query",), ("StatusTableIndexes",)),), timeout=120,
-                                why_reserve="Runs once per wave."),
+                                why_reserve="Runs once per wave, to read the wave's status records."),
 }
