@@ -22,7 +22,7 @@ SUBJECT_FIELDS = ("appName", "wave", "migrationId")
 
 
 @reports_errors("approval")
-def request_approval(event: dict, context: Any = None) -> dict:
+def request_approval(event: dict, context: Any) -> dict:
     """Publish the approval request for ``event['taskToken']``; returns the SNS message ID.
 
     >>> request_approval({"taskToken": "AAAA...", "wave": "7", "correlationId": "c-1"})  # doctest: +SKIP

@@ -3,12 +3,18 @@
 Per record: parse, validate, normalise, create the status record (conditional write), announce it. What happens
 to a record decides what SQS sees:
 
-* invalid (not JSON, breaks the schema): sent at once to the DLQ, body unchanged, with message attributes
+* invalid (not JSON, nested over 16 levels, breaks the schema): sent at once to the DLQ with message attributes
   ``waveflow.reason`` (every problem as ``path: message``), ``waveflow.correlationId``, ``waveflow.receivedAt``
-  and ``waveflow.sourceMessageId``; the record counts as handled, since redelivery cannot fix it. A body SQS
-  cannot carry (not UTF-8, control characters, empty) goes base64 with ``waveflow.bodyEncoding``. Messages
-  that SQS itself moves to the DLQ after too many receives have no ``waveflow.reason``;
-* a duplicate already announced: nothing is written or published;
+  and ``waveflow.sourceMessageId``; the record counts as handled, since redelivery cannot fix it. The body goes
+  unchanged, base64 when SQS cannot carry it as text, or — too large to fit beside its reason in the DLQ's
+  ``MaximumMessageSize`` — as a pointer to its copy in S3 (``tasks.lib.deadletter``);
+* a request that meets a migration it cannot be: also to the DLQ with the reason. A migration's identity is its
+  ``(sourceServerId, wave)``, whatever ``migrationId`` says: the status record and an identity item for the pair
+  are written in one DynamoDB transaction, each conditional on its key being free (``tasks.lib.identity``). A
+  request whose ``migrationId`` belongs to another server or wave, that names another ID for a server and wave
+  that already have a migration, or whose content (every request field but ``migrationId``, ``correlationId``
+  and ``requestedAt``, after normalisation) differs from the stored request, is refused;
+* a true duplicate already announced: nothing is written or published;
 * a transient failure (throttling, 5xx): reported in ``batchItemFailures``, so SQS redelivers that record only.
 
 The status record remembers which events were published for it (``publishedEvents``). A record that was
@@ -19,7 +25,7 @@ publish twice; the state machine's execution name is the migration ID, so that s
 
 from __future__ import annotations
 
-import base64
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -31,37 +37,32 @@ from aws_lambda_powertools.utilities.batch import EventType as BatchEventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from tasks.lib import aws
-from tasks.lib.awserrors import transient_as_throttled
 from tasks.lib.config import load_config
-from tasks.lib.errors import InvalidMigrationDocument
+from tasks.lib.deadletter import REASON_MAX_BYTES, DeadLetterQueue, clipped
+from tasks.lib.errors import InvalidMigrationDocument, RequestConflict
 from tasks.lib.events import MIGRATION_REQUESTED, EventPublisher
 from tasks.lib.observability import logger, metrics, tracer
-from tasks.lib.request import RequestProblem, normalise_request, summarise
+from tasks.lib.jsonschemas import load_schema
+from tasks.lib.request import SCHEMA, RequestProblem, normalise_request, summarise
 from tasks.lib.store import StatusStore
-
-REASON_MAX_CHARS = 8192
-# The characters SQS accepts in a message body or attribute (the XML 1.0 character set).
-_NOT_SQS_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 processor = BatchProcessor(event_type=BatchEventType.SQS)
 
 
-def _sqs_text(text: str) -> str:
-    """``text`` with every character SQS refuses written as a ``\\uXXXX`` escape."""
-    return _NOT_SQS_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+#: A request nests three levels (request -> target -> securityGroupIds); anything far deeper is refused before
+#: the schema check, whose messages would otherwise recurse through it.
+MAX_NESTING = 16
 
 
-def _dlq_body(body: Any) -> tuple[str, str | None]:
-    """The body to dead-letter and its encoding: unchanged whenever SQS can carry it, else base64."""
-    if isinstance(body, str) and body and not _NOT_SQS_TEXT.search(body):
-        return body, None
-    if isinstance(body, (bytes, bytearray)):
-        data = bytes(body)
-    elif isinstance(body, str):
-        data = body.encode("utf-8", "surrogatepass")
-    else:
-        data = repr(body).encode("utf-8")
-    return (base64.b64encode(data).decode("ascii"), "base64") if data else ("(empty body)", "empty")
+def _nesting(value: Any, limit: int) -> int:
+    """How deeply ``value`` nests lists and objects, counted without recursion and up to ``limit + 1``."""
+    deepest, level = 0, [(value, 0)]
+    while level and deepest <= limit:
+        item, depth = level.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth + 1)
+            level.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _parse(body: Any) -> tuple[Any, RequestProblem | None]:
@@ -74,15 +75,26 @@ def _parse(body: Any) -> tuple[Any, RequestProblem | None]:
     if not isinstance(body, str):
         return None, RequestProblem("", f"the message body is not text but {type(body).__name__}")
     try:
-        return json.loads(body), None
-    except (ValueError, RecursionError) as exc:
+        parsed = json.loads(body)
+    except RecursionError:
+        return None, RequestProblem("", "the message body is not JSON a request can be: it nests too deeply to read")
+    except ValueError as exc:
         return None, RequestProblem("", f"the message body is not JSON: {str(exc)[:200]}")
+    if _nesting(parsed, MAX_NESTING) > MAX_NESTING:
+        return None, RequestProblem("", f"the request nests lists and objects more than {MAX_NESTING} levels deep")
+    return parsed, None
+
+
+@functools.cache
+def _correlation_id_pattern() -> re.Pattern[str]:
+    """The request schema's own pattern for correlation IDs."""
+    return re.compile(load_schema(SCHEMA)["properties"]["correlationId"]["pattern"])
 
 
 def _requested_correlation_id(parsed: Any) -> str | None:
-    """The requester's correlation ID, if the body carries a usable one (even when the request is invalid)."""
+    """The requester's correlation ID, if the body carries a valid one (even when the request is invalid)."""
     value = parsed.get("correlationId") if isinstance(parsed, dict) else None
-    return value if isinstance(value, str) and 0 < len(value) <= 128 else None
+    return value if isinstance(value, str) and _correlation_id_pattern().fullmatch(value) else None
 
 
 @dataclass
@@ -91,13 +103,14 @@ class Ingress:
 
     store: StatusStore
     publisher: EventPublisher
-    sqs: Any
-    dlq_url: str
+    dlq: DeadLetterQueue
 
     @classmethod
     def from_config(cls) -> "Ingress":
         config = load_config()
-        return cls(StatusStore(config.status_table), EventPublisher(config.event_bus), aws.client("sqs"), config.dlq_url)
+        return cls(
+            StatusStore(config.status_table), EventPublisher(config.event_bus), DeadLetterQueue(aws.client("sqs"), config.dlq_url)
+        )
 
     def admit(self, record: SQSRecord) -> str:
         """Handle one SQS record: ``"requested"``, ``"duplicate"`` or ``"rejected"``; transient errors raise."""
@@ -111,7 +124,10 @@ class Ingress:
             document = normalise_request(parsed, default_correlation_id=record.message_id)
         except InvalidMigrationDocument as exc:
             return self.reject(record, list(exc.problems), correlation_id)
-        stored, created = self.store.create(document)
+        try:
+            stored, created = self.store.create(document, id_given="migrationId" in parsed)
+        except RequestConflict as exc:
+            return self.reject(record, [exc.problem], correlation_id)
         logger.set_correlation_id(stored["correlationId"])  # a duplicate logs under the migration's own ID
         logger.append_keys(migrationId=stored["migrationId"])
         if MIGRATION_REQUESTED in stored.get("publishedEvents", {}):
@@ -125,26 +141,19 @@ class Ingress:
         return "requested"
 
     def reject(self, record: SQSRecord, problems: list[RequestProblem], correlation_id: str) -> str:
-        """Dead-letter the record now, body unchanged and every problem in ``waveflow.reason``."""
-        reason = summarise(problems, REASON_MAX_CHARS)
-        body, encoding = _dlq_body(record["body"])
-        attributes = {
-            "waveflow.reason": reason,
-            "waveflow.correlationId": correlation_id,
-            "waveflow.receivedAt": aws.iso_now(),
-            "waveflow.sourceMessageId": record.message_id,
-            **({"waveflow.bodyEncoding": encoding} if encoding else {}),
-        }
-        with transient_as_throttled(f"SQS SendMessage to {self.dlq_url}"):
-            self.sqs.send_message(
-                QueueUrl=self.dlq_url,
-                MessageBody=body,
-                MessageAttributes={
-                    name: {"DataType": "String", "StringValue": _sqs_text(value)} for name, value in attributes.items()
-                },
-            )
+        """Dead-letter the record now with every problem in ``waveflow.reason`` (see ``tasks.lib.deadletter``)."""
+        reason = summarise(problems, REASON_MAX_BYTES)
+        where = self.dlq.send(
+            record["body"],
+            reason,
+            {
+                "waveflow.correlationId": correlation_id,
+                "waveflow.receivedAt": aws.iso_now(),
+                "waveflow.sourceMessageId": record.message_id,
+            },
+        )
         metrics.add_metric(name="RequestsRejected", unit=MetricUnit.Count, value=1)
-        logger.warning("request rejected to the DLQ", extra={"reason": reason})
+        logger.warning("request rejected to the DLQ", extra={"reason": clipped(reason, 2000), "body": where})
         return "rejected"
 
 

@@ -32,7 +32,7 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def handler(event: dict, context: Any = None) -> dict:
+def handler(event: dict, context: Any) -> dict:
     """Count the wave's servers by final status from the status table."""
     if not isinstance(event, dict) or event.get("wave") in (None, ""):
         raise InvalidMigrationDocument("SummariseWave needs the wave document with its 'wave' field")

@@ -3,38 +3,76 @@
 Tasks turn the transient ones into :class:`AwsThrottled` (MGN has its own names, see ``tasks.lib.mgn``): the
 workflow retries that error name with backoff, and the ingress batch hands the record back to SQS. Anything
 else propagates unchanged, with its AWS error code, so it is fixed rather than retried.
+
+What is transient is botocore's decision, not a list kept here, so it follows botocore as AWS adds codes:
+
+* throttled: the error codes of botocore's standard retry mode (``ThrottledRetryableChecker``), and HTTP 429;
+* unavailable: the standard mode's transient codes and statuses (``TransientRetryableChecker``: RequestTimeout,
+  PriorRequestNotComplete, 500/502/503/504, connection errors), and every error code and bare HTTP status that
+  a retry policy of any service in ``botocore/data/_retry.json`` (the legacy mode's rules) retries — Route 53's
+  PriorRequestNotComplete, EC2's EC2ThrottledException, Kinesis' LimitExceededException, HTTP 509, ...
+
+A code is transient whichever service sends it: the tasks call a handful of services, and a code one service
+retries means "try again later" wherever it appears.
 """
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+from botocore.loaders import create_loader
+from botocore.retries.standard import RetryContext, ThrottledRetryableChecker, TransientRetryableChecker
 
 from tasks.lib.errors import AwsThrottled, WaveflowError
 
 THROTTLED = "throttled"
 UNAVAILABLE = "unavailable"
 
-_THROTTLING_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "TransactionInProgressException",
-        "SlowDown",
-    }
-)
-_SERVER_CODES = frozenset(
-    {"InternalServerError", "InternalServerException", "InternalFailure", "InternalError", "ServiceUnavailable"}
-)
 _NETWORK_ERRORS = (ConnectionError, HTTPClientError)  # no connection, timeouts, dropped connections
+_TOO_MANY_REQUESTS = 429
+
+
+@dataclass(frozen=True)
+class RetryRules:
+    """What botocore's legacy retry configuration (``_retry.json``) retries, over every service."""
+
+    codes: frozenset[str]
+    statuses: frozenset[int]
+
+
+def _policies(node: object) -> Iterator[dict]:
+    """Every ``applies_when.response`` of a ``_retry.json`` document, wherever it is nested."""
+    if isinstance(node, dict):
+        response = (node.get("applies_when") or {}).get("response")
+        if isinstance(response, dict):
+            yield response
+        for value in node.values():
+            yield from _policies(value)
+
+
+@functools.cache
+def legacy_retry_rules() -> RetryRules:
+    """The error codes and bare HTTP statuses ``botocore/data/_retry.json`` retries (read once per process).
+
+    A policy naming an error code contributes the code (whatever status it came with); one naming only a
+    status contributes the status.
+
+    >>> sorted(legacy_retry_rules().statuses)
+    [429, 500, 502, 503, 504, 509]
+    """
+    codes: set[str] = set()
+    statuses: set[int] = set()
+    for response in _policies(create_loader().load_data("_retry")):
+        if "service_error_code" in response:
+            codes.add(response["service_error_code"])
+        elif "http_status_code" in response:
+            statuses.add(int(response["http_status_code"]))
+    return RetryRules(frozenset(codes), frozenset(statuses))
 
 
 def error_code(exc: ClientError) -> str:
@@ -64,16 +102,23 @@ def classify_response(response: dict) -> str | None:
     A waiter hands back the response that ended it (``WaiterError.last_response``): a throttled poll there is
     as transient as a throttled call anywhere else. ``None`` for a response that carries no error.
 
-    >>> classify_response({"Error": {"Code": "ThrottlingException"}})
+    >>> classify_response({"Error": {"Code": "PriorRequestNotComplete"}, "ResponseMetadata": {"HTTPStatusCode": 400}})
     'throttled'
     """
-    code = (response.get("Error") or {}).get("Code")
-    if not code:
-        return None
-    if code in _THROTTLING_CODES:
-        return THROTTLED
+    error = response.get("Error") or {}
+    code = error.get("Code")
     status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-    if code in _SERVER_CODES or status >= 500:
+    if not code and not (isinstance(status, int) and status >= 400):
+        return None
+    context = RetryContext(
+        attempt_number=1,
+        parsed_response={"Error": error},
+        http_response=AWSResponse("", status, {}, None) if isinstance(status, int) and status else None,
+    )
+    if ThrottledRetryableChecker().is_retryable(context) or status == _TOO_MANY_REQUESTS:
+        return THROTTLED
+    rules = legacy_retry_rules()
+    if TransientRetryableChecker().is_retryable(context) or code in rules.codes or status in rules.statuses:
         return UNAVAILABLE
     return None
 

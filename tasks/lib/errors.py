@@ -88,3 +88,15 @@ class CallbackRejected(WaveflowError):
 
 class ConfigError(WaveflowError):
     """The task's environment is missing or has an invalid setting; raised at cold start."""
+
+
+# -- request identity and dead-lettering (issue 12) ------------------------------------------------------------
+
+
+class RequestConflict(WaveflowError):
+    """A request meets a migration it cannot be (its ID is another server's or wave's, or its server and wave
+    are already a migration under another ID or with other content); ingress dead-letters it with ``problem``."""
+
+    def __init__(self, message: str, problem: object) -> None:
+        super().__init__(message)
+        self.problem = problem

@@ -2,16 +2,19 @@
 
 A callback URL comes from whoever submitted the migration request, so the poster treats it as hostile:
 https only, the host is resolved once and every resolved address must pass ``allow_address`` (by default:
-public unicast addresses only — no private, loopback, link-local, reserved, multicast or unspecified
-ones, which would let a request reach the VPC or the instance metadata endpoint). The connection then goes
+public unicast addresses only — every range of IANA's special-purpose registries is refused, listed in
+:data:`REFUSED_IPV4` and :data:`REFUSED_IPV6`, so a request cannot reach the VPC or the instance metadata
+endpoint, directly or through an IPv6 form that carries an IPv4 address). The connection then goes
 to the checked address itself (TLS still verifies the hostname), so a DNS answer that changes between the
 check and the connect cannot smuggle a private address in; redirects are never followed, for the same reason.
 That is why this uses ``http.client`` with a pinned socket rather than ``urllib.request``'s opener.
 
-Failures map onto the workflow's error names: a refused address, a malformed or non-https URL, a certificate
-that does not verify, a redirect (3xx, never followed) or a 4xx answer is ``CallbackRejected`` (retrying cannot
-help); timeouts, connection errors, 408, 429 and 5xx are retried here a few times with backoff and then raise
-``CallbackUnavailable``, which the workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
+Failures map onto the workflow's error names: a refused address, a malformed or non-https URL (whitespace or
+control characters included), a host that does not resolve (NXDOMAIN), a certificate that does not verify, a
+redirect (3xx, never followed) or a 4xx answer other than 408/429 is ``CallbackRejected``, raised at once and not
+retried here or by the workflow (retrying cannot help); timeouts, connection errors, a resolver that cannot answer
+now, 408, 429 and 5xx are retried here a few times with backoff and then raise ``CallbackUnavailable``, which the
+workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
 answer are read: the body only ever matters for CMF's small JSON answers.
 """
 
@@ -34,33 +37,103 @@ from tasks.lib.errors import CallbackRejected, CallbackUnavailable
 
 SIGNATURE_HEADER = "X-Waveflow-Signature"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Resolver answers that mean the name does not exist (NXDOMAIN, no address records, a non-recoverable failure):
+#: permanent. Any other resolver failure (EAI_AGAIN: no answer now) is retried.
+_NAME_DOES_NOT_EXIST = frozenset(
+    code for code in (getattr(socket, name, None) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_FAIL")) if code is not None
+)
 MAX_RESPONSE_BYTES = 1024 * 1024
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def is_public_address(address: IpAddress) -> bool:
-    """The default address policy: True only for globally routable unicast addresses (not CGNAT 100.64/10 either).
+def _networks(*entries: tuple[str, str]) -> tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...]:
+    return tuple((ipaddress.ip_network(network), name) for network, name in entries)
 
-    An IPv6 address that carries an IPv4 address (IPv4-mapped ``::ffff:a.b.c.d``, 6to4 ``2002:AABB:CCDD::``) is
-    judged by that IPv4 address too: ``2002:a9fe:a9fe::1`` reaches 169.254.169.254 through a 6to4 relay.
 
-    >>> is_public_address(ipaddress.ip_address("169.254.169.254"))
-    False
+#: Every block of IANA's IPv4 Special-Purpose Address Registry (RFC 6890 and its updates), plus multicast and the
+#: reserved 240/4: written down here rather than taken from Python's ``ipaddress`` flags, whose answers change
+#: with the patch level (3.11.x admitted most of 192.0.0.0/24).
+REFUSED_IPV4 = _networks(
+    ("0.0.0.0/8", "'this network'"),
+    ("10.0.0.0/8", "private"),
+    ("100.64.0.0/10", "shared address space (CGNAT)"),
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local"),
+    ("172.16.0.0/12", "private"),
+    ("192.0.0.0/24", "IETF protocol assignments"),
+    ("192.0.2.0/24", "documentation (TEST-NET-1)"),
+    ("192.31.196.0/24", "AS112-v4"),
+    ("192.52.193.0/24", "AMT"),
+    ("192.88.99.0/24", "6to4 relay anycast (deprecated)"),
+    ("192.168.0.0/16", "private"),
+    ("192.175.48.0/24", "direct delegation AS112"),
+    ("198.18.0.0/15", "benchmarking"),
+    ("198.51.100.0/24", "documentation (TEST-NET-2)"),
+    ("203.0.113.0/24", "documentation (TEST-NET-3)"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved"),
+    ("255.255.255.255/32", "limited broadcast"),
+)
+
+#: IANA's IPv6 Special-Purpose Address Registry and the non-unicast parts of the IPv6 address space. Besides these,
+#: only global unicast (2000::/3) is admitted at all; the forms that carry an IPv4 address are judged by it
+#: (:data:`EMBEDDED_IPV4`).
+REFUSED_IPV6 = _networks(
+    ("::/128", "unspecified"),
+    ("::1/128", "loopback"),
+    ("::/96", "IPv4-compatible (deprecated)"),
+    ("64:ff9b:1::/48", "local-use IPv4/IPv6 translation"),
+    ("100::/64", "discard-only"),
+    ("100:0:0:1::/64", "dummy prefix"),
+    ("2001::/23", "IETF protocol assignments: Teredo 2001::/32, benchmarking, ORCHID, ..."),
+    ("2001:db8::/32", "documentation"),
+    ("2620:4f:8000::/48", "direct delegation AS112"),
+    ("3fff::/20", "documentation"),
+    ("5f00::/16", "segment routing (SRv6) SIDs"),
+    ("fc00::/7", "unique local"),
+    ("fe80::/10", "link-local"),
+    ("fec0::/10", "site-local (deprecated)"),
+    ("ff00::/8", "multicast"),
+)
+GLOBAL_UNICAST_IPV6 = ipaddress.ip_network("2000::/3")
+
+#: IPv6 forms that reach an IPv4 address (bits of the IPv6 address holding it): judged by that address.
+EMBEDDED_IPV4 = _networks(
+    ("::ffff:0:0/96", "IPv4-mapped"),
+    ("::ffff:0:0:0/96", "IPv4-translated"),
+    ("64:ff9b::/96", "NAT64 translation"),
+    ("2002::/16", "6to4"),
+)
+
+
+def refusal(address: IpAddress) -> str | None:
+    """Why a callback may not go to ``address`` (the range it is in), or ``None`` for a public unicast address.
+
+    >>> refusal(ipaddress.ip_address("169.254.169.254")), refusal(ipaddress.ip_address("2002:a9fe:a9fe::1"))
+    ('169.254.0.0/16 (link-local)', '2002::/16 (6to4) carrying 169.254.169.254: 169.254.0.0/16 (link-local)')
     """
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    if isinstance(address, ipaddress.IPv6Address) and address.sixtofour is not None:
-        if not is_public_address(address.sixtofour):
-            return False
-    return address.is_global and not (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_multicast
-        or address.is_unspecified
-    )
+    if isinstance(address, ipaddress.IPv4Address):
+        return next((f"{net} ({name})" for net, name in REFUSED_IPV4 if address in net), None)
+    for network, name in EMBEDDED_IPV4:
+        if address in network:
+            shift = 80 if network.prefixlen == 16 else 0  # 6to4 holds it in bits 16-47, the others in the last 32
+            embedded = ipaddress.IPv4Address((int(address) >> shift) & 0xFFFFFFFF)
+            why = refusal(embedded)
+            return f"{network} ({name}) carrying {embedded}: {why}" if why else None
+    found = next((f"{net} ({name})" for net, name in REFUSED_IPV6 if address in net), None)
+    if found is None and address not in GLOBAL_UNICAST_IPV6:
+        found = f"{address}: outside global unicast {GLOBAL_UNICAST_IPV6} (reserved by the IETF)"
+    return found
+
+
+def is_public_address(address: IpAddress) -> bool:
+    """The default address policy: True only where :func:`refusal` finds nothing.
+
+    >>> is_public_address(ipaddress.ip_address("100.64.0.1")), is_public_address(ipaddress.ip_address("8.8.8.8"))
+    (False, True)
+    """
+    return refusal(address) is None
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -172,18 +245,23 @@ class HttpsPoster:
         raise CallbackUnavailable(f"{method} {url} failed after {self.attempts} attempts: {last_problem}")
 
     def _checked_address(self, host: str, port: int) -> str:
+        """The one address the request goes to: resolved once, every answer checked by the address policy."""
         try:
             addresses = self.resolve(host, port)
+        except socket.gaierror as exc:
+            if exc.errno in _NAME_DOES_NOT_EXIST:
+                raise CallbackRejected(f"refusing to call {host}: it does not resolve ({exc})") from exc
+            raise CallbackUnavailable(f"cannot resolve {host} now: {exc}") from exc
         except OSError as exc:
-            raise CallbackUnavailable(f"cannot resolve {host}: {exc}") from exc
+            raise CallbackUnavailable(f"cannot resolve {host} now: {exc}") from exc
         if not addresses:
-            raise CallbackUnavailable(f"{host} resolves to no address")
+            raise CallbackRejected(f"refusing to call {host}: it resolves to no address")
         refused = [a for a in addresses if not self.allow_address(ipaddress.ip_address(a))]
         if refused:
-            raise CallbackRejected(
-                f"refusing to call {host}: it resolves to {', '.join(refused)}, "
-                "which is a private, loopback, link-local or reserved address"
-            )
+            why = "; ".join(f"{a} is in {refusal(ipaddress.ip_address(a)) or 'a range this policy refuses'}"
+                            for a in refused)
+            raise CallbackRejected(f"refusing to call {host}: it resolves to a private, loopback, link-local or "
+                                   f"reserved address ({why})")
         return addresses[0]
 
     def _exchange(
@@ -199,7 +277,13 @@ class HttpsPoster:
 
 
 def _split_https_url(url: str) -> tuple[str, int, str]:
-    """(host, port, path?query) of an https URL; anything else, or anything malformed, is refused."""
+    """(host, port, path?query) of an https URL; anything else, or anything malformed, is refused.
+
+    Whitespace and control characters are refused outright: ``urlsplit`` silently drops CR, LF and tab, and a
+    space would reach the resolver or the request line.
+    """
+    if not isinstance(url, str) or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        raise CallbackRejected(f"refusing to call {url!r}: it is not a valid URL (whitespace or control characters)")
     try:
         parts = urlsplit(url)
         port = parts.port  # ValueError for a port that is no number or out of range

@@ -73,6 +73,14 @@ def _described(error: ValidationError) -> list[RequestProblem]:
     return [RequestProblem(_path(error.absolute_path), message)]
 
 
+def _wrong_type(error: ValidationError) -> list[RequestProblem]:
+    """A value of the wrong type or outside an enum, shown short: the reason must not repeat a large body."""
+    expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    wanted = ", ".join(repr(value) for value in expected)
+    message = f"is not of type {wanted}" if error.validator == "type" else f"is not one of [{wanted}]"
+    return [RequestProblem(_path(error.absolute_path), f"{_shown(error.instance)} {message}")]
+
+
 def _as_is(error: ValidationError) -> list[RequestProblem]:
     return [RequestProblem(_path(error.absolute_path), error.message)]
 
@@ -80,6 +88,8 @@ def _as_is(error: ValidationError) -> list[RequestProblem]:
 _EXPLAIN: dict[str, Callable[[ValidationError], list[RequestProblem]]] = {
     "required": _required,
     "additionalProperties": _unknown_fields,
+    "type": _wrong_type,
+    "enum": _wrong_type,
     **dict.fromkeys(
         ("pattern", "format", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minimum", "maximum"),
         _described,

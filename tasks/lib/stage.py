@@ -103,7 +103,9 @@ class StageRun:
         for ``to``. Either way :meth:`announce` publishes what the record does not note as published.
         """
         if not self._passed(to):
-            self.record = self.store.transition(self.migration_id, to, stage=self.key, detail=detail)
+            self.record = self.store.transition(
+                self.migration_id, to, stage=self.key, detail=detail, based_on=self.record
+            )
         self.announce(to, extra=extra, counts=counts)
         return self.record
 
@@ -129,7 +131,9 @@ class StageRun:
 
     def note(self, detail: dict) -> dict:
         """Record ``detail`` under this stage's key without changing the status (progress, write-ahead notes)."""
-        self.record = self.store.transition(self.migration_id, self.status, stage=self.key, detail=detail)
+        self.record = self.store.transition(
+            self.migration_id, self.status, stage=self.key, detail=detail, based_on=self.record
+        )
         return self.record
 
     def claim(self, detail: dict) -> bool:
@@ -202,7 +206,7 @@ def stage(
 
         @reports_errors(key)
         @functools.wraps(fn)
-        def handler(event: dict, context: Any = None) -> dict:
+        def handler(event: dict, context: Any) -> dict:
             document = _checked_document(spec, event)
             logger.set_correlation_id(document["correlationId"])
             logger.append_keys(migrationId=document["migrationId"], stage=spec.key)
@@ -229,7 +233,7 @@ def reports_errors(key: str) -> Callable[[Handler], Handler]:
         name = f"{fn.__module__}.{fn.__name__}"
 
         @functools.wraps(fn)
-        def handler(event: Any, context: Any = None) -> Any:
+        def handler(event: Any, context: Any) -> Any:
             try:
                 return fn(event, context)
             except Exception as exc:
@@ -304,8 +308,7 @@ def _execute(spec: StageSpec, fn: StageFn, document: dict, context: Any) -> dict
         "input": {path: field_value(document, path) for path in spec.idempotent_on},
     }
     once, config = _idempotent_runner(spec)
-    if context is not None:
-        config.register_lambda_context(context)
+    config.register_lambda_context(context)  # its deadline bounds the in-progress record of a crashed run
     try:
         return once(key=key, body=run_stage)
     except IdempotencyPersistenceLayerError as exc:

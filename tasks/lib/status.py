@@ -41,6 +41,23 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
+#: The stages that may still record a detail once a migration has ended: the callback reports how it told the
+#: requester. Any other stage's write to a SUCCESS or FAILED record is refused.
+RECORDED_AFTER_END: frozenset[str] = frozenset({"callback"})
+
+
+def may_note(status: Status | str, stage: str | None) -> bool:
+    """Whether ``stage`` may record a detail while the migration stays in ``status``.
+
+    A migration on its way records progress from any stage (the stage's own ``runs_in`` says where it runs);
+    an ended one only from :data:`RECORDED_AFTER_END`.
+
+    >>> may_note("MIGRATION_IN_PROGRESS", "launch"), may_note("FAILED", "callback"), may_note("FAILED", "launch")
+    (True, True, False)
+    """
+    return Status(status) not in TERMINAL or stage in RECORDED_AFTER_END
+
+
 def is_legal(current: Status | str, to: Status | str) -> bool:
     """Whether ``current -> to`` is in :data:`TRANSITIONS`.
 

@@ -2,7 +2,8 @@
 
 Every change is a conditional write on the status *and* the version the writer read, so two stages (or a stage
 and the rollback path) racing on one migration cannot both win: the loser re-reads, re-checks the transition
-table and either applies its change to the fresh record or is refused with :class:`IllegalTransition`.
+table and either applies its change to the fresh record or is refused with :class:`IllegalTransition`. Staying
+in a status is checked too (:func:`tasks.lib.status.may_note`): no write skips the check.
 """
 
 from __future__ import annotations
@@ -16,13 +17,25 @@ from tasks.lib import aws
 from tasks.lib.awserrors import error_code, transient_as_throttled
 from tasks.lib.config import load_config
 from tasks.lib.dynamo import from_item, to_attribute, to_item
-from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.errors import (
+    AwsThrottled,
+    IllegalTransition,
+    InvalidMigrationDocument,
+    MigrationNotFound,
+    RequestConflict,
+)
+from tasks.lib.identity import conflict, identity_key
+from tasks.lib.observability import logger
 from tasks.lib.request import wave_text
-from tasks.lib.status import TERMINAL, TRANSITIONS, Status
+from tasks.lib.status import RECORDED_AFTER_END, TERMINAL, TRANSITIONS, Status, may_note
 
 RETENTION_AFTER_TERMINAL = timedelta(days=30)
 _WRITE_ATTEMPTS = 3  # a conflict means another writer got in between; re-read and re-decide this often
 _CONFLICT = "ConditionalCheckFailedException"
+_CANCELLED_BY_CONDITION = "ConditionalCheckFailed"
+#: Reasons DynamoDB gives for cancelling a transaction that a later attempt can get through.
+_TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded",
+                                      "RequestLimitExceeded"})
 _INDEXES = {"status": "statusIndex", "wave": "waveIndex", "appName": "appNameIndex"}
 
 
@@ -32,6 +45,33 @@ def _conflicting_item(exc: ClientError) -> dict[str, Any] | None:
         raise exc
     item = exc.response.get("Item")
     return from_item(item) if item else None
+
+
+def _check_legal(migration_id: str, current: dict[str, Any], origin: Status, to: Status, stage: str | None) -> None:
+    """Raise :class:`IllegalTransition` unless writing ``to`` on ``current`` is legal for a writer that started at
+    ``origin`` (see :meth:`StatusStore.transition`)."""
+    status = Status(current["status"])
+    if origin is to and status is to:
+        if may_note(to, stage):
+            return
+        problem = f"{stage or 'a writer'} cannot record a detail once it is {status} (only {', '.join(sorted(RECORDED_AFTER_END))})"
+    elif origin is to:
+        problem = f"the record left {to} for {status}; a note for {to} no longer applies"
+    elif status is to:
+        problem = f"another writer moved it from {origin} to {to} first"
+    elif to in TRANSITIONS[status]:
+        return
+    else:
+        allowed = ", ".join(sorted(TRANSITIONS[status])) or "nothing (terminal)"
+        problem = f"{status} -> {to} is not a legal transition (from {status}: {allowed})"
+    raise IllegalTransition(f"migration {migration_id!r}: {problem}")
+
+
+def _won_by_twin(current: dict[str, Any], origin: Status, to: Status, stage: str | None) -> bool:
+    """Whether a move from ``origin`` to ``to`` lost its race to a twin: the same stage made that very move."""
+    history = current.get("history") or [{}]
+    last = history[-1]
+    return origin is not to and current["status"] == to.value and last.get("status") == to.value and last.get("stage") == stage
 
 
 def _canonical(value: Any) -> Any:
@@ -56,13 +96,18 @@ class StatusStore:
         with transient_as_throttled(f"DynamoDB {operation} on {self.table_name}"):
             return method(TableName=self.table_name, **kwargs)
 
-    def create(self, request: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        """Store a normalised request as a PENDING record; ``(record, True)``, or ``(existing, False)`` if taken.
+    def create(self, request: dict[str, Any], *, id_given: bool = True) -> tuple[dict[str, Any], bool]:
+        """Store a normalised request as a PENDING record; ``(record, True)``, or ``(existing, False)`` for a duplicate.
 
-        The write is conditional on the migration ID being free, so a duplicate request never overwrites or
-        restarts a migration; the caller gets the stored record to decide what is still owed (its event).
+        One migration per server and wave (``tasks.lib.identity``): the record and its identity item are written
+        in one transaction, each conditional on its key being free, so a duplicate request never overwrites or
+        restarts a migration and the same server and wave under another ID never makes a second one. A request
+        that meets a migration it cannot be (another server or wave under its ID, another ID or other content
+        for its server and wave) raises :class:`RequestConflict` with the reason; a true duplicate returns the
+        stored record, for the caller to decide what is still owed (its event). ``id_given``: whether the
+        requester named the migration ID (a request without one matches its server and wave's migration).
         """
-        missing = [key for key in ("migrationId", "correlationId") if not request.get(key)]
+        missing = [key for key in ("migrationId", "correlationId", "sourceServerId", "wave") if not request.get(key)]
         if missing:
             raise InvalidMigrationDocument(f"StatusStore.create needs a normalised request; missing {missing}")
         now = aws.iso_now()
@@ -76,19 +121,60 @@ class StatusStore:
             "publishedEvents": {},
             "history": [{"status": Status.PENDING.value, "at": now}],
         }
-        try:
-            self._call(
-                "put_item",
-                Item=to_item(record),
-                ConditionExpression="attribute_not_exists(migrationId)",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as exc:
-            existing = _conflicting_item(exc) or self.get(request["migrationId"])
-            if existing is None:  # expired by TTL between the two calls: the ID is free again
-                return self.create(request)
-            return existing, False
-        return record, True
+        stale_owner: str | None = None
+        for _ in range(_WRITE_ATTEMPTS):
+            try:
+                self._create_with_identity(record, stale_owner)
+                return record, True
+            except ClientError as exc:
+                existing, stale_owner = self._claimant(exc, request)
+            if existing is not None:
+                problem = conflict(existing, _canonical(request), id_given=id_given)
+                if problem:
+                    raise RequestConflict(str(problem), problem)
+                return existing, False
+        raise AwsThrottled(f"the identity of migration {request['migrationId']!r} changed under {_WRITE_ATTEMPTS}"
+                           " attempts to create it; retry later")
+
+    def _create_with_identity(self, record: dict[str, Any], stale_owner: str | None) -> None:
+        """The transaction writing ``record`` and its identity item (taking over ``stale_owner``'s, if given)."""
+        identity = {"migrationId": identity_key(record), "owner": record["migrationId"]}
+        free = {"ConditionExpression": "attribute_not_exists(migrationId)"}
+        taken_over = {
+            "ConditionExpression": "#owner = :stale",
+            "ExpressionAttributeNames": {"#owner": "owner"},
+            "ExpressionAttributeValues": {":stale": to_attribute(stale_owner)},
+        }
+        with transient_as_throttled(f"DynamoDB TransactWriteItems on {self.table_name}"):
+            self.client.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self.table_name, "Item": to_item(record), **free,
+                         "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+                {"Put": {"TableName": self.table_name, "Item": to_item(identity),
+                         **(taken_over if stale_owner else free), "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+            ])
+
+    def _claimant(self, exc: ClientError, request: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        """After a refused create: ``(the live record in the way, None)``, or ``(None, stale owner to take over)``.
+
+        ``(None, None)`` means the way is free again (an item expired between the write and this read).
+        """
+        if error_code(exc) != "TransactionCanceledException":
+            raise exc
+        record_reason, identity_reason = (exc.response.get("CancellationReasons") or [{}, {}])[:2]
+        codes = {record_reason.get("Code"), identity_reason.get("Code")} - {None, "None", _CANCELLED_BY_CONDITION}
+        if codes:
+            if codes <= _TRANSIENT_CANCELLATIONS:
+                raise AwsThrottled(f"DynamoDB TransactWriteItems on {self.table_name} was cancelled: {sorted(codes)}")
+            raise exc
+        if record_reason.get("Code") == _CANCELLED_BY_CONDITION:
+            item = record_reason.get("Item")
+            return (from_item(item) if item else self.get(request["migrationId"])), None
+        item = identity_reason.get("Item")
+        owner_id = from_item(item).get("owner") if item else None
+        owner = self.get(owner_id) if owner_id else None
+        if owner is None or owner.get("ttl", float("inf")) <= aws.now().timestamp():
+            return None, owner_id
+        return owner, None
 
     def get(self, migration_id: str) -> dict[str, Any] | None:
         """The record of ``migration_id`` (strongly consistent read), or ``None``."""
@@ -103,28 +189,29 @@ class StatusStore:
         stage: str | None = None,
         detail: dict[str, Any] | None = None,
         execution_arn: str | None = None,
+        based_on: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Move ``migration_id`` to ``to``, recording ``detail`` under ``executionDetails.<stage>``; the new record.
 
-        Staying in the current status only updates the detail (a poll recording progress, the callback
-        recording its result after a terminal state), and re-sending what is already stored writes nothing:
-        stages are retried. Anything outside :data:`TRANSITIONS` raises :class:`IllegalTransition` and writes
-        nothing; an unknown ID raises :class:`MigrationNotFound`.
+        ``based_on`` is the record the writer decided on (default: the record as read now). From another status,
+        this is a *move*, legal only along :data:`TRANSITIONS`. From ``to`` itself it is a *note*: the detail is
+        updated in place (a poll recording progress), legal only where :func:`may_note` allows it — on a SUCCESS
+        or FAILED record only the callback's result. Re-sending what is already stored writes nothing: stages are
+        retried. A move whose race was won by another writer writes nothing either: a twin of the same stage
+        (a duplicate invocation) gets the winner's record, anyone else :class:`IllegalTransition`. Every refusal
+        writes nothing; an unknown ID raises :class:`MigrationNotFound`.
         """
         to = Status(to)
         current = self.get(migration_id)
+        origin = Status((based_on or current or {}).get("status", to))
         for _ in range(_WRITE_ATTEMPTS):
             if current is None:
                 raise MigrationNotFound(f"no status record for migration {migration_id!r} in {self.table_name}")
-            current_status = Status(current["status"])
-            if current_status is to and self._holds(current, stage, detail, execution_arn):
+            if Status(current["status"]) is to and self._holds(current, stage, detail, execution_arn):
                 return current
-            if current_status is not to and to not in TRANSITIONS[current_status]:
-                allowed = ", ".join(sorted(TRANSITIONS[current_status])) or "nothing (terminal)"
-                raise IllegalTransition(
-                    f"migration {migration_id!r}: {current_status} -> {to} is not a legal transition"
-                    f" (from {current_status}: {allowed})"
-                )
+            if _won_by_twin(current, origin, to, stage):
+                return current
+            _check_legal(migration_id, current, origin, to, stage)
             try:
                 return self._write(current, to, stage, detail, execution_arn)
             except ClientError as exc:
@@ -138,10 +225,13 @@ class StatusStore:
         """Record ``detail`` under ``executionDetails.<stage>`` only if ``record`` is still the stored version.
 
         A compare-and-set for decisions that must be taken once (the poll's one stall retry): of two writers
-        that read the same version, one gets the new record and the other ``None``, and acts on nothing.
+        that read the same version, one gets the new record and the other ``None``, and acts on nothing. A note
+        the lifecycle does not allow (:func:`may_note`) raises :class:`IllegalTransition`.
         """
+        status = Status(record["status"])
+        _check_legal(record["migrationId"], record, status, status, stage)
         try:
-            return self._write(record, Status(record["status"]), stage, detail, None)
+            return self._write(record, status, stage, detail, None)
         except ClientError as exc:
             _conflicting_item(exc)  # anything but a lost race propagates
             return None
@@ -193,7 +283,28 @@ class StatusStore:
             ReturnValues="ALL_NEW",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
-        return from_item(response["Attributes"])
+        record = from_item(response["Attributes"])
+        if "ttl" in record and to in TERMINAL and to.value != current["status"]:
+            self._expire_identity(record)
+        return record
+
+    def _expire_identity(self, record: dict[str, Any]) -> None:
+        """Give the ended migration's identity item its record's ``ttl``, so both leave the table together.
+
+        Housekeeping after the transition was written, so it never fails it: an identity item left without a
+        ``ttl`` is taken over anyway once its record is gone (see :meth:`create`).
+        """
+        try:
+            self._call(
+                "update_item",
+                Key={"migrationId": {"S": identity_key(record)}},
+                UpdateExpression="SET #ttl = :ttl",
+                ConditionExpression="#owner = :owner",
+                ExpressionAttributeNames={"#ttl": "ttl", "#owner": "owner"},
+                ExpressionAttributeValues={":ttl": to_attribute(record["ttl"]), ":owner": to_attribute(record["migrationId"])},
+            )
+        except (ClientError, AwsThrottled) as exc:
+            logger.warning("the identity item keeps no expiry", extra={"error": f"{type(exc).__name__}: {exc}"})
 
     def record_event(self, migration_id: str, detail_type: str, event_id: str) -> bool:
         """Note that ``detail_type`` was published for the migration; ``False`` if it was already noted.

@@ -14,7 +14,7 @@ def test_details_keys_follow_get_execution_history():
 
 
 def _run(journal_path=None):
-    runtime = LocalRuntime({"Echo": lambda e, c: e}, journal_path=journal_path)
+    runtime = LocalRuntime({"Echo": lambda e, c: e}, journal=journal_path)
     runtime.register_state_machine("M", {"StartAt": "T", "States": {
         "T": {"Type": "Task", "Resource": FN + "Echo", "End": True}}})
     execution = runtime.start_execution("M", {"a": 1}, name="h-1")
@@ -40,7 +40,7 @@ def test_the_journal_keeps_executions_and_their_history(tmp_path):
     path = tmp_path / ".waveflow" / "journal.sqlite3"
     _, execution = _run(path)
     journal = Journal(path)
-    assert journal.find("h-1") == execution.arn
+    assert [row["executionArn"] for row in journal.find("h-1")] == [execution.arn]
     assert [row["status"] for row in journal.executions()] == ["SUCCEEDED"]
     stored = journal.history(execution.arn)
     assert [e["type"] for e in stored] == [e["type"] for e in execution.history]

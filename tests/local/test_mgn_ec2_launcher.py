@@ -161,7 +161,9 @@ def test_a_windows_server_gets_its_own_image(world, session):
 
 
 def test_terminating_an_instance_ec2_no_longer_knows_is_not_an_error(session):
-    Ec2InstanceLauncher(session).terminate("i-00000000000000000")
+    ec2 = session.client("ec2")
+    assert Ec2InstanceLauncher(session).terminate("i-00000000000000000") is None
+    assert ec2.describe_instances()["Reservations"] == []
 
 
 def test_going_back_to_invented_ids_leaves_ec2_alone(world, session):

@@ -163,6 +163,7 @@ def test_throttling_at_a_rate_is_seeded():
         return outcome
 
     assert throttled(4) == throttled(4)
+    assert throttled(4) != throttled(5), "another seed throttles other calls"
     assert 4 <= sum(throttled(4)) <= 20
 
 

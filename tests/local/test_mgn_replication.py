@@ -206,13 +206,19 @@ def test_injected_stall_holds_replication_until_retried_then_it_completes(clock)
 
 
 def test_stall_rate_stalls_a_seeded_share_of_servers(clock):
-    emu = MgnEmulator(clock=clock, seed=11, faults=FaultPlan(stall_rate=0.3))
-    ids = [emu.add_source_server(hostname=f"h{i}", disks_gib=(1,)) for i in range(200)]
-    clock.now = T0 + 6 * 3600
-    items = emu.client().describe_source_servers()["items"]
-    stalled = sum(item["dataReplicationInfo"]["dataReplicationState"] == "STALLED" for item in items)
-    assert len(items) == len(ids)
-    assert 40 <= stalled <= 80
+    def stalled_hosts(seed: int) -> set[str]:
+        emu = MgnEmulator(clock=clock, seed=seed, faults=FaultPlan(stall_rate=0.3))
+        ids = [emu.add_source_server(hostname=f"h{i}", disks_gib=(1,)) for i in range(200)]
+        clock.now = T0 + 6 * 3600
+        items = emu.client().describe_source_servers()["items"]
+        assert len(items) == len(ids)
+        clock.now = T0
+        return {item["sourceProperties"]["identificationHints"]["hostname"] for item in items
+                if item["dataReplicationInfo"]["dataReplicationState"] == "STALLED"}
+
+    assert 40 <= len(stalled_hosts(11)) <= 80
+    assert stalled_hosts(11) == stalled_hosts(11)
+    assert stalled_hosts(11) != stalled_hosts(12), "another seed stalls other servers"
 
 
 def test_same_seed_gives_same_ids_and_same_progression():

@@ -8,11 +8,13 @@ so nothing can reach a real AWS account. Fixtures, by name (stable: other test m
 * ``status_table``, ``idempotency_table``: the tables, shaped by ``tasks/lib/schemas/tables.json``.
 * ``event_capture``: the custom bus with a rule sending every ``waveflow.migration`` event to a queue;
   ``event_capture.events(detail_type=None)`` drains it. ``dlq``: the DLQ; ``dlq.messages()`` drains it.
+* ``payload_bucket``: the S3 bucket of ``WAVEFLOW_PAYLOAD_BUCKET``.
 * ``infra``: all of the above together.
 * ``faults``: ``faults.fail(service, operation, code, status=..., times=..., when=...)`` makes calls of the
   tasks' own client fail (or ``faults.respond(...)`` answer) through botocore's event system, without patching
   any waveflow function.
-* ``task_logs``: the tasks' JSON log lines; ``lambda_context``: a Lambda context for Powertools.
+* ``task_logs``: the tasks' JSON log lines; ``lambda_context``: a real-shaped Lambda context (remaining time on
+  the virtual clock); every handler call passes it, and Powertools' warning about a missing one is an error.
 * ``sqs_event(*bodies)``, ``load_event(name)`` (``tests/events/<name>.json``), ``valid_request``.
 
 Every test here is also a least-privilege test (``least_privilege``, automatic): each AWS call a deployed
@@ -46,6 +48,7 @@ STATUS_TABLE_NAME = "waveflow-status"
 IDEMPOTENCY_TABLE_NAME = "waveflow-idempotency"
 EVENT_BUS_NAME = "waveflow-bus"
 DLQ_NAME = "waveflow-requests-dlq"
+PAYLOAD_BUCKET_NAME = "waveflow-payloads"
 DLQ_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{DLQ_NAME}"
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 START_TIME = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -64,6 +67,7 @@ TASK_ENV = {
     "WAVEFLOW_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE_NAME,
     "WAVEFLOW_CALLBACK_SECRET_ID": "waveflow/callback",
     "WAVEFLOW_NOTIFY_TOPIC_ARN": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:waveflow-notify",
+    "WAVEFLOW_PAYLOAD_BUCKET": PAYLOAD_BUCKET_NAME,
 }
 
 
@@ -235,6 +239,13 @@ def event_capture(aws_mock) -> EventCapture:
     return EventCapture(sqs, url)
 
 
+@pytest.fixture
+def payload_bucket(aws_mock) -> str:
+    """The bucket ``WAVEFLOW_PAYLOAD_BUCKET`` (dead-lettered bodies too large for the DLQ)."""
+    aws_mock.client("s3").create_bucket(Bucket=PAYLOAD_BUCKET_NAME)
+    return PAYLOAD_BUCKET_NAME
+
+
 @dataclass
 class Infra:
     """Every resource the tasks' environment names, created in moto."""
@@ -244,11 +255,12 @@ class Infra:
     idempotency_table: str
     events: EventCapture
     dlq: DeadLetterQueue
+    payload_bucket: str
 
 
 @pytest.fixture
-def infra(aws_mock, status_table, idempotency_table, event_capture, dlq) -> Infra:
-    return Infra(aws_mock, status_table, idempotency_table, event_capture, dlq)
+def infra(aws_mock, status_table, idempotency_table, event_capture, dlq, payload_bucket) -> Infra:
+    return Infra(aws_mock, status_table, idempotency_table, event_capture, dlq, payload_bucket)
 
 
 @dataclass
@@ -336,22 +348,31 @@ def task_logs() -> Callable[[], list[dict]]:
     logger.removeHandler(handler)
 
 
-@dataclass
 class LambdaContext:
-    """The fields of a Lambda context that powertools reads."""
+    """What AWS Lambda passes as ``context`` (the attributes of Python's runtime ``LambdaContext``), with the
+    remaining time counting down on the tests' virtual clock from a 5-minute function timeout."""
 
-    function_name: str = "waveflow-ingress"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:waveflow-ingress"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    def __init__(self, clock: VirtualClock, function_name: str = "waveflow-task", timeout_seconds: float = 300.0):
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name}"
+        self.memory_limit_in_mb = 256
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = f"2026/01/01/[$LATEST]{uuid.uuid4().hex}"
+        self.identity = None
+        self.client_context = None
+        self._clock = clock
+        self._deadline = clock() + timeout_seconds
 
     def get_remaining_time_in_millis(self) -> int:
-        return 300_000
+        return max(0, int((self._deadline - self._clock()) * 1000))
 
 
 @pytest.fixture
-def lambda_context() -> LambdaContext:
-    return LambdaContext()
+def lambda_context(clock: VirtualClock) -> LambdaContext:
+    """The one Lambda context of the task tests: every handler call passes it, as Lambda does."""
+    return LambdaContext(clock)
 
 
 def _sqs_record(body: Any, message_id: str | None = None) -> dict:

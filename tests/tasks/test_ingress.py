@@ -124,7 +124,8 @@ def test_a_duplicate_request_writes_nothing_and_publishes_nothing(
     ingress.handler(sqs_event(valid_request), lambda_context)
     infra.events.events()
     first = StatusStore().get(DUPLICATE_ID)
-    response = ingress.handler(sqs_event({**valid_request, "appName": "renamed", "correlationId": "c2"}), lambda_context)
+    again = {**valid_request, "correlationId": "c2", "requestedAt": "2026-02-02T00:00:00Z"}  # another delivery
+    response = ingress.handler(sqs_event(again), lambda_context)
     assert failures(response) == []
     assert infra.events.events() == []
     assert StatusStore().get(DUPLICATE_ID) == first
@@ -132,6 +133,36 @@ def test_a_duplicate_request_writes_nothing_and_publishes_nothing(
     duplicate_log = task_logs()[-1]
     assert duplicate_log["message"] == "duplicate request ignored: migration already requested"
     assert duplicate_log["correlation_id"] == valid_request["correlationId"], "logged under the migration's own ID"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"appName": "renamed"}, "(request): server s-0a1b2c3d4e5f60718 in wave 7 is already migration "
+                                 "'s-0a1b2c3d4e5f60718-7', requested with different appName"),
+        ({"migrationId": "mig-42"}, "migrationId: server s-0a1b2c3d4e5f60718 in wave 7 is already migration "
+                                    "'s-0a1b2c3d4e5f60718-7'; this request names 'mig-42'"),
+        ({"migrationId": DUPLICATE_ID, "sourceServerId": "s-fffffffffffffffff"},
+         "migrationId: 's-0a1b2c3d4e5f60718-7' already belongs to server s-0a1b2c3d4e5f60718 in wave 7, "
+         "not to server s-fffffffffffffffff in wave 7"),
+    ],
+    ids=["other-content", "new-id-same-server", "id-of-another-server"],
+)
+def test_a_request_that_cannot_be_the_migration_it_meets_goes_to_the_dlq_with_why(
+    infra, valid_request, sqs_event, lambda_context, change, reason
+):
+    ingress.handler(sqs_event(valid_request), lambda_context)
+    infra.events.events()
+    first = StatusStore().get(DUPLICATE_ID)
+    conflicting = sqs_event({**valid_request, **change, "correlationId": "c2"})
+    assert failures(ingress.handler(conflicting, lambda_context)) == []
+    [message] = infra.dlq.messages()
+    assert message["attributes"]["waveflow.reason"] == reason
+    assert message["attributes"]["waveflow.correlationId"] == "c2"
+    assert message["body"] == conflicting["Records"][0]["body"]
+    assert infra.events.events() == []
+    assert StatusStore().get(DUPLICATE_ID) == first
+    assert StatusStore().by_wave(7) == [first], "no second migration of the server"
 
 
 def test_a_record_whose_event_was_lost_is_announced_when_redelivered(
@@ -161,7 +192,8 @@ def test_a_mixed_batch_sorts_every_record_into_its_outcome(infra, load_event, va
     fresh = {**valid_request, "sourceServerId": "s-eeeeeeeeeeeeeeeee", "correlationId": "fresh-1"}
     batch["Records"] += sqs_event(transient, fresh)["Records"]
     ids = [record["messageId"] for record in batch["Records"]]
-    faults.fail("dynamodb", "PutItem", "InternalServerError", status=500, times=None, when=lambda body: b"s-fffff" in body)
+    faults.fail("dynamodb", "TransactWriteItems", "InternalServerError", status=500, times=None,
+                when=lambda body: b"s-fffff" in body)
 
     response = ingress.handler(batch, lambda_context)
 
@@ -183,7 +215,7 @@ def test_a_mixed_batch_sorts_every_record_into_its_outcome(infra, load_event, va
 def test_a_batch_that_fails_entirely_fails_the_invocation_so_sqs_retries_it(
     infra, valid_request, sqs_event, lambda_context, faults
 ):
-    faults.fail("dynamodb", "PutItem", "ThrottlingException", status=400, times=None)
+    faults.fail("dynamodb", "TransactWriteItems", "ThrottlingException", status=400, times=None)
     with pytest.raises(BatchProcessingError):
         ingress.handler(sqs_event(valid_request), lambda_context)
     assert infra.dlq.messages() == [] and infra.events.events() == []

@@ -22,6 +22,7 @@ def test_the_tasks_environment_becomes_a_config(aws_env):
         callback_secret_id="waveflow/callback",
         notify_topic_arn=aws_env["WAVEFLOW_NOTIFY_TOPIC_ARN"],
         cmf_secret_id=None,
+        payload_bucket="waveflow-payloads",
     )
     assert load_config() is config, "read once per process"
 

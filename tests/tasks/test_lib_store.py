@@ -7,7 +7,13 @@ import itertools
 import pytest
 
 from tasks.lib import aws
-from tasks.lib.errors import AwsThrottled, IllegalTransition, InvalidMigrationDocument, MigrationNotFound
+from tasks.lib.errors import (
+    AwsThrottled,
+    IllegalTransition,
+    InvalidMigrationDocument,
+    MigrationNotFound,
+    RequestConflict,
+)
 from tasks.lib.request import normalise_request
 from tasks.lib.status import TERMINAL, TRANSITIONS, Status
 from tasks.lib.store import StatusStore
@@ -83,10 +89,9 @@ def test_create_writes_a_pending_record_at_version_1(store, request_doc, clock):
 
 def test_a_duplicate_create_returns_the_existing_record_and_overwrites_nothing(store, request_doc):
     first, _ = store.create(request_doc)
-    existing, created = store.create({**request_doc, "appName": "other-app", "correlationId": "another"})
+    existing, created = store.create({**request_doc, "correlationId": "another", "requestedAt": "2027-01-01T00:00:00Z"})
     assert not created
-    assert existing == first
-    assert store.get(request_doc["migrationId"])["appName"] == "billing-api"
+    assert existing == first == store.get(request_doc["migrationId"])
 
 
 def test_create_refuses_a_request_that_was_not_normalised(store, valid_request):
@@ -96,7 +101,7 @@ def test_create_refuses_a_request_that_was_not_normalised(store, valid_request):
 
 def create_in(store: StatusStore, request_doc: dict, status: Status, n: int) -> str:
     """A fresh migration (the n-th of the test) driven to ``status``."""
-    doc = {**request_doc, "migrationId": f"{request_doc['migrationId']}-{n}"}
+    doc = {**request_doc, "migrationId": f"{request_doc['migrationId']}-{n}", "sourceServerId": f"s-{n + 1:017x}"}
     store.create(doc)
     drive(store, doc["migrationId"], status)
     return doc["migrationId"]
@@ -239,3 +244,83 @@ def test_the_indexes_answer_by_status_wave_and_app(store, valid_request):
     assert [r["migrationId"] for r in store.by_app("crm")] == sorted(ids[1:])
     assert [r["migrationId"] for r in store.by_status(Status.VALIDATED)] == [ids[1]]
     assert sorted(r["migrationId"] for r in store.by_status("PENDING")) == sorted([ids[0], ids[2]])
+
+
+def test_two_writers_moving_from_the_same_version_one_wins_and_the_loser_writes_nothing(store, migration_id, aws_mock):
+    """The loser (a duplicate invocation of the same stage) gets the winner's record; its own detail is not written."""
+    _race(store, aws_mock, lambda other: other.transition(migration_id, Status.VALIDATED, stage="validation",
+                                                          detail={"by": "winner"}))
+    returned = store.transition(migration_id, Status.VALIDATED, stage="validation", detail={"by": "loser"})
+    stored = raw_item(aws_mock, migration_id)
+    assert stored["executionDetails"]["M"]["validation"] == {"M": {"by": {"S": "winner"}}}
+    assert stored["version"] == {"N": "2"}
+    assert [entry["status"] for entry in store.get(migration_id)["history"]] == ["PENDING", "VALIDATED"]
+    assert returned == store.get(migration_id)
+
+
+def test_a_writer_that_decided_on_an_old_version_cannot_overwrite_the_move_it_lost(store, migration_id, aws_mock):
+    pending = store.get(migration_id)
+    store.transition(migration_id, Status.VALIDATED, stage="validation", detail={"by": "winner"})
+    before = raw_item(aws_mock, migration_id)
+    returned = store.transition(migration_id, Status.VALIDATED, stage="validation", detail={"by": "late"},
+                                based_on=pending)
+    assert raw_item(aws_mock, migration_id) == before
+    assert returned["executionDetails"]["validation"] == {"by": "winner"}
+
+
+def test_a_move_lost_to_another_stage_is_refused_with_nothing_written(store, migration_id, aws_mock):
+    pending = store.get(migration_id)
+    store.transition(migration_id, Status.VALIDATED, stage="validation", detail={"ok": True})
+    before = raw_item(aws_mock, migration_id)
+    with pytest.raises(IllegalTransition, match="another writer moved it from PENDING to VALIDATED first"):
+        store.transition(migration_id, Status.VALIDATED, stage="probe", detail={"x": 1}, based_on=pending)
+    assert raw_item(aws_mock, migration_id) == before
+
+
+def stage_keys() -> list[str]:
+    """The key of every stage handler in tasks/ (what each writes under ``executionDetails``)."""
+    from tasks import (callback, finalize_cutover, launch, poll_status, prepare_source, rollback,
+                       trigger_migration, validate_input, verify_migration)
+
+    handlers = [callback.handler, finalize_cutover.handler, launch.start_test, launch.poll_launch,
+                poll_status.handler, prepare_source.handler, rollback.handler, trigger_migration.handler,
+                validate_input.handler, verify_migration.handler]
+    return sorted({handler.spec.key for handler in handlers})
+
+
+@pytest.mark.parametrize("terminal", sorted(TERMINAL))
+def test_an_ended_migration_refuses_every_stage_note_but_the_callbacks(store, request_doc, aws_mock, terminal):
+    keys = stage_keys()
+    assert "callback" in keys and len(keys) >= 8
+    migration_id = create_in(store, request_doc, terminal, 0)
+    for key in (k for k in keys if k != "callback"):
+        before = raw_item(aws_mock, migration_id)
+        with pytest.raises(IllegalTransition, match=f"{key} cannot record a detail once it is {terminal}"):
+            store.transition(migration_id, terminal, stage=key, detail={"late": True})
+        with pytest.raises(IllegalTransition, match=f"{key} cannot record a detail once it is {terminal}"):
+            store.note_if_unchanged(store.get(migration_id), key, {"late": True})
+        assert raw_item(aws_mock, migration_id) == before, key
+    record = store.transition(migration_id, terminal, stage="callback", detail={"posted": True})
+    assert record["executionDetails"]["callback"] == {"posted": True} and record["status"] == terminal
+
+
+@pytest.mark.parametrize("terminal", sorted(TERMINAL))
+def test_an_ended_migration_answers_a_repeated_final_write_without_writing(store, request_doc, aws_mock, terminal):
+    migration_id = create_in(store, request_doc, terminal, 0)
+    stage = "cutover" if terminal is Status.SUCCESS else "rollback"
+    record = store.get(migration_id)
+    before = raw_item(aws_mock, migration_id)
+    assert store.transition(migration_id, terminal, stage=None) == record
+    assert raw_item(aws_mock, migration_id) == before
+    with pytest.raises(IllegalTransition):
+        store.transition(migration_id, terminal, stage=stage, detail={"changed": True})
+    assert raw_item(aws_mock, migration_id) == before
+
+
+def test_a_note_for_a_status_the_record_left_is_refused(store, migration_id, aws_mock):
+    pending = store.get(migration_id)
+    store.transition(migration_id, Status.ROLLED_BACK, stage="rollback", detail={})
+    before = raw_item(aws_mock, migration_id)
+    with pytest.raises(IllegalTransition, match="the record left PENDING for ROLLED_BACK"):
+        store.transition(migration_id, Status.PENDING, stage="probe", detail={"n": 1}, based_on=pending)
+    assert raw_item(aws_mock, migration_id) == before

@@ -13,7 +13,7 @@ def _server(valid_request, n: int, wave: str) -> dict:
     return normalise_request(request)
 
 
-def test_wave_is_counted_from_the_status_table(status_table, valid_request):
+def test_wave_is_counted_from_the_status_table(status_table, valid_request, lambda_context):
     store = StatusStore()
     ids = []
     for n in range(4):
@@ -27,13 +27,13 @@ def test_wave_is_counted_from_the_status_table(status_table, valid_request):
     store.transition(ids[1], Status.FAILED)
     store.transition(ids[2], Status.ROLLED_BACK)
 
-    out = wave_summary.handler({"wave": "7", "manifest": {"bucket": "b", "key": "k"}})
+    out = wave_summary.handler({"wave": "7", "manifest": {"bucket": "b", "key": "k"}}, lambda_context)
 
     assert out["manifest"] == {"bucket": "b", "key": "k"}
     assert out["summary"] == {"total": 4, "succeeded": 1, "failed": 2, "unfinished": 1,
                               "byStatus": {"FAILED": 1, "PENDING": 1, "ROLLED_BACK": 1, "SUCCESS": 1}}
 
 
-def test_a_document_without_a_wave_is_refused_by_name(status_table):
+def test_a_document_without_a_wave_is_refused_by_name(status_table, lambda_context):
     with pytest.raises(InvalidMigrationDocument, match="'wave' field"):
-        wave_summary.handler({"servers": []})
+        wave_summary.handler({"servers": []}, lambda_context)

@@ -20,8 +20,11 @@ COMMANDS = {
     "events": "events:events_group",
     "status": "status:status_command",
     "exec": "execute:exec_command",
-    "history": "execute:history_command",
-    "executions": "execute:executions_command",
+    "history": "journal:history_command",
+    "executions": "journal:executions_command",
+    "test": "testing:test_command",
+    "test-state": "testing:test_state_command",
+    "graph": "graph:graph_command",
 }
 
 

@@ -258,6 +258,7 @@ class Execution:
         self.role_arn = f"arn:aws:iam::{runtime.account}:role/waveflow-local-execution"
         self.recorder = History(history_limit, self._history_full)
         self.watchers: list[Callable[["Execution"], None]] = []
+        self.mocks = None  # a mocks.MockSession when started as ``StateMachine#TestCase``
         self.root: Run | None = None
         self._timeout = None
 

@@ -1,71 +1,234 @@
-"""The journal: finished executions and their history in SQLite (``.waveflow/journal.sqlite3``).
+"""The journal: finished executions and their histories in SQLite (``.waveflow/journal.sqlite3``).
 
-Written once per execution, when it closes, so the hot path never touches the disk. ``waveflow history`` and
-``waveflow executions`` read it back.
+Written once per execution, when it closes, and cheap enough to leave on: the history is stored as one
+compressed blob (``zlib(marshal(events))``: the recorder's own tuples, payloads shared between events stored
+once), a few bytes per event, and only decoded when someone reads it. Commits are batched, so a wave of 10,000
+executions is not 10,000 fsyncs; ``flush()`` (called at the end of ``LocalRuntime.run``) makes them durable.
+
+This is an API for every long run, not only ``waveflow exec``::
+
+    journal = Journal(".waveflow/journal.sqlite3")
+    lazy_history = journal.record(execution)     # the execution's events leave memory; reads come from disk
+    journal.executions(limit=20)                 # newest first by when they ran (wall clock)
+    journal.find("m-0001")                       # every ARN with that name or ARN
+    journal.history(arn)                         # GetExecutionHistory-shaped events (ISO timestamps)
+    journal.prune(keep=1000)                     # bound it
 """
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
+import time
+import zlib
 from pathlib import Path
 
 from .clock import iso8601
-from .history import to_jsonable
+from .history import History, to_jsonable
 
 DEFAULT_PATH = Path(".waveflow") / "journal.sqlite3"
+SCHEMA_VERSION = 2
+_MARSHAL = 1   # events blob = zlib(marshal(list of recorder tuples))
+_JSON = 2      # events blob = zlib(JSON of the same tuples): for payloads marshal cannot encode (subclasses)
+_COMMIT_EVERY = 256
 
-_SCHEMA = """
+_SCHEMA = f"""
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, name TEXT NOT NULL, state_machine TEXT NOT NULL, status TEXT NOT NULL,
-    start_date TEXT NOT NULL, stop_date TEXT, input TEXT, output TEXT, error TEXT, cause TEXT,
-    event_count INTEGER NOT NULL
+    start_date REAL NOT NULL, stop_date REAL, ran_at REAL NOT NULL, input TEXT, output TEXT, error TEXT,
+    cause TEXT, event_count INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS executions_by_name ON executions (name);
-CREATE TABLE IF NOT EXISTS events (
-    arn TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (arn, id)
-);
+CREATE INDEX IF NOT EXISTS executions_by_ran_at ON executions (ran_at);
+CREATE TABLE IF NOT EXISTS histories (arn TEXT PRIMARY KEY, encoding INTEGER NOT NULL, events BLOB NOT NULL);
+PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 
-class Journal:
-    """An SQLite file holding executions and their events."""
+class JournalError(Exception):
+    """Raised when a journal file cannot be opened, created or read; the message names the file."""
 
-    def __init__(self, path: str | Path):
+
+class Journal:
+    """An SQLite file holding executions and their compressed histories."""
+
+    def __init__(self, path: str | Path, create_folder: bool = False):
+        """Open (or create) the journal at ``path``; ``create_folder`` makes a missing parent folder first.
+
+        Raises JournalError for a missing folder, a file that is not SQLite, or a journal of another format.
+        """
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path))
-        self._db.executescript(_SCHEMA)
+        if self.path.is_dir():
+            raise JournalError(f"{self.path} is a folder, not a journal file")
+        folder = self.path.parent
+        if not folder.is_dir():
+            if not create_folder:
+                raise JournalError(f"cannot create the journal {self.path}: the folder {folder} does not exist")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise JournalError(f"cannot create the folder {folder} for the journal: {exc.strerror}") from None
+        try:
+            self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables and version != SCHEMA_VERSION:
+                raise JournalError(f"{self.path} holds a journal of another waveflow version (format {version}); "
+                                   f"delete it or choose another --journal")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"{self.path} is not a waveflow journal (not an SQLite database: {exc})") from None
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot open the journal {self.path}: {exc}") from None
+        self._pending = 0
+
+    # --- writing ------------------------------------------------------------------------------------------
+    def record(self, execution) -> "JournalledHistory":
+        """Store a closed execution, free its in-memory events, and return a history that reads them back."""
+        events = execution.recorder.events
+        encoding, blob = _encode(events)
+        self._begin()
+        self._db.execute("INSERT OR REPLACE INTO executions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+            execution.arn, execution.name, execution.machine.name, execution.status, execution.start_time,
+            execution.stop_time, time.time(), json.dumps(execution.input), json.dumps(execution.output),
+            execution.error, execution.cause, len(events)))
+        self._db.execute("INSERT OR REPLACE INTO histories VALUES (?,?,?)", (execution.arn, encoding, blob))
+        self._pending += 1
+        if self._pending >= _COMMIT_EVERY:
+            self.flush()
+        count = len(events)
+        events.clear()  # Runs of this execution still hold the recorder: empty it in place
+        return JournalledHistory(self, execution.arn, count)
+
+    def flush(self) -> None:
+        """Commit what ``record`` wrote since the last flush."""
+        if self._pending:
+            self._db.execute("COMMIT")
+            self._pending = 0
+
+    def _begin(self) -> None:
+        if not self._pending:
+            self._db.execute("BEGIN")
+
+    def delete(self, arn: str) -> None:
+        """Remove one execution (``waveflow exec --replace``)."""
+        self.flush()
+        with self._transaction():
+            self._db.execute("DELETE FROM executions WHERE arn = ?", (arn,))
+            self._db.execute("DELETE FROM histories WHERE arn = ?", (arn,))
+
+    def prune(self, keep: int) -> int:
+        """Keep the ``keep`` executions that ran last; delete the rest and give the space back. Returns how
+        many were deleted."""
+        self.flush()
+        with self._transaction():
+            doomed = [row[0] for row in self._db.execute(
+                "SELECT arn FROM executions ORDER BY ran_at DESC, arn LIMIT -1 OFFSET ?", (keep,))]
+            self._db.executemany("DELETE FROM executions WHERE arn = ?", [(arn,) for arn in doomed])
+            self._db.executemany("DELETE FROM histories WHERE arn = ?", [(arn,) for arn in doomed])
+        if doomed:
+            self._db.execute("VACUUM")
+        return len(doomed)
+
+    def _transaction(self):
+        db = self._db
+
+        class _Tx:
+            def __enter__(self):
+                db.execute("BEGIN")
+
+            def __exit__(self, kind, value, tb):
+                db.execute("COMMIT" if kind is None else "ROLLBACK")
+        return _Tx()
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
 
-    def record(self, execution) -> None:
-        events = to_jsonable(execution.history)
-        with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO executions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (execution.arn, execution.name, execution.machine.name, execution.status,
-                 iso8601(execution.start_time),
-                 None if execution.stop_time is None else iso8601(execution.stop_time),
-                 json.dumps(execution.input), json.dumps(execution.output), execution.error, execution.cause,
-                 len(events)))
-            self._db.execute("DELETE FROM events WHERE arn = ?", (execution.arn,))
-            self._db.executemany("INSERT INTO events VALUES (?,?,?)",
-                                 [(execution.arn, event["id"], json.dumps(event)) for event in events])
+    # --- reading ------------------------------------------------------------------------------------------
+    def executions(self, limit: int | None = None) -> list[dict]:
+        """Recorded executions, the one that ran last first (wall clock), with their virtual duration."""
+        rows = self._db.execute(
+            "SELECT arn, name, state_machine, status, start_date, stop_date, ran_at, error, event_count "
+            "FROM executions ORDER BY ran_at DESC, arn LIMIT ?", (-1 if limit is None else limit,))
+        return [_summary(row) for row in rows]
 
-    def executions(self) -> list[dict]:
-        """Every recorded execution, newest first."""
-        cursor = self._db.execute("SELECT arn, name, state_machine, status, start_date, stop_date, error, "
-                                  "event_count FROM executions ORDER BY start_date DESC, arn")
-        keys = ("executionArn", "name", "stateMachine", "status", "startDate", "stopDate", "error", "events")
-        return [dict(zip(keys, row)) for row in cursor]
+    def find(self, name_or_arn: str) -> list[dict]:
+        """Every execution whose ARN or name is ``name_or_arn`` (a name may be reused by several state
+        machines), the one that ran last first."""
+        rows = self._db.execute(
+            "SELECT arn, name, state_machine, status, start_date, stop_date, ran_at, error, event_count "
+            "FROM executions WHERE arn = ? OR name = ? ORDER BY ran_at DESC, arn", (name_or_arn, name_or_arn))
+        return [_summary(row) for row in rows]
 
-    def find(self, name_or_arn: str) -> str | None:
-        """The ARN of the execution with that ARN or name (the most recent one for a name)."""
-        row = self._db.execute("SELECT arn FROM executions WHERE arn = ? OR name = ? ORDER BY start_date DESC "
-                               "LIMIT 1", (name_or_arn, name_or_arn)).fetchone()
-        return row[0] if row else None
+    def exists(self, arn: str) -> bool:
+        return self._db.execute("SELECT 1 FROM executions WHERE arn = ?", (arn,)).fetchone() is not None
+
+    def events(self, arn: str) -> list[tuple]:
+        """The recorder tuples ``(type, timestamp, previous_id, details)`` of one execution."""
+        row = self._db.execute("SELECT encoding, events FROM histories WHERE arn = ?", (arn,)).fetchone()
+        if row is None:
+            return []
+        return _decode(self.path, *row)
 
     def history(self, arn: str) -> list[dict]:
-        rows = self._db.execute("SELECT event FROM events WHERE arn = ? ORDER BY id", (arn,))
-        return [json.loads(row[0]) for row in rows]
+        """The events of one execution as GetExecutionHistory shapes them, timestamps as ISO strings."""
+        return to_jsonable(materialize(self.events(arn)))
+
+
+class JournalledHistory:
+    """What an execution's ``recorder`` becomes once journalled: the same read API, backed by the file."""
+
+    __slots__ = ("journal", "arn", "count")
+
+    def __init__(self, journal: Journal, arn: str, count: int):
+        self.journal, self.arn, self.count = journal, arn, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def events(self) -> list[tuple]:
+        self.journal.flush()
+        return self.journal.events(self.arn)
+
+    def materialize(self) -> list[dict]:
+        return materialize(self.events)
+
+    def add(self, *args) -> int:  # the execution is closed: nothing more is recorded, as in History
+        return 0
+
+
+def materialize(events: list[tuple]) -> list[dict]:
+    """Recorder tuples -> GetExecutionHistory events (``timestamp`` a datetime, payloads JSON strings)."""
+    history = History(None, None)
+    history.events = events
+    return history.materialize()
+
+
+def _encode(events: list[tuple]) -> tuple[int, bytes]:
+    try:
+        return _MARSHAL, zlib.compress(marshal.dumps(events), 1)
+    except ValueError:  # a payload marshal cannot encode (a list or dict subclass): JSON takes any of them
+        return _JSON, zlib.compress(json.dumps(events, separators=(",", ":")).encode(), 1)
+
+
+def _decode(path: Path, encoding: int, blob: bytes) -> list[tuple]:
+    try:
+        data = zlib.decompress(blob)
+        if encoding == _MARSHAL:
+            return marshal.loads(data)
+        return [tuple(event) for event in json.loads(data)]
+    except (ValueError, EOFError, TypeError, zlib.error) as exc:
+        raise JournalError(f"{path}: a history cannot be read ({exc}); it may have been written by another "
+                           f"Python version") from None
+
+
+def _summary(row) -> dict:
+    arn, name, machine, status, start, stop, ran_at, error, count = row
+    return {"executionArn": arn, "name": name, "stateMachine": machine, "status": status,
+            "startDate": iso8601(start), "stopDate": None if stop is None else iso8601(stop),
+            "durationSeconds": None if stop is None else stop - start, "ranAt": ran_at, "error": error,
+            "events": count}

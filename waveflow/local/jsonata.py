@@ -14,14 +14,24 @@ import json
 import random
 from typing import Any, Callable
 
-from jsonata import JException, Jsonata
-from jsonata.jsonata import Jsonata as _Engine
-from jsonata.utils import Utils
-
 from .clock import iso8601
 from .errors import QUERY_EVALUATION_ERROR, StatesError
 
-_NULL = Utils.NULL_VALUE
+_NULL = None  # jsonata's NULL marker, set when the library is first needed (_library)
+_LIBRARY: dict = {}
+
+
+def _library() -> dict:
+    """jsonata-python, imported the first time an expression is compiled: most definitions are JSONPath, and
+    ``waveflow exec`` should not pay for it at start-up."""
+    global _NULL
+    if not _LIBRARY:
+        from jsonata import JException, Jsonata
+        from jsonata.jsonata import Jsonata as engine
+        from jsonata.utils import Utils
+        _LIBRARY.update(JException=JException, Jsonata=Jsonata, JLambda=engine.JLambda)
+        _NULL = Utils.NULL_VALUE
+    return _LIBRARY
 
 
 class JsonataSyntaxError(ValueError):
@@ -84,11 +94,12 @@ _STATIC_FUNCTIONS = {
 
 def _run_functions(run) -> dict:
     now = run.clock_now()
+    JLambda = _library()["JLambda"]
     return {
-        "now": _Engine.JLambda(lambda *args: iso8601(now)),
-        "millis": _Engine.JLambda(lambda: int(now * 1000)),
-        "uuid": _Engine.JLambda(lambda: run.uuid4()),
-        "random": _Engine.JLambda(lambda seed=None: (random.Random(seed) if seed is not None else run.rng).random()),
+        "now": JLambda(lambda *args: iso8601(now)),
+        "millis": JLambda(lambda: int(now * 1000)),
+        "uuid": JLambda(lambda: run.uuid4()),
+        "random": JLambda(lambda seed=None: (random.Random(seed) if seed is not None else run.rng).random()),
     }
 
 
@@ -99,8 +110,9 @@ def compile_expression(text: str, field: str) -> Callable[[dict, Any], Any]:
     2
     """
     body = text[2:-2].strip()
+    JException = _library()["JException"]
     try:
-        expr = Jsonata(body)
+        expr = _library()["Jsonata"](body)
     except JException as exc:
         raise JsonataSyntaxError(f"{field}: invalid JSONata expression '{body}': {exc}") from exc
     expr.set_validate_input(False)

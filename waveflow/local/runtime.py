@@ -33,9 +33,9 @@ class LocalRuntime:
     """Runs ASL state machines in-process on a (virtual) clock, many executions interleaved."""
 
     def __init__(self, handlers: Mapping[str, Callable[[dict, object], Any]] = {}, *, seed: int = 0, clock=None,
-                 history_limit: int | None = DEFAULT_HISTORY_LIMIT, journal_path: str | Path | None = None,
+                 history_limit: int | None = DEFAULT_HISTORY_LIMIT, journal=None,
                  boto_session=None, substitutions: Mapping[str, str] | None = None, region: str = "us-east-1",
-                 account: str = "123456789012", guard_handlers: bool = True):
+                 account: str = "123456789012", guard_handlers: bool = True, mock_config=None):
         self.handlers = dict(handlers)
         self.clock = clock if clock is not None else VirtualClock()
         self.scheduler = Scheduler(self.clock, seed)
@@ -49,14 +49,16 @@ class LocalRuntime:
         self.machines: dict[str, StateMachine] = {}
         self.executions: dict[str, Execution] = {}
         self.tokens: dict[str, Any] = {}
+        self.token_listeners: list[Callable] = []  # called (token, attempt) when a task issues a token
         self._spent_tokens: set[str] = set()
         self._by_name: dict[tuple[str, str], Execution] = {}
         self._clients: dict[str, Any] = {}
         self.stats: dict[str, int] = dict.fromkeys(_STATS, 0)
-        self.journal = None
-        if journal_path is not None:
+        self.mock_config = mock_config  # a mocks.MockConfig: start "Machine#TestCase" as Step Functions Local does
+        self.journal = journal  # a journal.Journal, or a path to open one: finished executions go there
+        if isinstance(journal, (str, Path)):
             from .journal import Journal
-            self.journal = Journal(journal_path)
+            self.journal = Journal(journal, create_folder=True)
 
     # --- state machines and executions -------------------------------------------------------------------
     def register_state_machine(self, name: str, definition: dict | str) -> str:
@@ -74,10 +76,19 @@ class LocalRuntime:
         return arn
 
     def start_execution(self, state_machine: str, input: Any = None, *, name: str | None = None) -> Execution:
-        """StartExecution: idempotent for the same name and input while open, else ExecutionAlreadyExists."""
-        machine = self.machines.get(state_machine_name(state_machine))
-        if machine is None:
+        """StartExecution: idempotent for the same name and input while open, else ExecutionAlreadyExists.
+
+        ``"Machine#TestCase"`` (or its ARN with ``#TestCase``) runs a test case of the runtime's ``mock_config``.
+        """
+        machine_name, _, case = state_machine_name(state_machine).partition("#")
+        machine = self.machines.get(machine_name)
+        if machine is None or (case and self.mock_config is None):
             raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{state_machine}'")
+        mocks = None
+        if case:
+            test_case = self.mock_config.test_case(machine.name, case)
+            test_case.check_definition(machine.definition, self.mock_config.source)
+            mocks = test_case.session()
         if name is None:
             name = self.scheduler.uuid4()
         elif not 1 <= len(name) <= 80 or _BAD_NAME.search(name):
@@ -96,7 +107,10 @@ class LocalRuntime:
                 return existing
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{existing.arn}'")
         arn = f"arn:aws:states:{self.region}:{self.account}:execution:{machine.name}:{name}"
+        if self.journal is not None and self.journal.exists(arn):  # an earlier run's execution: names are unique
+            raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
         execution = Execution(self, machine, name, arn, json.loads(text), self.history_limit)
+        execution.mocks = mocks
         self.executions[arn] = execution
         self._by_name[(machine.name, name)] = execution
         self.stats["executions_started"] += 1
@@ -118,12 +132,22 @@ class LocalRuntime:
     def _execution_closed(self, execution: Execution) -> None:
         self.stats["executions_" + execution.status.lower()] += 1
         if self.journal is not None:
-            self.journal.record(execution)
+            execution.recorder = self.journal.record(execution)  # the history leaves memory for the file
 
     # --- the clock ----------------------------------------------------------------------------------------
     def run(self, until: float | None = None) -> None:
-        """Run the event loop until nothing is left to do, or until virtual time ``until``."""
+        """Run the event loop until nothing is left to do, or until virtual time ``until`` (seconds since the
+        epoch on the runtime's clock); what the journal received is committed before it returns."""
         self.scheduler.run(until)
+        if self.journal is not None:
+            self.journal.flush()
+
+    def run_for(self, seconds: float) -> None:
+        """Run for ``seconds`` of (virtual) time from now, e.g. up to an approval, then answer its token:
+
+            rt.run_for(3600); rt.send_task_success(token, {"approved": True}); rt.run()
+        """
+        self.run(until=self.clock.now() + seconds)
 
     def call_at(self, when: float, fn: Callable[[], None]) -> None:
         """Schedule an external callback (an operator approving, a fault being injected) on the clock."""
@@ -133,6 +157,8 @@ class LocalRuntime:
     def issue_token(self, attempt) -> str:
         token = "wft-" + self.scheduler.uuid4().replace("-", "") + self.scheduler.uuid4().replace("-", "")
         self.tokens[token] = attempt
+        for listener in self.token_listeners:
+            listener(token, attempt)
         return token
 
     def retire_token(self, token: str) -> None:

@@ -6,7 +6,6 @@ compilers the runtime uses, so what validates is what runs.
 """
 from __future__ import annotations
 
-import difflib
 from typing import Any, Callable
 
 from .intrinsics import IntrinsicSyntaxError, compile_intrinsic, is_intrinsic
@@ -322,6 +321,7 @@ def _check_rule(rule, say, where, top=False):
         _check_rule(rule["Not"], say, f"{where}.Not")
         return
     if operator not in _COMPARISONS and operator not in _TYPE_TESTS:
+        import difflib  # only for this hint: start-up does not pay for it
         close = difflib.get_close_matches(operator, sorted(_COMPARISONS | _TYPE_TESTS), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         say(f"{where}: unknown comparison operator '{operator}'{hint}")

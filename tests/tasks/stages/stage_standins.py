@@ -94,6 +94,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    local_address: str = ""  # the server's own address the connection came in on
 
     def json(self):
         return json.loads(self.body) if self.body else None
@@ -102,14 +103,15 @@ class Received:
 class _StandIn:
     """An HTTPS server in a thread; subclasses answer in :meth:`answer`."""
 
-    def __init__(self, certificate: SelfSignedCertificate):
+    def __init__(self, certificate: SelfSignedCertificate, address: str = "127.0.0.1"):
         self.received: list[Received] = []
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                request = Received(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
+                request = Received(self.command, self.path, dict(self.headers.items()), self.rfile.read(length),
+                                   self.connection.getsockname()[0])
                 standin.received.append(request)
                 status, payload = standin.answer(request)
                 body = payload if isinstance(payload, bytes) else b"" if payload is None else json.dumps(payload).encode()
@@ -124,7 +126,7 @@ class _StandIn:
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((address, 0), Handler)
         self._server.socket = certificate.server_context().wrap_socket(self._server.socket, server_side=True)
         # A short poll interval keeps stop() (which waits for the serving loop to notice) quick.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
@@ -152,8 +154,8 @@ class CallbackReceiver(_StandIn):
     Unsigned or wrongly signed requests get 401, as a careful receiver would answer.
     """
 
-    def __init__(self, certificate: SelfSignedCertificate, secret: str):
-        super().__init__(certificate)
+    def __init__(self, certificate: SelfSignedCertificate, secret: str, address: str = "127.0.0.1"):
+        super().__init__(certificate, address)
         self.secret = secret
         self.statuses: list[int] = []
         self.verified: list[dict] = []

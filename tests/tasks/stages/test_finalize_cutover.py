@@ -76,12 +76,12 @@ def test_no_ip_for_the_cutover_instance_cannot_switch_dns(pipeline):
     assert dns_records(pipeline.document) == [a_record(OLD_IP)]
 
 
-def test_finalize_before_verification_is_refused_and_dns_untouched(document, emulator):
+def test_finalize_before_verification_is_refused_and_dns_untouched(document, emulator, lambda_context):
     walk_record(document, "MIGRATION_IN_PROGRESS")
     early = {**document, "launch": {"mode": "cutover", "instanceId": "i-0123456789abcdef0"},
              "verification": {"ipAddress": "10.50.1.99"}}
     with pytest.raises(IllegalTransition, match="MIGRATION_IN_PROGRESS"):
-        finalize_cutover.handler(early)
+        finalize_cutover.handler(early, lambda_context)
     assert dns_records(document) == [a_record(OLD_IP)]
     assert emulator.calls == []
 
@@ -97,15 +97,15 @@ WEIGHTED = [
 
 
 @pytest.mark.parametrize("records", [[ALIAS], WEIGHTED], ids=["alias", "weighted"])
-def test_an_alias_or_routed_record_is_refused_before_anything_changes(document, emulator, aws_mock, records):
+def test_an_alias_or_routed_record_is_refused_before_anything_changes(document, emulator, aws_mock, records, lambda_context):
     put_dns_records(aws_mock, document, records)
     verified = verified_cutover(document)
     with pytest.raises(UnsupportedDnsRecord, match="switches only plain A, AAAA and CNAME records and changed nothing"):
-        finalize_cutover.handler(verified)
+        finalize_cutover.handler(verified, lambda_context)
     assert dns_records(document) == records
     assert emulator.calls == [] and "cutover" not in record_of(document)["executionDetails"]
 
-    out = rollback.handler({**verified, "error": {"Error": "UnsupportedDnsRecord", "Cause": "alias"}})
+    out = rollback.handler({**verified, "error": {"Error": "UnsupportedDnsRecord", "Cause": "alias"}}, lambda_context)
     assert out["rollback"]["steps"]["dns"] == {"done": True, "changed": False, "reason": "DNS was not switched"}
     assert dns_records(document) == records and record_of(document)["status"] == "FAILED"
 

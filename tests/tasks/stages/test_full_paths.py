@@ -40,14 +40,14 @@ def test_happy_path_stage_by_stage(pipeline, emulator, infra, callback_receiver,
 
 
 @pytest.mark.parametrize("fault_plan", [FaultPlan(failed_launch_servers=frozenset({SERVER_ID}))])
-def test_failed_launch_rolls_back_and_calls_back(pipeline, emulator, infra, callback_receiver, notifications):
+def test_failed_launch_rolls_back_and_calls_back(pipeline, emulator, infra, callback_receiver, notifications, lambda_context):
     pipeline.through("start_test")
     with pytest.raises(LaunchFailed, match="launch status FAILED") as failure:
         STEPS["test_launched"](pipeline)
     document = {**pipeline.document, "error": {"Error": "LaunchFailed", "Cause": str(failure.value)}}
 
-    document = rollback.handler(document)
-    document = callback.handler(document)
+    document = rollback.handler(document, lambda_context)
+    document = callback.handler(document, lambda_context)
 
     record = record_of(document)
     assert record["status"] == "FAILED"

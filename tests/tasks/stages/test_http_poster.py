@@ -6,13 +6,22 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import socket
 import ssl
 
 import pytest
 from stage_standins import CallbackReceiver, loopback_poster
 
 from tasks.lib.errors import CallbackRejected, CallbackUnavailable
-from tasks.lib.http import MAX_RESPONSE_BYTES, SIGNATURE_HEADER, HttpsPoster, is_public_address, sign, verify_signature
+from tasks.lib.http import (
+    MAX_RESPONSE_BYTES,
+    SIGNATURE_HEADER,
+    HttpsPoster,
+    is_public_address,
+    refusal,
+    sign,
+    verify_signature,
+)
 
 
 @pytest.mark.parametrize(
@@ -181,3 +190,145 @@ def test_an_untrusted_certificate_is_rejected_at_once(certificate):
     finally:
         receiver.stop()
     assert sleeps == [] and receiver.received == []  # not retried: trust does not come back by waiting
+
+
+# -- the address policy, range by range (IANA's special-purpose registries, written down here apart from the code) --
+
+REFUSED_RANGES = [
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+    "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.168.0.0/16", "192.175.48.0/24",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+    "::/128", "::1/128", "::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001::/32", "2001:2::/48",
+    "2001:db8::/32", "2620:4f:8000::/48", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+    "4000::/2",  # outside global unicast 2000::/3
+]
+PUBLIC_NEIGHBOURS = [
+    "1.1.1.1", "8.8.8.8", "9.255.255.255", "11.0.0.0", "100.63.255.255", "100.128.0.0", "126.255.255.255",
+    "128.0.0.0", "169.253.255.255", "169.255.0.0", "172.15.255.255", "172.32.0.0", "191.255.255.255", "192.0.1.0",
+    "192.0.3.0", "192.167.255.255", "192.169.0.0", "198.17.255.255", "198.20.0.0", "203.0.112.255", "223.255.255.255",
+    "2606:4700::1111", "2001:200::1", "2001:db7:ffff::1", "2001:db9::1", "3ffe:ffff::1", "2a00:1450::1",
+    "::ffff:8.8.8.8", "::ffff:0:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1",
+]
+
+
+@pytest.mark.parametrize("network", REFUSED_RANGES)
+def test_every_address_of_a_special_purpose_range_is_refused(network):
+    block = ipaddress.ip_network(network)
+    middle = block.network_address + (block.num_addresses // 2)
+    for address in (block.network_address, middle, block.broadcast_address):
+        assert not is_public_address(address), f"{address} in {network}"
+
+
+@pytest.mark.parametrize("address", PUBLIC_NEIGHBOURS)
+def test_public_addresses_next_to_the_refused_ranges_are_admitted(address):
+    assert is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize(
+    ("address", "carried"),
+    [("::ffff:169.254.169.254", "169.254.169.254"), ("::ffff:0:10.1.2.3", "10.1.2.3"),
+     ("64:ff9b::7f00:1", "127.0.0.1"), ("2002:c0a8:0101::1", "192.168.1.1"), ("2002:6440::1", "100.64.0.0")],
+)
+def test_an_ipv6_form_carrying_a_private_ipv4_address_is_refused_for_it(address, carried):
+    assert f"carrying {carried}" in refusal(ipaddress.ip_address(address))
+
+
+# -- permanent failures are not retried, here or by the workflow -------------------------------------------------
+
+@pytest.mark.parametrize("url", ["https://hooks.example.com/a b", "https://hooks.example.com/x\r\nX-Injected: 1",
+                                 "https://hooks.example.com/\tx", "https://hooks .example.com/", "https://h\x7f.com/"])
+def test_a_url_with_whitespace_or_control_characters_is_rejected_before_anything(url):
+    calls = []
+    poster = HttpsPoster(resolve=lambda host, port: calls.append(host) or ["93.184.216.34"], sleep=calls.append)
+    with pytest.raises(CallbackRejected, match="whitespace or control characters"):
+        poster.post_json(url, {})
+    assert calls == []
+    assert not CallbackRejected.transient
+
+
+def test_a_host_that_does_not_resolve_is_rejected_at_once():
+    calls, sleeps = [], []
+
+    def nxdomain(host, port):
+        calls.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with pytest.raises(CallbackRejected, match="hooks.example.com: it does not resolve"):
+        HttpsPoster(resolve=nxdomain, sleep=sleeps.append).post_json("https://hooks.example.com/x", {})
+    assert calls == ["hooks.example.com"] and sleeps == []
+
+
+def test_a_resolver_that_cannot_answer_now_is_unavailable_not_rejected():
+    def busy(host, port):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    with pytest.raises(CallbackUnavailable, match="cannot resolve hooks.example.com now"):
+        HttpsPoster(resolve=busy).post_json("https://hooks.example.com/x", {})
+
+
+def test_a_host_resolving_to_nothing_is_rejected():
+    with pytest.raises(CallbackRejected, match="resolves to no address"):
+        HttpsPoster(resolve=lambda host, port: []).post_json("https://hooks.example.com/x", {})
+
+
+@pytest.mark.parametrize("status", [408, 429])
+def test_408_and_429_are_retried(certificate, status):
+    receiver = CallbackReceiver(certificate, "k").start()
+    receiver.statuses = [status]
+    try:
+        response = loopback_poster(certificate).post_json(receiver.url, {"n": 1}, secret="k")
+    finally:
+        receiver.stop()
+    assert response.status == 200 and len(receiver.received) == 2
+
+
+@pytest.mark.parametrize("status", [400, 403, 410, 422])
+def test_other_4xx_are_rejected_after_one_attempt(certificate, status):
+    receiver = CallbackReceiver(certificate, "k").start()
+    receiver.statuses = [status]
+    try:
+        with pytest.raises(CallbackRejected, match=f"HTTP {status}"):
+            loopback_poster(certificate).post_json(receiver.url, {"n": 1}, secret="k")
+    finally:
+        receiver.stop()
+    assert len(receiver.received) == 1
+
+
+# -- DNS rebinding: resolved once, and the connection goes to the very address that was checked -------------------
+
+def test_the_poster_connects_to_the_address_it_checked_even_when_dns_answers_otherwise_later(certificate):
+    """The receiver listens on 127.0.0.2 only. The resolver answers 127.0.0.2 (the one address this policy admits)
+    first and 127.0.0.1 afterwards, and the system resolves ``localhost`` to 127.0.0.1 too: connecting by hostname,
+    or resolving twice, would reach 127.0.0.1, where nothing listens."""
+    receiver = CallbackReceiver(certificate, "k", address="127.0.0.2").start()
+    answers = [["127.0.0.2"]]
+    asked = []
+
+    def rebinding(host, port):
+        asked.append(host)
+        return answers.pop(0) if answers else ["127.0.0.1"]
+
+    poster = loopback_poster(certificate, resolve=rebinding, attempts=1,
+                             allow_address=lambda address: str(address) == "127.0.0.2")
+    try:
+        response = poster.post_json(receiver.url, {"n": 1}, secret="k")
+    finally:
+        receiver.stop()
+    assert response.status == 200
+    assert asked == ["localhost"]
+    assert [request.local_address for request in receiver.received] == ["127.0.0.2"]
+    assert receiver.url.startswith("https://localhost:")
+
+
+def test_a_second_resolution_that_turns_private_is_never_made(certificate):
+    answers = [["127.0.0.2"], ["10.0.0.1"]]
+    receiver = CallbackReceiver(certificate, "k", address="127.0.0.2").start()
+    receiver.statuses = [503]
+    poster = loopback_poster(certificate, resolve=lambda host, port: answers.pop(0),
+                             allow_address=lambda address: str(address) == "127.0.0.2")
+    try:
+        poster.post_json(receiver.url, {"n": 1}, secret="k")  # retried after the 503, on the checked address
+    finally:
+        receiver.stop()
+    assert answers == [["10.0.0.1"]]
+    assert [request.local_address for request in receiver.received] == ["127.0.0.2", "127.0.0.2"]

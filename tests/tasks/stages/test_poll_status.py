@@ -96,7 +96,7 @@ def test_of_two_concurrent_polls_only_one_retries_the_stall(pipeline, emulator):
         body = params.get("body") or b""
         if b"stallRetriedAt" in (body.encode() if isinstance(body, str) else body) and not started:
             started.append(True)
-            concurrent.append(poll_status.handler(pipeline.document)["replication"])
+            concurrent.append(poll_status.handler(pipeline.document, pipeline.context)["replication"])
 
     aws.client("dynamodb").meta.events.register("before-call.dynamodb.UpdateItem", second_poll_first)
     assert pipeline.replicate()["replication"]["ready"]

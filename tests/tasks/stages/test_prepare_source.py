@@ -79,9 +79,9 @@ def test_same_input_twice_prepares_once(pipeline, ec2_source, aws_mock):
     assert len(aws_mock.client("ssm").list_commands()["Commands"]) == 1
 
 
-def test_prepare_before_validation_is_refused(document):
+def test_prepare_before_validation_is_refused(document, lambda_context):
     with pytest.raises(IllegalTransition, match="in status PENDING"):
-        prepare_source.handler(document)
+        prepare_source.handler(document, lambda_context)
     assert record_of(document)["status"] == "PENDING"
 
 

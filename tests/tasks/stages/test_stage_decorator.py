@@ -57,21 +57,21 @@ def document(infra, valid_request):
     return record
 
 
-def test_missing_field_raises_invalid_migration_document_naming_it(document):
+def test_missing_field_raises_invalid_migration_document_naming_it(document, lambda_context):
     del document["target"]["accountId"]
     with pytest.raises(InvalidMigrationDocument, match="no 'target.accountId'"):
-        moving_stage(document)
+        moving_stage(document, lambda_context)
     assert CALLS == []
 
 
-def test_non_object_input_is_an_invalid_document():
+def test_non_object_input_is_an_invalid_document(lambda_context):
     with pytest.raises(InvalidMigrationDocument, match="expects the state document"):
-        moving_stage(["not", "a", "document"])
+        moving_stage(["not", "a", "document"], lambda_context)
 
 
-def test_stage_adds_its_key_and_keeps_every_other_key(document, infra):
+def test_stage_adds_its_key_and_keeps_every_other_key(document, infra, lambda_context):
     document["somethingElse"] = {"kept": True}
-    out = moving_stage(document)
+    out = moving_stage(document, lambda_context)
     assert out == {**document, "probe": {"seen": document["sourceServerId"]}}
     record = StatusStore().get(document["migrationId"])
     assert record["status"] == "VALIDATED"
@@ -82,57 +82,57 @@ def test_stage_adds_its_key_and_keeps_every_other_key(document, infra):
     assert events[0]["detail"]["previousStatus"] == "PENDING"
 
 
-def test_rerun_after_the_move_writes_nothing_and_announces_nothing(document, infra):
-    moving_stage(document)
+def test_rerun_after_the_move_writes_nothing_and_announces_nothing(document, infra, lambda_context):
+    moving_stage(document, lambda_context)
     infra.events.events()
     version = StatusStore().get(document["migrationId"])["version"]
-    moving_stage(document)
+    moving_stage(document, lambda_context)
     assert StatusStore().get(document["migrationId"])["version"] == version
     assert infra.events.events() == []
 
 
-def test_rerun_after_a_lost_announcement_announces_once(document, infra, faults, capsys):
+def test_rerun_after_a_lost_announcement_announces_once(document, infra, faults, capsys, lambda_context):
     faults.fail("events", "PutEvents", "ThrottlingException", status=400)
     with pytest.raises(AwsThrottled, match="PutEvents"):
-        moving_stage(document)
+        moving_stage(document, lambda_context)
     record = StatusStore().get(document["migrationId"])
     assert record["status"] == "VALIDATED" and record["publishedEvents"] == {}
     assert infra.events.events() == []
 
-    moving_stage(document)  # the workflow's retry: the status is written, the announcement still owed
-    moving_stage(document)
+    moving_stage(document, lambda_context)  # the workflow's retry: the status is written, the announcement still owed
+    moving_stage(document, lambda_context)
     [event] = infra.events.events()
     assert event["detail-type"] == "MigrationValidated"
     assert (event["detail"]["status"], event["detail"]["previousStatus"]) == ("VALIDATED", "PENDING")
     assert StatusStore().get(document["migrationId"])["publishedEvents"] == {"MigrationValidated": event["id"]}
 
 
-def test_stage_out_of_order_is_refused_before_it_runs(document):
-    moving_stage(document)
+def test_stage_out_of_order_is_refused_before_it_runs(document, lambda_context):
+    moving_stage(document, lambda_context)
     StatusStore().transition(document["migrationId"], Status.SOURCE_PREPARED)
     CALLS.clear()
     with pytest.raises(IllegalTransition, match="in status SOURCE_PREPARED"):
-        moving_stage(document)
+        moving_stage(document, lambda_context)
     assert CALLS == []
     assert StatusStore().get(document["migrationId"])["status"] == "SOURCE_PREPARED"
 
 
-def test_unknown_migration_is_migration_not_found(infra, valid_request):
+def test_unknown_migration_is_migration_not_found(infra, valid_request, lambda_context):
     with pytest.raises(MigrationNotFound):
-        moving_stage({**valid_request, "migrationId": "nobody-knows-me"})
+        moving_stage({**valid_request, "migrationId": "nobody-knows-me"}, lambda_context)
 
 
-def test_idempotent_stage_runs_once_for_the_same_input(document):
-    first = side_effect_stage(document)
-    second = side_effect_stage({**document, "unrelated": 1})
+def test_idempotent_stage_runs_once_for_the_same_input(document, lambda_context):
+    first = side_effect_stage(document, lambda_context)
+    second = side_effect_stage({**document, "unrelated": 1}, lambda_context)
     assert CALLS == ["side-effect"]
     assert first["probe"] == second["probe"] == {"n": 1}
     assert second["unrelated"] == 1
 
 
-def test_idempotent_stage_runs_again_for_different_relevant_input(document):
-    side_effect_stage(document)
-    side_effect_stage({**document, "sourceServerId": "s-00000000000000001"})
+def test_idempotent_stage_runs_again_for_different_relevant_input(document, lambda_context):
+    side_effect_stage(document, lambda_context)
+    side_effect_stage({**document, "sourceServerId": "s-00000000000000001"}, lambda_context)
     assert CALLS == ["side-effect", "side-effect"]
 
 
@@ -147,30 +147,30 @@ def test_lambda_context_is_registered_for_idempotency(document, lambda_context, 
 @pytest.mark.parametrize(
     "operation", ["PutItem", "UpdateItem"], ids=["saving-in-progress", "saving-the-result"]
 )
-def test_a_throttled_idempotency_table_is_aws_throttled(document, faults, operation):
+def test_a_throttled_idempotency_table_is_aws_throttled(document, faults, operation, lambda_context):
     faults.fail("dynamodb", operation, "ThrottlingException", status=400, when=on_idempotency_table)
     with pytest.raises(AwsThrottled, match=f"{operation} on the idempotency table failed transiently"):
-        side_effect_stage(document)
+        side_effect_stage(document, lambda_context)
 
 
-def test_the_stage_error_survives_a_failed_idempotency_cleanup(document, faults):
+def test_the_stage_error_survives_a_failed_idempotency_cleanup(document, faults, lambda_context):
     faults.fail("dynamodb", "DeleteItem", "ThrottlingException", status=400, when=on_idempotency_table)
     with pytest.raises(VerificationFailed, match="the probe's own"):
-        failing_stage(document)
+        failing_stage(document, lambda_context)
     assert CALLS == ["failing"]
 
 
-def test_throttling_by_any_aws_service_becomes_aws_throttled(document, faults):
+def test_throttling_by_any_aws_service_becomes_aws_throttled(document, faults, lambda_context):
     faults.fail("dynamodb", "GetItem", "ProvisionedThroughputExceededException", status=400, times=None)
     with pytest.raises(AwsThrottled):
-        moving_stage(document)
+        moving_stage(document, lambda_context)
 
 
-def test_errors_are_counted_by_type(document, capsys):
+def test_errors_are_counted_by_type(document, capsys, lambda_context):
     del document["target"]["accountId"]
     capsys.readouterr()
     with pytest.raises(InvalidMigrationDocument):
-        moving_stage(document)
+        moving_stage(document, lambda_context)
     emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     errors = [m for m in emf if "StageErrors" in m]
     assert errors and errors[0]["ErrorType"] == "InvalidMigrationDocument" and errors[0]["Stage"] == "probe"

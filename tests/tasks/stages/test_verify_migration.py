@@ -73,11 +73,11 @@ def test_a_failing_post_launch_ssm_check_fails_verification(pipeline):
         pipeline.run(verify_migration.handler)
 
 
-def test_verifying_a_test_instance_after_cutover_verification_is_refused(document, emulator):
+def test_verifying_a_test_instance_after_cutover_verification_is_refused(document, emulator, lambda_context):
     walk_record(document, "VERIFIED")
     launched = {"mode": "test", "done": True, "instanceId": "i-0123456789abcdef0"}
     with pytest.raises(IllegalTransition, match="VERIFIED"):
-        verify_migration.handler({**document, "launch": launched})
+        verify_migration.handler({**document, "launch": launched}, lambda_context)
     assert emulator.calls == []
 
 

@@ -9,8 +9,6 @@ import csv
 import io
 import json
 
-from botocore.exceptions import ClientError
-
 from ..errors import ITEM_READER_FAILED, StatesError
 
 
@@ -42,6 +40,7 @@ _INPUT_TYPES = {"JSON": _json, "JSONL": _jsonl, "CSV": _csv}
 
 def read_items(runtime, resource: str, params: dict, config: dict) -> list:
     """Fetch and parse the items; failures are States.ItemReaderFailed naming the object."""
+    from botocore.exceptions import ClientError
     s3 = runtime.client("s3")
     try:
         if resource.endswith("s3:listObjectsV2"):

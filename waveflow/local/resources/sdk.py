@@ -5,9 +5,6 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 
-from botocore.exceptions import ClientError, ParamValidationError
-from botocore import xform_name
-
 from ..errors import StatesError
 from .base import Integration
 
@@ -46,11 +43,13 @@ class SdkCall(Integration):
         self.service, self.action, self.optimized = service, action, optimized
         self.resource_type = service if optimized else "aws-sdk:" + service
         self.resource = action + (".waitForTaskToken" if pattern == "callback" else "")
+        from botocore import xform_name  # botocore is imported when a definition uses an SDK task, not before
         self.method = xform_name(action)
         prefixes = _OPTIMIZED_PREFIX if optimized else _SDK_PREFIX
         self.error_prefix = prefixes.get(service, service[:1].upper() + service[1:])
 
     def call(self, run, params, attempt, timeout):
+        from botocore.exceptions import ClientError, ParamValidationError
         client = run.execution.runtime.client(_BOTO_NAMES.get(self.service, self.service))
         method = getattr(client, self.method, None)
         if method is None:
@@ -69,7 +68,7 @@ class SdkCall(Integration):
             code += "Exception"
         return f"{self.error_prefix}.{code}"
 
-    def _cause(self, exc: ClientError) -> str:
+    def _cause(self, exc) -> str:
         error = exc.response["Error"]
         meta = exc.response.get("ResponseMetadata", {})
         return (f"{error.get('Message', '')} (Service: {self.service}, Status Code: "

@@ -56,12 +56,14 @@ class TaskState(RetryingState):
         integration.record_scheduled(run, params, timeout, heartbeat)
         if run.cancelled:
             return SUSPEND
+        mocks = run.execution.mocks  # a mocked test case answers instead of the resource (mocks.py)
+        mocked = mocks is not None and self.name in mocks
         try:
-            result = integration.call(run, params, attempt, timeout)
+            result = mocks.respond(self.name) if mocked else integration.call(run, params, attempt, timeout)
         except StatesError as error:
             integration.record_failed(run, error)
             raise
-        if self.callback:
+        if self.callback and not mocked:
             integration.record_submitted(run, result)
             result = SUSPEND
         if result is SUSPEND:

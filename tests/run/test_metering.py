@@ -1,0 +1,52 @@
+"""The meter counts real boto3 calls (into moto) in AWS's billing units."""
+import boto3
+import pytest
+from moto import mock_aws
+
+from waveflow.run.metering import Meter
+
+
+@pytest.fixture
+def metered(monkeypatch):
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        meter = Meter()
+        meter.install(session)
+        yield session, meter
+
+
+def test_dynamodb_units_follow_item_sizes_and_consistency(metered):
+    session, meter = metered
+    ddb = session.client("dynamodb")
+    ddb.create_table(TableName="t", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    ddb.put_item(TableName="t", Item={"k": {"S": "a"}, "blob": {"S": "x" * 2500}})   # ~2.5 KB: 3 write units
+    ddb.put_item(TableName="t", Item={"k": {"S": "b"}})                              # 1 write unit
+    ddb.get_item(TableName="t", Key={"k": {"S": "a"}}, ConsistentRead=True)          # 1 read unit
+    ddb.get_item(TableName="t", Key={"k": {"S": "b"}})                               # half a read unit
+    with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):              # still consumes a unit
+        ddb.put_item(TableName="t", Item={"k": {"S": "b"}}, ConditionExpression="attribute_not_exists(k)")
+
+    usage = meter.usage()
+    assert usage["dynamodb_write_units"] == 5
+    assert usage["dynamodb_read_units"] == 1.5
+    assert meter.calls["dynamodb.PutItem"] == 3 and meter.calls["dynamodb.CreateTable"] == 1
+
+
+def test_queue_bus_and_topic_requests_are_counted_in_64_kb_chunks(metered):
+    session, meter = metered
+    sqs, events, sns = session.client("sqs"), session.client("events"), session.client("sns")
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="x" * 100_000)                        # two 64 KB chunks
+    sqs.receive_message(QueueUrl=url)
+    events.put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}] * 3)
+    topic = sns.create_topic(Name="t")["TopicArn"]
+    sns.publish(TopicArn=topic, Message="hello")
+
+    usage = meter.usage()
+    assert usage["sqs_requests"] == 1 + 2 + 1  # create, send (2 chunks), receive
+    assert usage["eventbridge_events"] == 3
+    assert usage["sns_publishes"] == 1

@@ -1,0 +1,51 @@
+"""A scene -> one self-contained HTML page: the SVG inline, with zoom, pan, hover details and a legend.
+
+Styles and script are inlined from ``assets/``; the page's Content-Security-Policy forbids every fetch, so it
+opens from a file, offline, and can never reach the network.
+"""
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+from string import Template
+
+from .model import Graph
+from .scene import Frame
+from .svg import to_svg
+
+_KINDS = (("Task", "#0972d3"), ("Choice", "#b08400"), ("Poll", "#8456ce"), ("Parallel / Map", "#037f8c"),
+          ("Succeed", "#1d8102"), ("Fail", "#d13212"))
+_OUTCOMES = (("Succeeded", "#eaf6e6", "#1d8102"), ("Failed", "#fdecea", "#d13212"),
+             ("Caught error", "#fff4e5", "#d45b07"), ("In progress or stopped", "#e8f2fc", "#0972d3"),
+             ("Not entered", "#ffffff", "#c6c6cd"))
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(f"assets/{name}").read_text(encoding="utf-8")
+
+
+def _legend(with_counts: bool) -> str:
+    items = [f'<li><span class="swatch" style="background:#fff;border-left:4px solid {colour}"></span>{kind}</li>'
+             for kind, colour in _KINDS]
+    items.append('<li><span class="swatch" style="background:#fdecea;border-color:#d13212"></span>Rollback path</li>')
+    items.append('<li><span class="line"></span>Next / Choice rule</li>')
+    items.append('<li><span class="line catch"></span>Catch</li>')
+    if with_counts:
+        items += [f'<li><span class="swatch" style="background:{fill};border-color:{stroke}"></span>{word}</li>'
+                  for word, fill, stroke in _OUTCOMES]
+    return "".join(items)
+
+
+def to_html(graph: Graph, frame: Frame, *, title: str | None = None, facts: str = "", with_counts: bool = False) -> str:
+    """The page of a laid-out graph; ``facts`` is a line under the title (what was drawn, or a run's summary)."""
+    page = Template(_asset("page.html"))
+    return page.substitute(
+        title=escape(title or f"{graph.name} · waveflow graph"),
+        name=escape(graph.name),
+        comment=escape(graph.comment or ""),
+        facts=escape(facts),
+        legend=_legend(with_counts),
+        style=_asset("page.css"),
+        svg=to_svg(graph, frame),
+        script=_asset("page.js"),
+    )

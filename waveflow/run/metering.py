@@ -1,0 +1,150 @@
+"""Counting what a run asks of AWS, as AWS bills it, by listening to botocore's events on the handlers' session.
+
+Every request the tasks make (and the queue polling the event source mapping makes on their behalf) passes
+through the session the twin injects into ``tasks.lib.aws``. ``Meter`` counts them per operation and turns
+them into the units of ``prices.json``: DynamoDB read and write request units from the sizes of the items
+read and written (DynamoDB's own rules: 1 KB per write unit, 4 KB per read unit, half for eventually consistent
+reads, double inside transactions, a failed conditional write still consumes its units), one event per
+EventBridge entry, one request per SQS call and per SNS publish (64 KB chunks each). KMS requests that AWS
+services make on their own behalf (SQS and DynamoDB encryption) are not seen and not counted.
+
+    >>> meter = Meter(); meter.install(session)   # before any client is built from the session
+    >>> ...                                        # run the wave
+    >>> meter.usage()["dynamodb_write_units"]
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from typing import Any
+
+_CHUNK = 64 * 1024
+_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+_READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size in bytes as DynamoDB counts it: attribute names plus values (numbers ~ 1 byte per 2 digits).
+
+    >>> item_size({"migrationId": {"S": "s-1-7"}, "version": {"N": "12"}})
+    25
+    """
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    (kind, content), = value.items()
+    if kind == "S":
+        return len(content.encode())
+    if kind == "N":
+        return len(content.lstrip("-").replace(".", "")) // 2 + 1
+    if kind == "B":
+        return len(content)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: element}) for element in content)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(element) for element in content)
+    return 3 + sum(1 + len(name.encode()) + _value_size(element) for name, element in content.items())  # M
+
+
+def _units(size: int, unit: int) -> int:
+    return max(1, math.ceil(size / unit))
+
+
+class Meter:
+    """Counts the calls made through one boto3 session and prices them in ``prices.json`` units."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self._units: Counter[str] = Counter()
+
+    def install(self, session) -> None:
+        """Listen on ``session`` (clients built from it afterwards are counted)."""
+        session.events.register("before-parameter-build", self._remember)
+        session.events.register("after-call", self._count)
+
+    @staticmethod
+    def _remember(params: dict, context: dict, **_: Any) -> None:
+        context["waveflow_params"] = params
+
+    def _count(self, model, parsed: dict, context: dict, **_: Any) -> None:
+        service = model.service_model.service_name
+        operation = model.name
+        self.calls[f"{service}.{operation}"] += 1
+        params = context.get("waveflow_params", {})
+        counter = _COUNTERS.get(service)
+        if counter is not None:
+            for item, quantity in counter(operation, params, parsed or {}).items():
+                self._units[item] += quantity
+
+    def usage(self) -> dict[str, float]:
+        """Quantities per ``prices.json`` item (Lambda and Step Functions come from the twin, not from here)."""
+        return dict(self._units)
+
+
+def _dynamodb(operation: str, params: dict, parsed: dict) -> dict[str, float]:
+    if operation in _WRITES:
+        return {"dynamodb_write_units": _write_units(operation, params, parsed)}
+    if operation in _READS:
+        return {"dynamodb_read_units": _read_units(operation, params, parsed)}
+    return {}
+
+
+def _write_units(operation: str, params: dict, parsed: dict) -> int:
+    if operation == "PutItem":
+        return _units(item_size(params.get("Item", {})), 1024)
+    if operation in ("UpdateItem", "DeleteItem"):
+        stored = parsed.get("Attributes") or parsed.get("Item") or {}
+        return _units(item_size(stored), 1024)
+    if operation == "BatchWriteItem":
+        requests = [r for writes in params.get("RequestItems", {}).values() for r in writes]
+        return sum(_units(item_size(r.get("PutRequest", {}).get("Item", {})), 1024) for r in requests)
+    return 2 * sum(_units(item_size(next(iter(t.values())).get("Item", {})), 1024)
+                   for t in params.get("TransactItems", []))
+
+
+def _read_units(operation: str, params: dict, parsed: dict) -> float:
+    factor = 1.0 if params.get("ConsistentRead") else 0.5
+    if operation == "GetItem":
+        return _units(item_size(parsed.get("Item", {})), 4096) * factor
+    if operation in ("Query", "Scan"):
+        return _units(sum(item_size(i) for i in parsed.get("Items", [])), 4096) * factor
+    if operation == "BatchGetItem":
+        items = [i for found in parsed.get("Responses", {}).values() for i in found]
+        return sum(_units(item_size(i), 4096) for i in items) * factor
+    return 2 * sum(_units(item_size(r.get("Item", {})), 4096) for r in parsed.get("Responses", []))
+
+
+def _chunks(text: str | None) -> int:
+    return _units(len((text or "").encode()), _CHUNK)
+
+
+def _events(operation: str, params: dict, parsed: dict) -> dict[str, float]:
+    if operation != "PutEvents":
+        return {}
+    return {"eventbridge_events": sum(_chunks(json.dumps(entry, default=str)) for entry in params.get("Entries", []))}
+
+
+def _sqs(operation: str, params: dict, parsed: dict) -> dict[str, float]:
+    if operation == "SendMessage":
+        return {"sqs_requests": _chunks(params.get("MessageBody"))}
+    if operation == "SendMessageBatch":
+        return {"sqs_requests": _chunks("".join(e.get("MessageBody", "") for e in params.get("Entries", [])))}
+    return {"sqs_requests": 1}
+
+
+def _sns(operation: str, params: dict, parsed: dict) -> dict[str, float]:
+    return {"sns_publishes": _chunks(params.get("Message"))} if operation == "Publish" else {}
+
+
+_COUNTERS = {
+    "dynamodb": _dynamodb,
+    "events": _events,
+    "sqs": _sqs,
+    "sns": _sns,
+    "secretsmanager": lambda operation, params, parsed: {"secrets_api_calls": 1},
+    "kms": lambda operation, params, parsed: {"kms_requests": 1},
+}
