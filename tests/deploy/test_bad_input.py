@@ -14,7 +14,7 @@ from waveflow.cli import cli
 from waveflow.deploy import DeployError, deploy
 from waveflow.deploy.package import Packager
 
-from conftest import REGION, REPO
+from deploy_project import REGION, REPO
 
 
 def refused(deployment, session=None, **options) -> str:

@@ -9,7 +9,7 @@ from botocore.awsrequest import AWSResponse
 
 from waveflow.deploy import DeployError, DeployFailed, deploy
 
-from conftest import BUCKET
+from deploy_project import BUCKET
 
 
 def run(deployment, **options):

@@ -13,7 +13,7 @@ from tasks import approval, wave_summary
 from tasks.lib import aws
 from waveflow.stack.functions import FUNCTIONS
 
-from conftest import ACCOUNT_ID, REGION
+REGION, ACCOUNT_ID = "us-east-1", "123456789012"  # as tests/tasks/conftest.py sets them
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def without(function: str, action: str) -> dict:
 
 def approve_wave_7(session) -> None:
     session.client("sns").create_topic(Name="waveflow-notify")
-    approval.request_approval({"taskToken": "token-1", "wave": "7", "correlationId": "c-1"})
+    approval.request_approval({"taskToken": "token-1", "wave": "7", "correlationId": "c-1"}, None)
 
 
 def test_a_handler_call_its_role_grants_passes(oracle_session):
@@ -61,7 +61,7 @@ def test_a_grant_on_another_resource_does_not_cover_a_stack_resource(oracle_sess
     functions = {**FUNCTIONS, "WaveSummary": dataclasses.replace(
         FUNCTIONS["WaveSummary"], grants=(dataclasses.replace(FUNCTIONS["WaveSummary"].grants[0], on=("WaveTable",)),))}
     oracle, _ = oracle_session(functions)
-    wave_summary.handler({"wave": "7"})
+    wave_summary.handler({"wave": "7"}, None)
     assert oracle.refused == ["WaveSummary called dynamodb:Query on StatusTableIndexes, which its role does not "
                               "allow; grant it in waveflow/stack/functions.py"]
 

@@ -24,7 +24,7 @@ def list_command(stack, queue):
     found = dlq.messages(stack, queue)
     click.echo(table(f"{len(found)} messages in the {queue} dead-letter queue of {stack.name}",
                      ["MessageId", "Reason", "Body"],
-                     [[m.message_id, m.reason or "-", m.body[:60].replace("\n", " ")] for m in found]))
+                     [[m.message_id, m.reason or "-", m.preview[:70].replace("\n", " ")] for m in found]))
 
 
 @dlq_group.command("redrive")

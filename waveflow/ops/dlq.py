@@ -7,6 +7,7 @@ Listing does not consume: messages are received for a moment and made visible ag
 """
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 
@@ -23,6 +24,18 @@ class DeadLetter:
     body: str
     attributes: dict[str, str] = field(default_factory=dict)
     receipt: str = ""
+
+    @property
+    def encoding(self) -> str | None:
+        """How ingress carried the body (``tasks.lib.deadletter``): None (as it came), base64, empty or s3."""
+        return self.attributes.get("waveflow.bodyEncoding")
+
+    @property
+    def preview(self) -> str:
+        if self.encoding == "s3":
+            pointer = json.loads(self.body)
+            return f"(in s3://{pointer['bucket']}/{pointer['key']}, {pointer['bytes']:,} bytes)"
+        return {"base64": f"(base64) {self.body}", "empty": "(empty)"}.get(self.encoding, self.body)
 
     @property
     def reason(self) -> str | None:
@@ -51,12 +64,14 @@ def redrive(stack: Stack, queue: str = "requests", ids: list[str] | None = None)
         _release(sqs, url, held)
         raise OpsError(f"not in the {queue} dead-letter queue: {', '.join(missing)}; `waveflow dlq list` shows "
                        f"what is")
-    sent = []
-    for message in chosen:
-        _send_back(stack, queue, message)
-        sqs.delete_message(QueueUrl=url, ReceiptHandle=message.receipt)
-        sent.append(message.message_id)
-    _release(sqs, url, [m for m in held if m not in chosen])
+    sent: list[str] = []
+    try:
+        for message in chosen:
+            _send_back(stack, queue, message)
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message.receipt)
+            sent.append(message.message_id)
+    finally:  # whatever was not sent back is visible again at once, not after HOLD_SECONDS
+        _release(sqs, url, [m for m in held if m.message_id not in sent])
     return sent
 
 
@@ -87,12 +102,32 @@ def _release(sqs, url: str, held: list[DeadLetter]) -> None:
             for i, m in enumerate(held[start:start + 10])])
 
 
+def original_body(stack: Stack, message: DeadLetter) -> str:
+    """The request as it first arrived: decoded, or fetched from the payload bucket."""
+    if message.encoding == "base64":
+        return base64.b64decode(message.body).decode("utf-8", errors="replace")
+    if message.encoding == "empty":
+        return ""
+    if message.encoding == "s3":
+        pointer = json.loads(message.body)
+        data = stack.client("s3").get_object(Bucket=pointer["bucket"], Key=pointer["key"])["Body"].read()
+        return data.decode("utf-8", errors="replace")
+    return message.body
+
+
 def _send_back(stack: Stack, queue: str, message: DeadLetter) -> None:
     if queue == "requests":
         kept = {k: {"DataType": "String", "StringValue": v} for k, v in message.attributes.items()
                 if not k.startswith("waveflow.")}
-        stack.client("sqs").send_message(QueueUrl=stack.output("MigrationQueueUrl"), MessageBody=message.body,
-                                         **({"MessageAttributes": kept} if kept else {}))
+        sqs, url = stack.client("sqs"), stack.output("MigrationQueueUrl")
+        body = original_body(stack, message)
+        limit = int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["MaximumMessageSize"])["Attributes"][
+            "MaximumMessageSize"])
+        if len(body.encode("utf-8")) > limit:
+            raise OpsError(f"message {message.message_id} is {len(body.encode('utf-8')):,} bytes, more than the "
+                           f"migration queue takes ({limit:,}); fix the request and send it with `aws sqs "
+                           f"send-message`, then delete it from the dead-letter queue")
+        sqs.send_message(QueueUrl=url, MessageBody=body, **({"MessageAttributes": kept} if kept else {}))
         return
     try:
         event = json.loads(message.body)

@@ -16,6 +16,12 @@ from .resources import RESOURCES
 
 #: Calls IAM never refuses: STS answers GetCallerIdentity whatever the policy says.
 UNCHECKED = {"sts:GetCallerIdentity"}
+#: DynamoDB authorises a transaction item by item, as the single-item action of each (there is no IAM action
+#: for the transaction itself).
+TRANSACTIONS = {"dynamodb:TransactWriteItems": {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem",
+                                                "Delete": "dynamodb:DeleteItem",
+                                                "ConditionCheck": "dynamodb:ConditionCheckItem"},
+                "dynamodb:TransactGetItems": {"Get": "dynamodb:GetItem"}}
 
 
 def iam_action(service_model, operation: str) -> str:
@@ -51,6 +57,10 @@ def allows(function: str, action: str, params: Mapping, environ: Mapping[str, st
     spec = functions.get(function)
     if spec is None:
         return f"{function} has no entry in waveflow/stack/functions.py"
+    if action in TRANSACTIONS:
+        items = [(TRANSACTIONS[action][kind], item) for entry in params.get("TransactItems", [])
+                 for kind, item in entry.items() if kind in TRANSACTIONS[action]]
+        return next(filter(None, (allows(function, a, p, environ, functions) for a, p in items)), None)
     resource = target(params, environ)
     for grant in spec.grants:
         if action in grant.actions and (resource is None or resource in grant.on or "*" in grant.on):

@@ -74,7 +74,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "Ingress": FunctionSpec((
         Grant(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), ("StatusTable",)),
         Grant(("events:PutEvents",), ("EventBus",)),
-        Grant(("sqs:SendMessage",), ("RequestsDeadLetterQueue",)),
+        Grant(("sqs:SendMessage", "sqs:GetQueueAttributes"), ("RequestsDeadLetterQueue",)),
         Grant(("s3:PutObject",), ("PayloadBucket",)),
         Grant(("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"),
               ("MigrationQueue",)),
