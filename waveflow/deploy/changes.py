@@ -24,10 +24,12 @@ class ChangeSet:
 
 
 def create_change_set(cloudformation, *, stack: str, template_url: str | None, template_body: str | None,
-                      parameters: dict[str, str], kind: str, name: str,
+                      parameters: dict[str, str], kind: str, name: str, role_arn: str | None = None,
                       sleep: Callable[[float], None] = time.sleep) -> ChangeSet:
     """Create a change set of ``kind`` (CREATE or UPDATE) and wait until CloudFormation has computed it."""
     source = {"TemplateURL": template_url} if template_url else {"TemplateBody": template_body}
+    if role_arn:
+        source["RoleARN"] = role_arn
     created = cloudformation.create_change_set(
         StackName=stack, ChangeSetName=name, ChangeSetType=kind, **source,
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in sorted(parameters.items())],

@@ -2,8 +2,11 @@
 
 ```json
 {"stackName": "waveflow-dev", "region": "eu-west-1", "artifactBucket": "waveflow-artifacts-...",
- "parameters": {"Environment": "dev", "ReserveConcurrency": "false"}}
+ "cloudFormationRoleArn": "arn:aws:iam::123456789012:role/waveflow-dev-cloudformation",
+ "parameters": {"ReserveConcurrency": "false"}}
 ```
+``artifactBucket`` and ``cloudFormationRoleArn`` (optional: without it CloudFormation acts with the deployer's
+own permissions) are outputs of the bootstrap stack, ``deploy/bootstrap.yaml``.
 ``stackName``/``region`` may be overridden on the command line; ``TasksCodeBucket``/``TasksCodeKey`` are the
 deploy's own (the uploaded package) and may not be set here.
 """
@@ -19,7 +22,7 @@ from .errors import DeployError
 #: The longest name whose derived role names (``<stack>-LaunchMarkReadyForCutover``) stay within IAM's 64.
 STACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,31}")
 OWN_PARAMETERS = {"TasksCodeBucket", "TasksCodeKey"}
-KEYS = {"stackName", "region", "artifactBucket", "parameters"}
+KEYS = {"stackName", "region", "artifactBucket", "cloudFormationRoleArn", "parameters"}
 
 
 @dataclass
@@ -29,6 +32,7 @@ class EnvironmentParams:
     region: str | None
     artifact_bucket: str
     parameters: dict[str, str] = field(default_factory=dict)
+    role_arn: str | None = None
 
 
 def load_params(project: Path, env: str, stack: str | None = None, region: str | None = None) -> EnvironmentParams:
@@ -67,5 +71,9 @@ def load_params(project: Path, env: str, stack: str | None = None, region: str |
     if not isinstance(bucket, str) or not bucket:
         raise DeployError(f"{path}: set 'artifactBucket' to the bucket the code package is uploaded to (the "
                           f"ArtifactBucketName output of the bootstrap stack, deploy/bootstrap.yaml)")
+    role = data.get("cloudFormationRoleArn")
+    if role is not None and not (isinstance(role, str) and role.startswith("arn:")):
+        raise DeployError(f"{path}: 'cloudFormationRoleArn' must be a role ARN (the ExecutionRoleArn output of the "
+                          f"bootstrap stack), got {role!r}")
     return EnvironmentParams(env, name, region or data.get("region"), bucket,
-                             {"Environment": env, **parameters})
+                             {"Environment": env, **parameters}, role)

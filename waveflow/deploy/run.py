@@ -111,7 +111,7 @@ def _ship(cloudformation, s3, params, status, template: bytes, package, options,
     echo("\nWaiting for changeset to be created..")
     change_set = create_change_set(cloudformation, stack=params.stack_name, template_url=url, template_body=None,
                                    parameters=parameters, kind=kind, name=f"waveflow-{int(time.time())}",
-                                   sleep=sleep)
+                                   role_arn=params.role_arn, sleep=sleep)
     if change_set.empty:
         _discard(cloudformation, params.stack_name, change_set.arn, kind)
         echo(f"No changes to deploy: stack {params.stack_name} is up to date.")

@@ -63,13 +63,15 @@ def _findings(report: dict) -> tuple[list[Finding], str]:
                 for r in results.get("failed_checks", [])]
     findings += [Finding("checkov", "parse", str(p), "checkov could not parse the template")
                  for p in results.get("parsing_errors", [])]
-    skips = []
+    skipped: dict[tuple[str, str], list[str]] = {}
     for r in results.get("skipped_checks", []):
         reason = (r.get("check_result") or {}).get("suppress_comment") or ""
         if reason.strip() in NO_REASON:
             findings.append(Finding("checkov", r["check_id"], r["resource"],
                                     "skipped without a reason; write one in Metadata.checkov.skip[].comment"))
-        skips.append(f"  skipped {r['check_id']} on {r['resource']}: {reason}")
+        skipped.setdefault((r["check_id"], reason), []).append(r["resource"].rpartition(".")[2])
+    skips = [f"  skipped {check} on {', '.join(sorted(where)) if len(where) < 3 else f'{len(where)} resources'}: "
+             f"{reason}" for (check, reason), where in skipped.items()]
     line = (f"checkov {summary.get('checkov_version', '?')}: {summary.get('passed', 0)} passed, "
             f"{summary.get('failed', 0)} failed, {summary.get('skipped', 0)} skipped")
     return findings, "\n".join([line, *sorted(skips)])
