@@ -6,9 +6,9 @@ stops the build naming the state and resource, rather than deploying a role that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..local.walk import every_state
 from .policy import Statement, allow
 from .resources import state_machine_arn, state_machine_name, sub
 
@@ -74,7 +74,7 @@ def _statements(name: str, definition: dict, workflow: dict, functions: dict, pr
             arns += [{"Fn::GetAtt": [f"{f}Function", "Arn"]}, sub(f"${{{f}Function.Arn}}:*")]
         statements.append(allow(["lambda:InvokeFunction"], arns))
     children, sync, readers, distributed = set(), False, {}, False
-    for state_name, state in _states(definition):
+    for state_name, state in every_state([definition]):
         resource = state.get("Resource", "")
         if state.get("Type") == "Map" and (state.get("ItemProcessor") or {}).get("ProcessorConfig", {}).get(
                 "Mode") == "DISTRIBUTED":
@@ -122,14 +122,3 @@ def _statements(name: str, definition: dict, workflow: dict, functions: dict, pr
 def _executions(workflow: str, suffix: str) -> dict:
     return sub(f"arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:execution:"
                f"{state_machine_name(workflow)}{suffix}")
-
-
-def _states(container: dict) -> Iterator[tuple[str, dict]]:
-    """Every state of a definition, nested ones (Parallel branches, Map processors) included."""
-    for state_name, state in (container.get("States") or {}).items():
-        yield state_name, state
-        for branch in state.get("Branches", []):
-            yield from _states(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                yield from _states(state[key])
