@@ -1,7 +1,8 @@
-"""SummariseWave: how a wave ended, counted from the status table rather than from the Map's results.
+"""SummariseWave: how a wave ended, counted from the status table.
 
-The Distributed Map discards its per-server results (a 1,000-server wave's results would not fit the 256 KiB
-state limit), so the status table — which every stage writes — is the record of truth for the wave.
+The wave runs none of its migrations itself (the starter starts one ServerMigration per request, docs/waves.md)
+and a 1,000-server wave's results would not fit the 256 KiB state limit anyway, so the status table — which every
+stage writes — is the record of truth for the wave.
 """
 
 from __future__ import annotations

@@ -37,6 +37,11 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
                        comment="Status checks of the test instance, until they are no longer initializing")
     ready = LambdaTask("MarkReadyForCutover", handler="tasks.launch.mark_ready_for_cutover", timeout=minutes(2))
 
+    # The wave is the gate (docs/waves.md): no server cuts over before its wave's cutover is approved; a rejected
+    # (or unanswered) approval fails this with WaveCutoverRejected, which on_failure rolls back.
+    gate = LambdaTask("AwaitWaveCutover", handler="tasks.wave_gate.await_cutover", wait_for_token=True,
+                      timeout=days(4), result_path="$.waveCutover",
+                      comment="Wait for the wave's cutover decision (approved at once if the wave already decided)")
     cutover = LambdaTask("LaunchCutover", handler="tasks.launch.start_cutover", timeout=minutes(5))
     cutover_launched = Poll("WaitForCutoverLaunch", check="tasks.launch.poll_launch",
                             until=Var("$.launch.done") == True, interval=seconds(30), backoff=1.5,
@@ -53,10 +58,10 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
     done = Succeed("MigrationSucceeded")
 
     validate >> prepare >> trigger >> replicated >> test_first
-    test_first.when(Var("$.testLaunch").is_present() & (Var("$.testLaunch") == False), cutover)
+    test_first.when(Var("$.testLaunch").is_present() & (Var("$.testLaunch") == False), gate)
     test_first.otherwise(start_test)
-    start_test >> test_launched >> verify_test >> ready >> cutover
-    cutover >> cutover_launched >> verify >> finalize >> notify >> done
+    start_test >> test_launched >> verify_test >> ready >> gate
+    gate >> cutover >> cutover_launched >> verify >> finalize >> notify >> done
 
     failed = Fail("MigrationFailed", error_path="$.error.Error", cause_path="$.error.Cause",
                   comment="Rolled back; the original error and cause are kept")

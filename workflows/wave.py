@@ -1,40 +1,41 @@
-"""Migrates a wave of servers: approval, then one ServerMigration child execution per server, in parallel.
+"""Runs a wave as its gate and summary: the approval before cutover, the concurrency limit, the wave's outcome.
 
-Input: ``{"wave": "7", "manifest": {"bucket": ..., "key": ...}, "maxConcurrency": 50, "defaults": {...}}``. The
-manifest is a JSON array in S3 of the wave's normalised migration requests (as ingress stored them);
-``maxConcurrency`` (optional, default 25) caps the servers migrating at once; ``defaults`` (optional) holds
-wave-wide request fields, e.g. ``{"testLaunch": false}``, which a server's own request overrides. The wave fails
-unless every server ended SUCCESS (counted from the status table, so a server whose rollback itself failed counts).
+The wave does not start its servers: every request enters through the queue and ingress, and the starter
+(StartMigration, on MigrationRequested) starts one ServerMigration per server within the wave's limit
+(docs/waves.md). Input: ``{"wave": "7", "expectedMigrations": 120, "maxConcurrency": 25}`` (the limit optional:
+the stack's default, or what the wave already has). Each server waits at AwaitWaveCutover until the approval is
+given (OpenCutover) or refused, timed out or failed (CloseCutover: those servers roll back). WaitForWave then
+polls until every expected migration has finished, starting queued migrations where slots are free on each pass;
+the wave succeeds only if every expected server ended SUCCESS (counted from the status table).
 """
-from waveflow.dsl import (DISCARD, Approval, Choice, Fail, LambdaTask, Map, Pass, Ref, RunWorkflow, Succeed, Var,
-                          Workflow, days, hours, intrinsics, s3_json_items)
+from waveflow.dsl import (Approval, Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed, Var, Workflow, days, hours,
+                          minutes, seconds)
 
-with Workflow("MigrationWave", timeout=days(14)) as wf:
-    has_defaults = Choice("WaveDefaultsGiven")
-    no_defaults = Pass("NoWaveDefaults", result={}, result_path="$.defaults")
-    has_limit = Choice("ConcurrencyGiven", comment="Settle the input before a human is asked to approve")
-    default_limit = Pass("DefaultConcurrency", result=25, result_path="$.maxConcurrency")
+with Workflow("MigrationWave", timeout=days(14),
+              default_retry=Retry(attempts=3, delay=seconds(5), backoff=2.0, max_delay=minutes(1), jitter=True,
+                                  errors=["AwsThrottled", "Lambda.ServiceException", "Lambda.AWSLambdaException",
+                                          "Lambda.SdkClientException", "Lambda.TooManyRequestsException"])) as wf:
+    open_wave = LambdaTask("OpenWave", handler="tasks.wave_gate.open_wave", timeout=minutes(2))
     approve = Approval("ApproveWaveCutover", notify="tasks.approval.request_approval", timeout=hours(72),
-                       message="Approve the cutover of this wave: its servers will be migrated and cut over")
-    migrate = Map("MigrateServers", mode="DISTRIBUTED",
-                  item_reader=s3_json_items(bucket=Ref("$.manifest.bucket"), key=Ref("$.manifest.key")),
-                  item_selector={"request": Ref("$$.Map.Item.Value"), "defaults": Ref("$.defaults")},
-                  max_concurrency_path="$.maxConcurrency", tolerated_failure_percentage=10,
-                  result_path=DISCARD,
-                  comment="One ServerMigration per server; up to 10% of the wave may fail before the wave fails")
-    with migrate:
-        RunWorkflow("MigrateServer", workflow="ServerMigration", execution_name=Ref("$.request.migrationId"),
-                    input=intrinsics.JsonMerge(Ref("$.defaults"), Ref("$.request"), False),
-                    result_selector={"status": Ref("$.Status")},
-                    comment="A child execution named after the migration ID: a retry never migrates twice")
-    summary = LambdaTask("SummariseWave", handler="tasks.wave_summary.handler",
+                       message="Approve the cutover of this wave: its servers replicate and test-launch, then wait "
+                               "for this approval before they cut over",
+                       catch=[Catch(["States.ALL"], next="CloseCutover", result_path="$.approvalError")])
+    open_cutover = LambdaTask("OpenCutover", handler="tasks.wave_gate.open_cutover", timeout=minutes(5))
+    close_cutover = LambdaTask("CloseCutover", handler="tasks.wave_gate.close_cutover", timeout=minutes(5))
+    summary = LambdaTask("SummariseWave", handler="tasks.wave_summary.handler", timeout=minutes(2),
                          comment="Count the wave's servers by final status from the status table")
+    waiting = Poll("WaitForWave", check="tasks.wave_gate.watch_wave", until=Var("$.progress.done") == True,
+                   interval=minutes(5), backoff=2.0, max_interval=minutes(30), timeout=days(12),
+                   timeout_error="WaveUnfinished",
+                   catch=[Catch(["WaveUnfinished"], next=summary, result_path="$.waitError")],
+                   comment="Until every expected migration has finished; each pass starts queued migrations")
     outcome = Choice("WaveOutcome")
 
-    has_defaults.when(Var("$.defaults").is_present(), has_limit).otherwise(no_defaults)
-    no_defaults >> has_limit
-    has_limit.when(Var("$.maxConcurrency").is_present(), approve).otherwise(default_limit)
-    default_limit >> approve >> migrate >> summary >> outcome
-    outcome.when(Var.number("$.summary.succeeded") == Var("$.summary.total"), Succeed("WaveSucceeded"))
+    open_wave >> approve >> open_cutover >> waiting
+    close_cutover >> waiting
+    waiting >> summary >> outcome
+    everyone = (Var.number("$.summary.succeeded") == Var("$.summary.total")) \
+        & (Var.number("$.summary.total") >= Var("$.expectedMigrations"))
+    outcome.when(everyone, Succeed("WaveSucceeded"))
     outcome.otherwise(Fail("WaveFinishedWithFailures", error="WavePartiallyFailed",
-                           cause="Not every server of the wave ended SUCCESS; see the status table"))
+                           cause="Not every expected server of the wave ended SUCCESS; see the status table"))

@@ -86,6 +86,10 @@ class CallbackRejected(WaveflowError):
     """The requester's callback URL refused the notification (4xx other than 429)."""
 
 
+class WaveCutoverRejected(WaveflowError):
+    """The wave's cutover was rejected (or its approval timed out or failed): the server is rolled back."""
+
+
 class ConfigError(WaveflowError):
     """The task's environment is missing or has an invalid setting; raised at cold start."""
 

@@ -48,7 +48,7 @@ def test_manifest_maps_functions_to_handlers_with_hashes(shipped):
     _, files = shipped
     manifest = json.loads(files["manifest.json"])
     assert manifest["workflows"]["ServerMigration"]["file"] == "workflows/migration.py"
-    assert manifest["workflows"]["MigrationWave"]["children"] == ["ServerMigration"]
+    assert manifest["workflows"]["MigrationWave"]["children"] == []  # the starter starts migrations, not the wave
     assert manifest["functions"]["ValidateInput"] == {"handler": "tasks.validate_input.handler",
                                                       "placeholder": "ValidateInputFunctionArn",
                                                       "usedBy": ["ServerMigration"]}
@@ -65,7 +65,7 @@ def test_the_migration_rolls_back_to_a_fail_state(shipped):
     assert states["MigrationFailed"]["Type"] == "Fail"
     caught = [name for name, s in states.items() if any(c["Next"] == "RollbackHandler" for c in s.get("Catch", []))]
     assert caught == ["ValidateInput", "PrepareSource", "TriggerMigration", "WaitForReplication", "StartTestLaunch",
-                      "WaitForTestLaunch", "VerifyTestInstance", "MarkReadyForCutover", "LaunchCutover",
+                      "WaitForTestLaunch", "VerifyTestInstance", "MarkReadyForCutover", "AwaitWaveCutover", "LaunchCutover",
                       "WaitForCutoverLaunch", "VerifyMigration", "FinalizeCutover"]
 
 

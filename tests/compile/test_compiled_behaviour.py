@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from waveflow.compile import build
-from waveflow.local.runtime import run_definition
+from waveflow.local.runtime import LocalRuntime, run_definition
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,8 @@ def migration(tmp_path_factory) -> dict:
 
 
 class Estate:
-    """Stand-in handlers: each stage adds its key; replication becomes ready after ``ready_after`` polls."""
+    """Stand-in handlers: each stage adds its key; replication becomes ready after ``ready_after`` polls; the wave's
+    cutover gate finds its wave already approved and answers its own token."""
 
     def __init__(self, ready_after: int = 2, fail: str | None = None):
         self.ready_after = ready_after
@@ -26,12 +27,25 @@ class Estate:
         self.calls: list[str] = []
         self.polls = 0
         self.verifications = 0  # every instance is "initializing" at its first check, ok at its second
+        self.runtime: LocalRuntime | None = None
 
     def handlers(self) -> dict:
         names = ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "LaunchStartTest",
                  "LaunchPollLaunch", "LaunchMarkReadyForCutover", "LaunchStartCutover", "VerifyMigration",
                  "FinalizeCutover", "Rollback", "Callback"]
-        return {name: self._stage(name) for name in names}
+        return {**{name: self._stage(name) for name in names}, "WaveGateAwaitCutover": self._gate}
+
+    def run(self, definition: dict, request: dict, handlers: dict | None = None):
+        self.runtime = LocalRuntime(handlers or self.handlers())
+        self.runtime.register_state_machine("ServerMigration", definition)
+        execution = self.runtime.start_execution("ServerMigration", request, name=request["migrationId"])
+        self.runtime.run()
+        return execution
+
+    def _gate(self, event, context):
+        self.calls.append("WaveGateAwaitCutover")
+        self.runtime.send_task_success(event["taskToken"], {"decision": "APPROVED"})
+        return {"decision": "APPROVED"}
 
     def _stage(self, name):
         def handler(event, context):
@@ -50,30 +64,45 @@ class Estate:
         return handler
 
 
-REQUEST = {"migrationId": "s-0123456789abcdef0-w7", "correlationId": "c-1", "testLaunch": True}
+REQUEST = {"migrationId": "s-0123456789abcdef0-w7", "wave": "w7", "correlationId": "c-1", "testLaunch": True}
 
 
 def test_the_happy_path_tests_then_cuts_over_and_succeeds(migration):
     estate = Estate(ready_after=3)
-    result = run_definition(migration, REQUEST, handlers=estate.handlers())
+    result = estate.run(migration, REQUEST)
     assert result.status == "SUCCEEDED", (result.error, result.cause)
     assert estate.calls == ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "PollStatus",
                             "PollStatus", "LaunchStartTest", "LaunchPollLaunch", "VerifyMigration", "VerifyMigration",
-                            "LaunchMarkReadyForCutover", "LaunchStartCutover", "LaunchPollLaunch", "VerifyMigration",
+                            "LaunchMarkReadyForCutover", "WaveGateAwaitCutover",
+                            "LaunchStartCutover", "LaunchPollLaunch", "VerifyMigration",
                             "VerifyMigration", "FinalizeCutover", "Callback"]
-    assert result.output["FinalizeCutover"] == "done"
+    assert result.output["FinalizeCutover"] == "done" and result.output["waveCutover"] == {"decision": "APPROVED"}
 
 
 def test_without_a_test_launch_it_goes_straight_to_cutover(migration):
     estate = Estate(ready_after=1)
-    result = run_definition(migration, {**REQUEST, "testLaunch": False}, handlers=estate.handlers())
+    result = estate.run(migration, {**REQUEST, "testLaunch": False})
     assert result.status == "SUCCEEDED"
-    assert "LaunchStartTest" not in estate.calls and "LaunchStartCutover" in estate.calls
+    assert "LaunchStartTest" not in estate.calls
+    assert estate.calls[estate.calls.index("WaveGateAwaitCutover") + 1] == "LaunchStartCutover"  # still gated
+
+
+def test_a_rejected_wave_rolls_the_server_back_before_its_cutover(migration):
+    estate = Estate(ready_after=1)
+    handlers = estate.handlers()
+
+    def rejected(event, context):
+        estate.calls.append("WaveGateAwaitCutover")
+        estate.runtime.send_task_failure(event["taskToken"], "WaveCutoverRejected", "wave 7 was rejected")
+    handlers["WaveGateAwaitCutover"] = rejected
+    result = estate.run(migration, REQUEST, handlers)
+    assert (result.status, result.error) == ("FAILED", "WaveCutoverRejected")
+    assert estate.calls[-3:] == ["WaveGateAwaitCutover", "Rollback", "Callback"]
 
 
 def test_a_failure_is_rolled_back_and_the_execution_ends_failed_with_the_original_error(migration):
     estate = Estate(ready_after=1, fail="LaunchStartCutover")
-    result = run_definition(migration, REQUEST, handlers=estate.handlers())
+    result = estate.run(migration, REQUEST)
     assert result.status == "FAILED"
     assert result.error == "LaunchFailed"
     assert "launch job j-1 failed" in result.cause
@@ -88,7 +117,7 @@ def test_a_rollback_that_fails_still_notifies_and_keeps_the_original_error(migra
         estate.calls.append("Rollback")
         raise type("IllegalTransition", (Exception,), {})("record already FAILED")
     handlers["Rollback"] = broken_rollback
-    result = run_definition(migration, REQUEST, handlers=handlers)
+    result = estate.run(migration, REQUEST, handlers)
     assert (result.status, result.error) == ("FAILED", "LaunchFailed")
     assert estate.calls[-3:] == ["LaunchStartCutover", "Rollback", "Callback"]  # tried once: it is not transient
 
@@ -121,66 +150,92 @@ def test_a_poll_with_max_polls_gives_up_after_that_many_checks(project):
     assert (result.status, result.error, len(checks)) == ("FAILED", "NotReady", 4)
 
 
-WAVE_CHILD = {"StartAt": "Fails", "States": {
-    "Fails": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "Broken"}],
-              "Default": "Migrated"},
-    "Broken": {"Type": "Fail", "Error": "LaunchFailed", "Cause": "stand-in"},
-    "Migrated": {"Type": "Succeed"}}}
+class Wave:
+    """Stand-ins for MigrationWave's handlers: the wave's migrations finish after ``finished_after`` watches."""
+
+    def __init__(self, answer, finished_after: int = 3, succeeded: int = 2, expected: int = 2):
+        self.answer = answer  # (runtime, token) -> None: the approver, or nothing
+        self.finished_after, self.succeeded, self.expected = finished_after, succeeded, expected
+        self.calls: list[str] = []
+        self.watches = 0
+        self.runtime = LocalRuntime({"WaveGateOpenWave": self._step("WaveGateOpenWave"),
+                                     "ApprovalRequestApproval": self._approval,
+                                     "WaveGateOpenCutover": self._step("WaveGateOpenCutover"),
+                                     "WaveGateCloseCutover": self._step("WaveGateCloseCutover"),
+                                     "WaveGateWatchWave": self._watch, "WaveSummary": self._summary})
+
+    def _step(self, name):
+        def handler(event, context):
+            self.calls.append(name)
+            return {**event, name: "done"}
+        return handler
+
+    def _approval(self, event, context):
+        self.calls.append("ApprovalRequestApproval")
+        token = event["taskToken"]
+        self.runtime.call_at(self.runtime.clock.now() + 3600, lambda: self.answer(self.runtime, token))
+        return {"approvalRequested": True}
+
+    def _watch(self, event, context):
+        self.calls.append("WaveGateWatchWave")
+        self.watches += 1
+        return {**event, "progress": {"done": self.watches >= self.finished_after}}
+
+    def _summary(self, event, context):
+        self.calls.append("WaveSummary")
+        return {**event, "summary": {"total": self.expected, "succeeded": self.succeeded}}
+
+    def run(self, definition: dict):
+        self.runtime.register_state_machine("MigrationWave", definition)
+        wave = self.runtime.start_execution("MigrationWave", {"wave": "7", "expectedMigrations": self.expected},
+                                            name="wave-7")
+        self.runtime.run()
+        return wave
 
 
-def _run_wave(tmp_path, failing: int, servers: int = 20):
-    """The compiled MigrationWave over an S3 server list (moto), children stood in for by a tiny machine."""
-    import boto3
-    from moto import mock_aws
-
-    from waveflow.local.runtime import LocalRuntime
-
-    with mock_aws():
-        session = boto3.Session(region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-        s3 = session.client("s3")
-        s3.create_bucket(Bucket="waves")
-        requests = [{"migrationId": f"m-{n}", "fail": n < failing, **({"testLaunch": True} if n == 0 else {})}
-                    for n in range(servers)]
-        s3.put_object(Bucket="waves", Key="wave-7.json", Body=json.dumps(requests).encode())
-        tokens = []
-
-        def request_approval(event, context):
-            tokens.append(event["taskToken"])
-            return {"sent": True}
-
-        def summarise(event, context):
-            return {**event, "summary": {"total": servers, "succeeded": servers - failing, "failed": failing}}
-
-        runtime = LocalRuntime({"ApprovalRequestApproval": request_approval, "WaveSummary": summarise},
-                               boto_session=session)
-        runtime.register_state_machine("ServerMigration", WAVE_CHILD)
-        files = build(REPO, tmp_path / "build")
-        runtime.register_state_machine("MigrationWave", json.loads(files["MigrationWave.asl.json"]))
-        wave = runtime.start_execution("MigrationWave", {"wave": "7", "maxConcurrency": 5,
-                                                         "manifest": {"bucket": "waves", "key": "wave-7.json"},
-                                                         "defaults": {"testLaunch": False}}, name="wave-7")
-        runtime.run(until=runtime.clock.now() + 60)
-        assert wave.status == "RUNNING" and len(tokens) == 1  # waiting on the approval, nothing migrated yet
-        runtime.call_at(runtime.clock.now() + 3600, lambda: runtime.send_task_success(tokens[0], {"by": "jane"}))
-        runtime.run()
-        return wave, runtime
+@pytest.fixture(scope="module")
+def migration_wave(tmp_path_factory) -> dict:
+    return json.loads(build(REPO, tmp_path_factory.mktemp("build"))["MigrationWave.asl.json"])
 
 
-def test_a_wave_waits_for_approval_then_runs_one_child_per_server_with_wave_defaults(tmp_path):
-    wave, runtime = _run_wave(tmp_path, failing=0)
-    assert wave.status == "SUCCEEDED", (wave.error, wave.cause)
-    children = {n: runtime.get_execution(f"m-{n}") for n in range(20)}
-    assert all(child.status == "SUCCEEDED" for child in children.values())
-    assert children[0].output["testLaunch"] is True      # the server's own request wins
-    assert children[1].output["testLaunch"] is False     # the wave's default fills the gap
-    assert (children[1].start_date - wave.start_date).total_seconds() >= 3600  # nothing ran before approval
+def _approve(runtime, token):
+    runtime.send_task_success(token, {"approved": True})
 
 
-def test_a_wave_tolerates_up_to_ten_percent_of_failed_servers(tmp_path):
-    wave, _ = _run_wave(tmp_path, failing=2)
-    assert (wave.status, wave.error) == ("FAILED", "WavePartiallyFailed")
+def test_a_wave_opens_asks_approval_opens_the_cutover_then_waits_for_its_migrations(migration_wave):
+    wave = Wave(_approve)
+    execution = wave.run(migration_wave)
+    assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
+    assert wave.calls == ["WaveGateOpenWave", "ApprovalRequestApproval", "WaveGateOpenCutover",
+                          "WaveGateWatchWave", "WaveGateWatchWave", "WaveGateWatchWave", "WaveSummary"]
+    assert execution.output["approval"] == {"approved": True}
 
 
-def test_a_wave_beyond_the_tolerated_failures_fails_the_map(tmp_path):
-    wave, _ = _run_wave(tmp_path, failing=3)
-    assert (wave.status, wave.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+@pytest.mark.parametrize("answer, error", [
+    (lambda runtime, token: runtime.send_task_failure(token, "ApprovalRejected", "rejected by bob"),
+     "ApprovalRejected"),
+    (lambda runtime, token: None, "States.Timeout"),
+])
+def test_a_refused_or_unanswered_approval_closes_the_cutover_and_the_wave_still_waits_and_sums_up(
+        migration_wave, answer, error):
+    wave = Wave(answer, succeeded=0)
+    execution = wave.run(migration_wave)
+    assert wave.calls[2:4] == ["WaveGateCloseCutover", "WaveGateWatchWave"] and wave.calls[-1] == "WaveSummary"
+    assert execution.output is None and (execution.status, execution.error) == ("FAILED", "WavePartiallyFailed")
+    assert wave.runtime.get_execution("wave-7").history  # the close saw the approval's error:
+    closed = [e for e in execution.history if e["type"] == "TaskStateEntered"
+              and e["stateEnteredEventDetails"]["name"] == "CloseCutover"][0]
+    assert json.loads(closed["stateEnteredEventDetails"]["input"])["approvalError"]["Error"] == error
+
+
+def test_a_wave_whose_migrations_never_finish_is_summed_up_when_its_wait_runs_out(migration_wave):
+    wave = Wave(_approve, finished_after=10**9)
+    execution = wave.run(migration_wave)
+    assert wave.calls[-1] == "WaveSummary"
+    assert (execution.status, execution.error) == ("SUCCEEDED", None)  # 2 of 2 expected succeeded after all
+
+
+def test_a_wave_succeeds_only_if_every_expected_server_succeeded(migration_wave):
+    wave = Wave(_approve, succeeded=2, expected=3)
+    wave_input_total = wave.run(migration_wave)
+    assert (wave_input_total.status, wave_input_total.error) == ("FAILED", "WavePartiallyFailed")

@@ -73,10 +73,15 @@ def _deterministic(case: Case) -> bool:
     return case.expect.get("status", "SUCCEEDED") == "FAILED" or "output" in case.expect
 
 
+# Fixture files moto's executor cannot take part in: hardening.json probes AWS's limits and wordings, which moto
+# does not model, and some of its documents (nested States.JsonToString, $..*..*..*) exhaust moto's memory.
+MOTO_UNFIT_SOURCES = frozenset({"hardening.json"})
+
+
 def differential_cases() -> list[Case]:
     return [case for case in load_cases()
             if case.invalid is None and not _needs_what_moto_lacks(case) and _deterministic(case)
-            and case.name not in MOTO_WRONG]
+            and case.name not in MOTO_WRONG and case.source not in MOTO_UNFIT_SOURCES]
 
 
 @pytest.fixture(scope="module")

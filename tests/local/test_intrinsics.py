@@ -55,7 +55,8 @@ def test_math_random_with_a_seed_is_repeatable_and_in_range():
     ("States.ArrayGetItem(States.Array(1), 5)", "out of bounds"),
     ("States.ArrayRange(1, 5000, 1)", "at most 1000"),
     ("States.ArrayRange(1, 5, 0)", "step"),
-    ("States.MathAdd(1.5, 1)", "integers"),
+    ("States.MathAdd('1', 1)", "numbers"),
+    ("States.StringToJson('NaN')", "not valid JSON"),
     ("States.JsonMerge($.obj, $.obj, true)", "shallow"),
     ("States.Hash('x', 'SHA-999')", "unknown algorithm"),
     ("States.Base64Decode('***')", "base64"),
@@ -69,7 +70,8 @@ def test_bad_arguments_raise_intrinsic_failure(text, fragment):
     assert fragment in caught.value.cause
 
 
-@pytest.mark.parametrize("text", ["States.Nope(1)", "States.Format(", "States.ArrayLength(1, 2)", "States.UUID() x"])
+@pytest.mark.parametrize("text", ["States.Nope(1)", "States.Format(", "States.ArrayLength(1, 2)", "States.UUID() x",
+                                  "States.Format('a\\\"b')", "States.Format('a\\nb')", "States.Format('a\\')"])
 def test_malformed_or_unknown_calls_fail_at_load_time(text):
     with pytest.raises(IntrinsicSyntaxError):
         compile_intrinsic(text, lambda path: None)

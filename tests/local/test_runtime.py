@@ -216,7 +216,7 @@ def test_distributed_map_tolerates_failures_up_to_the_threshold():
     tolerant = machine(("M", {"Type": "Map", "ItemProcessor": processor, "ToleratedFailureCount": 1, "End": True}))
     result = run_definition(tolerant, [1, 2, 3])
     assert result.status == "SUCCEEDED"
-    assert result.output[2] == {"Error": "TooBig"}
+    assert result.output[2] == {"Error": "TooBig", "Cause": ""}
     strict = machine(("M", {"Type": "Map", "ItemProcessor": processor, "ToleratedFailurePercentage": 10,
                             "End": True}))
     failed = run_definition(strict, [1, 2, 3])

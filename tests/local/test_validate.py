@@ -44,8 +44,10 @@ def test_every_problem_is_listed_with_its_state():
      "did you mean 'StringEquals'"),
     ({"Type": "Choice", "Choices": [{"Variable": "$.x", "TimestampEquals": "yesterday", "Next": "A"}]},
      "RFC 3339"),
-    ({"Type": "Map", "End": True, "ToleratedFailureCount": 1,
+    ({"Type": "Map", "End": True, "ItemBatcher": {"MaxItemsPerBatch": 2},
       "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}}}, "only supported in DISTRIBUTED"),
+    ({"Type": "Pass", "End": True, "Parameters": {"x.$": "States.Format('a\\\"b')"}},
+     "The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic function call"),
     ({"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}, "only one of Error and ErrorPath"),
     ({"Type": "Pass", "End": True, "Output": "{% $x %}"}, "field 'Output' is not supported"),
 ])

@@ -20,6 +20,8 @@ def _stub(name):
         event["replication"] = {"ready": True, "nextPollSeconds": 60}
         event["launch"] = {**event.get("launch", {}), "done": True, "instanceId": "i-0abc"}
         event["verification"] = {"pending": False}
+        event["progress"] = {"done": True}
+        event["summary"] = {"total": 1, "succeeded": 1}
         return event
     return handler
 
@@ -31,8 +33,14 @@ def stubbed(waveflow, waveflow_build):
     return {name: _stub(name) for name in manifest["functions"]}
 
 
-def test_a_server_migrates_through_every_stage(waveflow, stubbed):
-    execution = waveflow.execute("ServerMigration", REQUEST, handlers=stubbed)
+def test_a_server_migrates_through_every_stage_once_its_wave_approves_the_cutover(waveflow, stubbed):
+    execution = waveflow.start("ServerMigration", REQUEST, handlers=stubbed)
+    waveflow.run_for(6 * 3600)
+    assert execution.status == "RUNNING"  # replicated and test-launched, waiting at its wave's gate
+    assert execution.history.states_entered()[-1] == "AwaitWaveCutover"
+
+    waveflow.send_task_success("AwaitWaveCutover", {"decision": "APPROVED"})
+    waveflow.run()
 
     assert execution.succeeded, (execution.error, execution.cause)
     entered = execution.history.states_entered()
@@ -55,26 +63,30 @@ def test_a_mocked_launch_failure_takes_the_rollback_path(waveflow, stubbed):
     assert execution.history.errors()[0] == "LaunchFailed"
 
 
-def test_a_rejected_wave_approval_fails_the_wave(waveflow, stubbed):
-    wave = {"wave": "w1", "manifest": {"bucket": "b", "key": "k"}}
-    execution = waveflow.start("MigrationWave", wave, handlers=stubbed)
+WAVE = {"wave": "w1", "expectedMigrations": 1}
+
+
+def test_a_rejected_wave_approval_closes_the_cutover(waveflow, stubbed):
+    execution = waveflow.start("MigrationWave", WAVE, handlers=stubbed)
     waveflow.run_for(3600)  # run() would let the 72-hour approval time out: virtual time costs nothing
     assert execution.status == "RUNNING"  # waiting for a human
 
     waveflow.send_task_failure("ApproveWaveCutover", "ApprovalRejected", "not this weekend")
     waveflow.run()
 
-    assert (execution.status, execution.error) == ("FAILED", "ApprovalRejected")
-    assert execution.history.states_entered()[-1] == "ApproveWaveCutover"
+    entered = execution.history.states_entered()
+    assert entered[entered.index("ApproveWaveCutover") + 1] == "CloseCutover"
+    assert "OpenCutover" not in entered
+    assert execution.output["approvalError"] == {"Error": "ApprovalRejected", "Cause": "not this weekend"}
 
 
-def test_an_unanswered_approval_times_out_after_72_hours(waveflow, stubbed):
-    execution = waveflow.execute("MigrationWave", {"wave": "w1", "manifest": {"bucket": "b", "key": "k"}},
-                                 handlers=stubbed)
+def test_an_unanswered_approval_times_out_after_72_hours_and_closes_the_cutover(waveflow, stubbed):
+    execution = waveflow.execute("MigrationWave", WAVE, handlers=stubbed)
 
-    assert (execution.status, execution.error) == ("FAILED", "States.Timeout")
     timed_out = execution.history.of_type("TaskTimedOut")[0]["timestamp"] - execution.start_date
     assert timed_out.total_seconds() == 72 * 3600
+    assert execution.output["approvalError"]["Error"] == "States.Timeout"
+    assert "CloseCutover" in execution.history.states_entered()
 
 
 def test_the_plugin_is_registered_through_its_entry_point(pytester):

@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import re
 
+from .errors import DATA_LIMIT_EXCEEDED, StatesError
 from .jsonata import compile_jsonata_template
+from .limits import over_limit
 from .paths import ABSENT, compile_input_path, compile_result_path, compile_template
 
 _RESULT_DEFAULT_STATES = frozenset({"Task", "Parallel", "Map"})
@@ -42,7 +44,7 @@ class JsonPathFlow:
         return raw if self.input_path is None else self.input_path(raw, run)
 
     def arguments(self, run, raw, data):
-        return data if self.parameters is None else self.parameters(data, run)
+        return data if self.parameters is None else checked_input(run, self.parameters(data, run))
 
     def finish(self, run, raw, result):
         if self.result_selector is not None:
@@ -105,7 +107,7 @@ class JsonataFlow:
         return raw
 
     def arguments(self, run, raw, data):
-        return raw if self.arguments_fn is None else self.arguments_fn(self.states(run, raw), run)
+        return raw if self.arguments_fn is None else checked_input(run, self.arguments_fn(self.states(run, raw), run))
 
     def finish(self, run, raw, result):
         states = self.states(run, raw, result=result)
@@ -114,9 +116,11 @@ class JsonataFlow:
     def passthrough(self, run, raw, data):
         return self.output(run, self.states(run, raw), raw)
 
-    def output(self, run, states, default, rule_values=None):
-        """Output (else ``default``), then the Assign values (merged with a matched Choice rule's) committed."""
-        out = default if self.output_fn is None else self.output_fn(states, run)
+    def output(self, run, states, default, rule_values=None, rule_output=None):
+        """Output (a matched Choice rule's own, else the state's, else ``default``), then the Assign values (merged
+        with a matched Choice rule's) committed."""
+        output_fn = rule_output or self.output_fn
+        out = default if output_fn is None else output_fn(states, run)
         values = None if self.assign_fn is None else self.assign_fn(states, run)
         if values is not None or rule_values is not None:
             run.assign(_merge(values, rule_values))
@@ -128,6 +132,16 @@ class JsonataFlow:
         if catcher.assign is not None:
             run.assign(catcher.assign(states, run))
         return out
+
+
+def checked_input(run, value):
+    """A state's input after Parameters/Arguments, held to the payload quota like its output (error-handling:
+    "the input of a state is larger than the payload size quota after Parameters processing")."""
+    problem = over_limit(value)
+    if problem is not None:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{run.state_name}' has an input {problem} after "
+                                               f"Parameters processing.")
+    return value
 
 
 def _optional(spec, field):

@@ -16,9 +16,9 @@ from typing import Any, Callable
 
 from .clock import to_datetime
 from .context import build_context_object
-from .errors import RUNTIME, StatesError
+from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .history import History
-from .limits import MAX_PAYLOAD_BYTES, payload_size
+from .limits import MAX_EXECUTION_SECONDS, over_limit
 
 SUSPEND = object()
 YIELD_EVERY = 1000  # transitions a run makes before letting other executions move (deterministic fairness)
@@ -188,10 +188,10 @@ class Run:
         self.entered_id = self.record(state.entered_event, {"name": state.name, "input": raw})
 
     def exit_state(self, state, raw, output) -> None:
-        if output is not raw and payload_size(output) > MAX_PAYLOAD_BYTES:
-            raise StatesError("States.DataLimitExceeded",
-                              f"The state/task '{state.name}' returned a result with a size exceeding the "
-                              f"maximum number of bytes service limit.")
+        if output is not raw:
+            problem = over_limit(output)
+            if problem is not None:
+                raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result {problem}.")
         self.record(state.exited_event, {"name": state.name, "output": output})
 
     def runtime_error(self, error: str, cause: str) -> StatesError:
@@ -282,9 +282,8 @@ class Execution:
     def start(self) -> None:
         self.recorder.add("ExecutionStarted", self.start_time, 0, {
             "input": self.input, "roleArn": self.role_arn, "stateMachineArn": self.machine.arn})
-        timeout = self.machine.timeout_seconds
-        if timeout is not None:
-            self._timeout = self.scheduler.at(self.start_time + timeout, self._timed_out)
+        self._timeout = self.scheduler.at(self.start_time + self.timeout_seconds, self._timed_out,
+                                          background=self.machine.timeout_seconds is None)
         self.root = Run(self, self.machine.graph)
         self.root.last_event = 1
         self.root.start(self.input, self._root_done)
@@ -295,9 +294,16 @@ class Execution:
         else:
             self.close("SUCCEEDED", output=output)
 
+    @property
+    def timeout_seconds(self) -> int:
+        """TimeoutSeconds, and in any case the one year a Standard execution may last: past it AWS fails the
+        execution with States.Timeout (service quotas), however long a Wait or a task still had to go."""
+        timeout = self.machine.timeout_seconds
+        return MAX_EXECUTION_SECONDS if timeout is None else min(timeout, MAX_EXECUTION_SECONDS)
+
     def _timed_out(self) -> None:
         self.close("TIMED_OUT", error="States.Timeout",
-                   cause=f"The execution timed out after {self.machine.timeout_seconds} seconds.")
+                   cause=f"The execution timed out after {self.timeout_seconds} seconds.")
 
     def _history_full(self) -> None:
         limit = self.recorder.limit

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .limits import MAX_NESTING_DEPTH, NestingTooDeep, loads, measure
 from .states import STATE_TYPES
 
 
@@ -42,8 +43,15 @@ class StateMachine:
 
 
 def parse_definition(definition: dict | str, substitutions: dict[str, str] | None = None) -> Any:
-    """The definition as a dict, with ``${Name}`` DefinitionSubstitutions applied to its text as AWS does."""
-    text = definition if isinstance(definition, str) else json.dumps(definition)
+    """The definition as a dict, with ``${Name}`` DefinitionSubstitutions applied to its text as AWS does.
+
+    Raises ValueError for text that is not JSON, NestingTooDeep for a document nested deeper than any walk of it
+    may go (a Parallel inside a Parallel two thousand times, say), whether it comes as text or as a dict.
+    """
+    if not isinstance(definition, str):
+        if measure(definition)[1] > MAX_NESTING_DEPTH:
+            raise NestingTooDeep()
+        definition = json.dumps(definition)
     for key, value in (substitutions or {}).items():
-        text = text.replace("${" + key + "}", json.dumps(value)[1:-1])
-    return json.loads(text)
+        definition = definition.replace("${" + key + "}", json.dumps(value)[1:-1])
+    return loads(definition)

@@ -2,7 +2,12 @@
 
 An intrinsic is parsed once into a tree of argument evaluators; evaluating it resolves the path arguments
 against the state input, context object or variables and calls the registered handler. Every failure is a
-``StatesError('States.IntrinsicFailure', ...)`` whose cause names the function and what was wrong.
+``StatesError('States.IntrinsicFailure', ...)`` whose cause names the function and what was wrong, except a
+value too large or too deep for a payload: every argument and every result is held to the 256 KiB limit as it is
+made (States.DataLimitExceeded), so nested calls cannot build gigabytes before the state's output is checked.
+
+String literals accept only the escapes the developer guide reserves (``\\'``, ``\\{``, ``\\}``, ``\\\\``); any
+other backslash makes the definition invalid, as AWS refuses it at creation.
 """
 from __future__ import annotations
 
@@ -13,11 +18,15 @@ import random
 import re
 from typing import Any, Callable
 
-from .errors import INTRINSIC_FAILURE, StatesError
+from .errors import DATA_LIMIT_EXCEEDED, INTRINSIC_FAILURE, StatesError
+from .javatext import java_round, java_text
+from .jsonequality import json_equal, json_key
 from .jsonpath import JsonPath, PathNotFound, PathSyntaxError
+from .limits import NestingTooDeep, dumps, loads, over_limit
 
 MAX_STRING = 10_000
 MAX_RANGE = 1_000
+_ESCAPABLE = frozenset("'{}\\")
 
 _REGISTRY: dict[str, tuple[Callable, int, int | None]] = {}
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
@@ -132,7 +141,9 @@ class _Parser:
         quote = None
         while self.pos < len(self.text):
             char = self.text[self.pos]
-            if quote:
+            if quote and char == "\\":
+                self.pos += 1  # the escaped character cannot close the quoted name
+            elif quote:
                 quote = None if char == quote else quote
             elif char in "'\"" and depth:
                 quote = char
@@ -162,9 +173,11 @@ class _Parser:
         cooked, parts, chunk = [], [], []
         while self.pos < len(self.text) and self.text[self.pos] != "'":
             char = self.text[self.pos]
-            if char == "\\" and self.pos + 1 < len(self.text):
+            if char == "\\":
                 self.pos += 1
-                char = self.text[self.pos]
+                char = self.text[self.pos:self.pos + 1]
+                if char not in _ESCAPABLE:
+                    raise self.error("only \\', \\{, \\} and \\\\ may be escaped in a string literal")
                 chunk.append(char)
             elif char == "{" and self.text[self.pos + 1:self.pos + 2] == "}":
                 parts.append("".join(chunk))
@@ -186,13 +199,26 @@ class _Parser:
 
 def _make_call(name, fn, args):
     def call(data, run):
+        values = [_within_limits(name, "received an argument", arg(data, run)) for arg in args]
         try:
-            return fn(run, *[arg(data, run) for arg in args])
+            result = fn(run, *values)
         except StatesError:
             raise
         except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
             raise StatesError(INTRINSIC_FAILURE, f"Invalid arguments in {name}: {exc}") from exc
+        return _within_limits(name, "returned a value", result)
     return call
+
+
+def _within_limits(name: str, what: str, value):
+    if type(value) is dict or type(value) is list or (type(value) is str and len(value) > _SMALL_STRING):
+        problem = over_limit(value)
+        if problem is not None:
+            raise StatesError(DATA_LIMIT_EXCEEDED, f"The intrinsic function {name} {what} {problem}.")
+    return value
+
+
+_SMALL_STRING = 1024  # shorter strings cannot approach the limit; skip measuring them
 
 
 def _fail(message: str):
@@ -211,7 +237,7 @@ def _need(cond: bool, message: str):
 def _to_text(value) -> str:
     if isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return dumps(value)
 
 
 @intrinsic("Format", 1, None)
@@ -223,9 +249,7 @@ def _format(run, template, *values):
           f"arguments were given")
     out = [parts[0]]
     for value, part in zip(values, parts[1:]):
-        _need(not isinstance(value, (dict, list)),
-              "States.Format: arguments must be strings, numbers, booleans or null")
-        out.append(_to_text(value))
+        out.append(java_text(value))
         out.append(part)
     return "".join(out)
 
@@ -233,12 +257,16 @@ def _format(run, template, *values):
 @intrinsic("StringToJson", 1, 1)
 def _string_to_json(run, text):
     _need(isinstance(text, str), "States.StringToJson: the argument must be a string")
-    return json.loads(text) if text.strip() else None
+    try:
+        return loads(text) if text.strip() else None
+    except NestingTooDeep as exc:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"The intrinsic function States.StringToJson returned a value "
+                                               f"{exc}.") from None
 
 
 @intrinsic("JsonToString", 1, 1)
 def _json_to_string(run, value):
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return dumps(value)
 
 
 @intrinsic("Array", 0, None)
@@ -257,7 +285,7 @@ def _array_partition(run, array, size):
 @intrinsic("ArrayContains", 2, 2)
 def _array_contains(run, array, value):
     _need(type(array) is list, "States.ArrayContains: the first argument must be an array")
-    return any(_json_equal(item, value) for item in array)
+    return any(json_equal(item, value) for item in array)
 
 
 @intrinsic("ArrayRange", 3, 3)
@@ -289,7 +317,7 @@ def _array_unique(run, array):
     _need(type(array) is list, "States.ArrayUnique: the argument must be an array")
     seen, out = set(), []
     for item in array:
-        key = json.dumps(item, sort_keys=True)
+        key = json_key(item)
         if key not in seen:
             seen.add(key)
             out.append(item)
@@ -341,9 +369,9 @@ def _math_random(run, start, end, seed=None):
 
 @intrinsic("MathAdd", 2, 2)
 def _math_add(run, a, b):
-    _need(_is_int(a) and _is_int(b) and type(a) is not bool and type(b) is not bool,
-          "States.MathAdd: both arguments must be integers")
-    return int(a) + int(b)
+    """Non-integer arguments are rounded as the developer guide says, the way Java's Math.round rounds."""
+    _need(type(a) in (int, float) and type(b) in (int, float), "States.MathAdd: both arguments must be numbers")
+    return java_round(a) + java_round(b)
 
 
 @intrinsic("StringSplit", 2, 2)
@@ -358,8 +386,3 @@ def _string_split(run, text, delimiters):
 def _uuid(run):
     return run.uuid4()
 
-
-def _json_equal(a, b) -> bool:
-    if type(a) is bool or type(b) is bool:
-        return a is b
-    return a == b

@@ -4,6 +4,10 @@ A path is parsed when the definition is loaded; evaluating it is then a loop ove
 paths (names and indexes only) return one value or raise ``PathNotFound``; indefinite paths (``*``, ``..``,
 slices, unions, filters) return the list of matches, as Jayway does. A path may start at the input (``$``),
 the context object (``$$``) or a variable (``$name``).
+
+The matches of an indefinite path are a JSON array, so no step may gather more of them than a 256 KiB payload
+could hold (two bytes each at the least): ``$..*..*..*`` on a small but deep input would otherwise gather
+billions. Past that bound the path fails with States.DataLimitExceeded, after a bounded amount of work.
 """
 from __future__ import annotations
 
@@ -11,7 +15,12 @@ import json
 import re
 from typing import Any, Callable
 
+from .errors import DATA_LIMIT_EXCEEDED, StatesError
+from .jsonequality import json_equal
+from .limits import MAX_PAYLOAD_BYTES
+
 INPUT, CONTEXT, VARIABLE = "input", "context", "variable"
+MAX_MATCHES = MAX_PAYLOAD_BYTES // 2  # each match takes a value and a comma in the JSON array of matches
 
 _NAME = re.compile(r"[^.\[\]\s()]+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -32,6 +41,13 @@ class PathNotFound(LookupError):
 _MISSING = object()
 
 
+def _bounded(out: list) -> list:
+    if len(out) > MAX_MATCHES:
+        raise StatesError(DATA_LIMIT_EXCEEDED, f"A JSONPath selected more than {MAX_MATCHES} values, more than a "
+                                               f"payload of {MAX_PAYLOAD_BYTES} bytes can hold.")
+    return out
+
+
 def _children(node):
     if type(node) is dict:
         return list(node.values())
@@ -40,10 +56,19 @@ def _children(node):
     return []
 
 
-def _descendants(node, out):
-    out.append(node)
-    for child in _children(node):
-        _descendants(child, out)
+def _descendants(nodes) -> list:
+    """Every node under (and including) each of ``nodes``, in document order, without recursion."""
+    out: list = []
+    for node in nodes:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            children = _children(current)
+            if children:
+                _bounded(out)
+                stack.extend(reversed(children))
+    return _bounded(out)
 
 
 def _step_key(name):
@@ -66,6 +91,7 @@ def _step_wild(nodes):
     out = []
     for node in nodes:
         out.extend(_children(node))
+        _bounded(out)
     return out
 
 
@@ -75,6 +101,7 @@ def _step_slice(start, stop, step):
         for node in nodes:
             if type(node) is list:
                 out.extend(node[start:stop:step])
+                _bounded(out)
         return out
     return apply
 
@@ -84,16 +111,14 @@ def _step_union(selectors):
         out = []
         for selector in selectors:
             out.extend(selector(nodes))
+            _bounded(out)
         return out
     return apply
 
 
 def _step_descend(inner):
     def apply(nodes):
-        everything = []
-        for node in nodes:
-            _descendants(node, everything)
-        return inner(everything)
+        return inner(_descendants(nodes))
     return apply
 
 
@@ -104,6 +129,7 @@ def _step_filter(predicate):
             for child in _children(node):
                 if predicate(child):
                     out.append(child)
+            _bounded(out)
         return out
     return apply
 
@@ -438,9 +464,9 @@ def _comparison(op, left, right):
         if op == "=~":
             return isinstance(a, str) and b.search(a) is not None
         if op == "==":
-            return type(a) is type(b) and a == b or _both_numbers(a, b) and a == b
+            return json_equal(a, b)
         if op == "!=":
-            return not (type(a) is type(b) and a == b or _both_numbers(a, b) and a == b)
+            return not json_equal(a, b)
         if not (_both_numbers(a, b) or (isinstance(a, str) and isinstance(b, str))):
             return False
         return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]

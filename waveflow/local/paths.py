@@ -68,7 +68,7 @@ def compile_template(template: Any, field: str) -> Fn:
     entries = []
     for key, value in template.items():
         if key.endswith(".$"):
-            entries.append((key[:-2], _compile_dynamic(key, value)))
+            entries.append((key[:-2], compile_dynamic(key, value)))
         elif _is_dynamic(value):
             entries.append((key, compile_template(value, field)))
         else:
@@ -93,7 +93,10 @@ def _is_dynamic(value) -> bool:
     return False
 
 
-def _compile_dynamic(key: str, expression: str) -> Fn:
+def compile_dynamic(key: str, expression: str) -> Fn:
+    """A ``.$`` field's (or a Fail state's ErrorPath/CausePath) path or intrinsic call; a path that selects
+    nothing fails as AWS words it: "The JSONPath '$.x' specified for the field 'ErrorPath' could not be found in
+    the input '<input>'"."""
     if is_intrinsic(expression):
         return compile_intrinsic(expression, reader)
     path = JsonPath(expression)

@@ -85,8 +85,9 @@ class ErrorPolicy:
 
 
 def error_output(error: StatesError) -> dict:
-    """The document a Catch passes on: ``{"Error": ..., "Cause": ...}``."""
-    out = {"Error": error.error}
-    if error.cause is not None:
-        out["Cause"] = error.cause
-    return out
+    """The document a Catch passes on: ``{"Error": ..., "Cause": ...}``.
+
+    An error without a cause (a task's States.Timeout, SendTaskFailure without one) still has a ``Cause``: AWS
+    binds the empty string, so ``$.error.Cause`` resolves in the state the Catch leads to.
+    """
+    return {"Error": error.error, "Cause": "" if error.cause is None else error.cause}

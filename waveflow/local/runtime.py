@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from .errors import (ExecutionAlreadyExists, ExecutionDoesNotExist, InvalidDefin
 from .execution import Execution
 from .graph import StateMachine, parse_definition
 from .guard import HandlerGuard
-from .limits import DEFAULT_HISTORY_LIMIT, MAX_PAYLOAD_BYTES, dumps
+from .limits import DEFAULT_HISTORY_LIMIT, NestingTooDeep, dumps, loads, over_limit
 from .routing import state_machine_name
 from .scheduler import Scheduler
 
@@ -66,6 +65,8 @@ class LocalRuntime:
         from .validate import validate_definition
         try:
             parsed = parse_definition(definition, self.substitutions)
+        except NestingTooDeep as exc:
+            raise InvalidDefinition([f"Definition: {exc}"]) from None
         except ValueError as exc:
             raise InvalidDefinition([f"The definition is not valid JSON: {exc}"]) from exc
         problems = validate_definition(parsed)
@@ -94,13 +95,9 @@ class LocalRuntime:
         elif not 1 <= len(name) <= 80 or _BAD_NAME.search(name):
             raise InvalidName(f"Invalid Name: '{name}' (1-80 characters, no whitespace, brackets, wildcards or "
                               f"special characters)")
-        try:
-            text = dumps({} if input is None else input)
-        except (TypeError, ValueError) as exc:
-            raise InvalidExecutionInput(f"Invalid execution input: {exc}") from None
-        if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-            raise InvalidExecutionInput(f"Invalid execution input: {len(text.encode('utf-8'))} bytes exceed the "
-                                        f"{MAX_PAYLOAD_BYTES}-byte limit")
+        value = _checked_copy({} if input is None else input,
+                              lambda reason: InvalidExecutionInput(f"Invalid execution input: {reason}"))
+        text = dumps(value)
         existing = self._by_name.get((machine.name, name))
         if existing is not None:
             if existing.status == "RUNNING" and dumps(existing.input) == text:
@@ -109,7 +106,7 @@ class LocalRuntime:
         arn = f"arn:aws:states:{self.region}:{self.account}:execution:{machine.name}:{name}"
         if self.journal is not None and self.journal.exists(arn):  # an earlier run's execution: names are unique
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{arn}'")
-        execution = Execution(self, machine, name, arn, json.loads(text), self.history_limit)
+        execution = Execution(self, machine, name, arn, value, self.history_limit)
         execution.mocks = mocks
         self.executions[arn] = execution
         self._by_name[(machine.name, name)] = execution
@@ -178,19 +175,15 @@ class LocalRuntime:
 
     def send_task_success(self, token: str, output: Any) -> None:
         """SendTaskSuccess: ``output`` is a JSON string (as the API takes it) or a JSON-able value."""
+        def refuse(reason):
+            return InvalidOutput(f"Invalid Output: {reason}")
         if isinstance(output, str):
             try:
-                output = json.loads(output)
+                output = loads(output)
             except ValueError as exc:
-                raise InvalidOutput(f"Invalid Output: {exc}") from None
-        try:
-            text = dumps(output)
-        except (TypeError, ValueError) as exc:
-            raise InvalidOutput(f"Invalid Output: {exc}") from None
-        if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-            raise InvalidOutput(f"Invalid Output: larger than {MAX_PAYLOAD_BYTES} bytes")
+                raise refuse(exc) from None
+        value = _checked_copy(output, refuse)
         attempt = self._take_token(token)
-        value = json.loads(text)
         self.scheduler.soon(lambda: attempt.complete(result=value))
 
     def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> None:
@@ -212,6 +205,18 @@ class LocalRuntime:
                 session = boto3.Session(region_name=self.region)
             client = self._clients[service] = session.client(service, region_name=self.region)
         return client
+
+
+def _checked_copy(value, refuse):
+    """A private copy of a payload handed to the API (execution input, task output); ``refuse(reason)`` is raised
+    for one that is not JSON (NaN included), over 256 KiB or nested too deep: checked before it is copied."""
+    try:
+        problem = over_limit(value)
+        if problem is None:
+            return loads(dumps(value))
+    except (TypeError, ValueError) as exc:
+        raise refuse(exc) from None
+    raise refuse(f"a payload {problem}")
 
 
 @dataclass

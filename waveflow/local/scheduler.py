@@ -2,7 +2,9 @@
 
 Everything that happens later (a Wait ending, a retry interval, a timeout, a callback from outside) is a
 ``Timer`` on this heap. Ties break by insertion order, so the same seed and the same inputs give the same
-interleaving of executions every time.
+interleaving of executions every time. A *background* timer (an execution's one-year deadline) fires only when
+there is other work scheduled beyond it: running "until idle" stops when nothing but background timers is left,
+so an execution waiting for a task token that nothing will send stays RUNNING rather than jumping a year ahead.
 """
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ from typing import Callable
 class Timer:
     """A scheduled callback; ``cancel()`` removes it without letting it move the clock."""
 
-    __slots__ = ("when", "fn", "cancelled")
+    __slots__ = ("when", "fn", "cancelled", "background")
 
-    def __init__(self, when: float, fn: Callable[[], None]):
+    def __init__(self, when: float, fn: Callable[[], None], background: bool = False):
         self.when = when
         self.fn = fn
         self.cancelled = False
+        self.background = background
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -35,9 +38,9 @@ class Scheduler:
         self._heap: list = []
         self._seq = 0
 
-    def at(self, when: float, fn: Callable[[], None]) -> Timer:
+    def at(self, when: float, fn: Callable[[], None], background: bool = False) -> Timer:
         """Run ``fn`` at virtual time ``when`` (at once, in order, if ``when`` is already past)."""
-        timer = Timer(when, fn)
+        timer = Timer(when, fn, background)
         self._seq += 1
         heapq.heappush(self._heap, (when, self._seq, timer))
         return timer
@@ -65,11 +68,16 @@ class Scheduler:
             if until is not None and when > until:
                 clock.advance_to(until)
                 return
+            if timer.background and until is None and not self._foreground_pending():
+                return
             pop(heap)
             clock.advance_to(when)
             timer.fn()
         if until is not None:
             clock.advance_to(until)
+
+    def _foreground_pending(self) -> bool:
+        return any(not timer.cancelled and not timer.background for _, _, timer in self._heap)
 
     def uuid4(self) -> str:
         """A version-4 UUID drawn from the seeded generator (names, tokens, request ids)."""

@@ -175,7 +175,7 @@ def _check_template(template, language, say, field):
     if isinstance(template, dict):
         for key, value in template.items():
             if key.endswith(".$"):
-                _check_dynamic(value, say, f"{field}.{key}")
+                _check_dynamic(value, say, f"{field}.{key}", key)
             else:
                 _check_template(value, language, say, f"{field}.{key}")
     elif isinstance(template, list):
@@ -183,14 +183,16 @@ def _check_template(template, language, say, field):
             _check_template(item, language, say, f"{field}[{index}]")
 
 
-def _check_dynamic(value, say, field):
+def _check_dynamic(value, say, field, key):
+    """A ``.$`` field, ErrorPath or CausePath: a path or an intrinsic call; refused in AWS's words otherwise."""
+    refusal = f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
     if not isinstance(value, str):
-        say(f"{field}: the value of a '.$' field must be a path or an intrinsic function")
+        say(f"{field}: {refusal}")
     elif is_intrinsic(value):
         try:
             compile_intrinsic(value, _NO_READER)
         except IntrinsicSyntaxError as exc:
-            say(f"{field}: {exc}")
+            say(f"{field}: {refusal} ({exc})")
     else:
         _check_path(value, say, field)
 
@@ -367,7 +369,7 @@ def _check_fail(spec, states, language, say, problems, names):
             say(f"only one of {field} and {field}Path may be set")
         path = spec.get(field + "Path")
         if path is not None:
-            _check_dynamic(path, say, field + "Path")
+            _check_dynamic(path, say, field + "Path", field + "Path")
 
 
 def _check_parallel(spec, states, language, say, problems, names):
@@ -392,8 +394,7 @@ def _check_map(spec, states, language, say, problems, names):
     if mode not in ("INLINE", "DISTRIBUTED"):
         say(f"ItemProcessor.ProcessorConfig.Mode must be INLINE or DISTRIBUTED, not {mode!r}")
     if mode == "INLINE":
-        for field in ("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
-                      "ToleratedFailureCount", "ToleratedFailurePercentagePath", "ToleratedFailureCountPath"):
+        for field in ("ItemReader", "ItemBatcher", "ResultWriter"):
             if field in spec:
                 say(f"{field} is only supported in DISTRIBUTED mode")
     concurrency = spec.get("MaxConcurrency")

@@ -9,7 +9,8 @@ Case fields:
     name        unique id (test id)
     rule        developer-guide page and the sentence the case checks
     definition  the ASL document
-    input       execution input; `{"$repeat": "x", "times": N}` anywhere expands to a long string
+    input       execution input; `{"$repeat": "x", "times": N}` anywhere expands to a long string, `{"$nest": N}`
+                to N arrays nested in one another
     handlers    {FunctionName: behaviour}, see `HandlerStub` (return, echo, raise, fail_times,
                 sequence, answer_token for .waitForTaskToken workers)
     options     extra keyword arguments for `run_definition` (history_limit, seed)
@@ -66,10 +67,16 @@ def load_cases(directory: Path = FIXTURE_DIR) -> list[Case]:
 
 
 def expand_input(value: Any) -> Any:
-    """Expand `{"$repeat": s, "times": n}` into `s * n` so big payloads stay out of the fixtures."""
+    """Expand `{"$repeat": s, "times": n}` into `s * n` and `{"$nest": n}` into `[[...[0]...]]` (n arrays) so big
+    or deep payloads stay out of the fixtures."""
     if isinstance(value, dict):
         if set(value) == {"$repeat", "times"}:
             return value["$repeat"] * value["times"]
+        if set(value) == {"$nest"}:
+            nested = 0
+            for _ in range(value["$nest"]):
+                nested = [nested]
+            return nested
         return {key: expand_input(item) for key, item in value.items()}
     if isinstance(value, list):
         return [expand_input(item) for item in value]

@@ -1,5 +1,7 @@
 """The compiled ServerMigration run by waveflow's interpreter over the real task handlers, moto and the MGN
-emulator, on one virtual timeline: the build output, the tasks and the local twin, working together."""
+emulator, on one virtual timeline: the build output, the tasks and the local twin, working together. The server's
+wave has already approved its cutover, so the gate before LaunchCutover answers its own token through the twin's
+Step Functions API (the whole wave path is in tests/local/twin/test_wave_path.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,14 @@ from pathlib import Path
 import pytest
 from stage_pipeline import SERVER_ID
 
+from tasks.lib.config import load_config
 from tasks.lib.store import StatusStore
+from tasks.lib.tables import WAVE_TABLE, create_table
+from tasks.lib.waves import APPROVED, WaveTable
 from waveflow.compile import build
 from waveflow.local.mgn import FaultPlan
 from waveflow.local.runtime import LocalRuntime
+from waveflow.local.twin.stepfunctions import StepFunctionsApi
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -46,18 +52,33 @@ def _handlers(manifest: dict) -> dict:
     return handlers
 
 
-def _migrate(compiled, document, clock):
+@pytest.fixture
+def approved_wave(aws_mock, document, monkeypatch):
+    """The wave table, with the document's wave already approved."""
+    monkeypatch.setenv("WAVEFLOW_WAVE_TABLE", "waveflow-waves")
+    load_config.cache_clear()
+    create_table(aws_mock.client("dynamodb"), WAVE_TABLE, "waveflow-waves")
+    WaveTable().decide(document["wave"], APPROVED, "approved before the test")
+
+
+def _migrate(compiled, document, clock, session):
     definition, manifest = compiled
     runtime = LocalRuntime(_handlers(manifest), clock=SharedClock(clock), seed=3)
     runtime.register_state_machine("ServerMigration", definition)
-    execution = runtime.start_execution("ServerMigration", document, name=document["migrationId"])
-    runtime.run()
+    api = StepFunctionsApi(runtime)
+    api.install(session)
+    try:
+        execution = runtime.start_execution("ServerMigration", document, name=document["migrationId"])
+        runtime.run()
+    finally:
+        api.uninstall()
     return execution
 
 
-def test_a_server_migrates_end_to_end(compiled, document, clock, infra, network, callback_receiver, aws_mock):
+def test_a_server_migrates_end_to_end(compiled, document, clock, infra, network, callback_receiver, aws_mock,
+                                      approved_wave):
     started = clock.now
-    execution = _migrate(compiled, document, clock)
+    execution = _migrate(compiled, document, clock, aws_mock)
 
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     record = StatusStore().get(document["migrationId"])
@@ -72,8 +93,8 @@ def test_a_server_migrates_end_to_end(compiled, document, clock, infra, network,
 
 @pytest.mark.parametrize("fault_plan", [FaultPlan(failed_launch_servers=frozenset({SERVER_ID}))])
 def test_a_failed_launch_is_rolled_back_and_the_execution_fails_with_it(compiled, document, clock, infra,
-                                                                        callback_receiver):
-    execution = _migrate(compiled, document, clock)
+                                                                        callback_receiver, aws_mock, approved_wave):
+    execution = _migrate(compiled, document, clock, aws_mock)
 
     assert (execution.status, execution.error) == ("FAILED", "LaunchFailed")
     assert StatusStore().get(document["migrationId"])["status"] == "FAILED"

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import TIMEOUT, DATA_LIMIT_EXCEEDED, StatesError
 from ..guard import HandlerTimedOut
 from ..lambda_context import LambdaContext
-from ..limits import MAX_PAYLOAD_BYTES, dumps
+from ..limits import dumps, over_limit
 from ..routing import function_name
 from .base import Integration
 
@@ -18,8 +18,10 @@ DEFAULT_TIMEOUT = 900  # Lambda's maximum; the context's remaining time counts d
 def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
     """Call the handler ``reference`` routes to with a private copy of ``payload``; return its JSON result.
 
-    Raises StatesError: the exception's class name with Lambda's JSON cause, ``Runtime.MarshalError`` for a
-    result that is not JSON, ``States.DataLimitExceeded`` over 256 KiB, ``States.Timeout`` for a hang.
+    Raises StatesError: the exception's class name with Lambda's JSON cause, ``Runtime.ExitError`` for a
+    handler that exits the process (``sys.exit``: the runtime dies, the task fails; it is never a success),
+    ``Runtime.MarshalError`` for a result that is not JSON (NaN and Infinity included), ``States.DataLimitExceeded``
+    over 256 KiB (or nested too deep), ``States.Timeout`` for a hang.
     """
     runtime = run.execution.runtime
     name = function_name(reference)
@@ -40,25 +42,39 @@ def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
         else:
             result = handler(event, context)
     except HandlerTimedOut:
-        raise StatesError(TIMEOUT, f"Task timed out after {timeout:.2f} seconds") from None
-    except Exception as exc:  # every handler failure becomes Lambda's error report
+        raise StatesError(TIMEOUT, None) from None  # AWS records a task timeout without a cause
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as exc:
+        raise StatesError(EXIT_ERROR, _exit_cause(exc, request_id)) from None
+    except BaseException as exc:  # every other handler failure becomes Lambda's error report
         raise StatesError(type(exc).__name__, _lambda_cause(exc, request_id)) from None
     try:
-        text = dumps(result)
+        problem = over_limit(result)
+        if problem is not None:
+            raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{resource_label}' returned a result {problem}.")
+        return json.loads(dumps(result)), request_id
     except (TypeError, ValueError) as exc:
         raise StatesError("Runtime.MarshalError", dumps({
             "errorMessage": f"Unable to marshal response: {exc}", "errorType": "Runtime.MarshalError",
             "requestId": request_id, "stackTrace": []})) from None
-    if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-        raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{resource_label}' returned a result with a size "
-                                               f"exceeding the maximum number of bytes service limit.")
-    return json.loads(text), request_id
+
+
+EXIT_ERROR = "Runtime.ExitError"
+
+
+def _exit_cause(exc: SystemExit, request_id: str) -> str:
+    """Lambda's report when the runtime process exits during an invocation (exit(0) gives no reason)."""
+    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    reason = (f"Runtime exited with error: exit status {code}" if code
+              else "Runtime exited without providing a reason")
+    return dumps({"errorMessage": f"RequestId: {request_id} Error: {reason}", "errorType": EXIT_ERROR})
 
 
 _ENGINE_DIR = str(Path(__file__).resolve().parent.parent)
 
 
-def _lambda_cause(exc: Exception, request_id: str) -> str:
+def _lambda_cause(exc: BaseException, request_id: str) -> str:
     """Lambda's error document; the stack trace shows the handler's frames, not the engine's."""
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
               if not frame.filename.startswith(_ENGINE_DIR)]

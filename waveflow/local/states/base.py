@@ -9,6 +9,7 @@ class State:
 
     type_name = ""
     parameters_field = "Parameters"
+    retries = False  # whether the state can have retriers, and so a RetryCount in the context object
 
     def __init__(self, name: str, spec: dict, loader):
         self.name = name

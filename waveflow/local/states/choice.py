@@ -1,12 +1,13 @@
 """Choice: the first rule that matches picks ``Next``; otherwise ``Default``, else States.NoChoiceMatched.
 
 The state's own Assign applies whichever rule matches (developer guide, state-choice); a matched rule's Assign
-is evaluated against the same variable values and merged over it (``dataflow._merge``).
+is evaluated against the same variable values and merged over it (``dataflow._merge``). In JSONata a matched
+rule's own Output is the state's output, in place of the state's Output.
 """
 from __future__ import annotations
 
-from ..errors import NO_CHOICE_MATCHED, QUERY_EVALUATION_ERROR
-from ..jsonata import compile_jsonata_template
+from ..errors import NO_CHOICE_MATCHED
+from ..jsonata import compile_jsonata_template, compile_typed
 from .base import State
 from .choice_rules import compile_rule, compile_rule_assign
 
@@ -24,15 +25,16 @@ class ChoiceState(State):
     def __init__(self, name, spec, loader):
         super().__init__(name, spec, loader)
         self.jsonata = self.language == "JSONata"
-        self.branches = [self._compile(rule) for rule in spec.get("Choices", [])]
+        self.branches = [self._compile(index, rule) for index, rule in enumerate(spec.get("Choices", []))]
         self.default_name = spec.get("Default")
         self.default = None
 
-    def _compile(self, rule):
+    def _compile(self, index, rule):
         if self.jsonata:
-            condition = compile_jsonata_template(rule["Condition"], "Condition")
-            assign = compile_jsonata_template(rule["Assign"], "Assign") if "Assign" in rule else None
-            output = compile_jsonata_template(rule["Output"], "Output") if "Output" in rule else None
+            where = f"Choices[{index}]"
+            condition = compile_typed(rule["Condition"], f"{where}/Condition", "boolean")
+            assign = compile_jsonata_template(rule["Assign"], f"{where}/Assign") if "Assign" in rule else None
+            output = compile_jsonata_template(rule["Output"], f"{where}/Output") if "Output" in rule else None
             return _Branch(condition, rule["Next"], assign, output)
         return _Branch(compile_rule(rule), rule["Next"], compile_rule_assign(rule))
 
@@ -57,14 +59,10 @@ class ChoiceState(State):
     def _enter_jsonata(self, run, raw):
         states = self.flow.states(run, raw)
         for branch in self.branches:
-            verdict = branch.test(states, run)
-            if type(verdict) is not bool:
-                raise run.runtime_error(QUERY_EVALUATION_ERROR, f"The Condition of a choice rule in state "
-                                        f"'{self.name}' returned {verdict!r}, not a boolean.")
-            if verdict:
-                output = raw if branch.output is None else branch.output(states, run)
+            if branch.test(states, run):
                 rule_values = None if branch.assign is None else branch.assign(states, run)
-                return self._leave(run, raw, self.flow.output(run, states, output, rule_values), branch.next)
+                output = self.flow.output(run, states, raw, rule_values, branch.output)
+                return self._leave(run, raw, output, branch.next)
         next_state = self._default(run)
         return self._leave(run, raw, self.flow.output(run, states, raw), next_state)
 

@@ -7,12 +7,12 @@ one; each ``*Path`` variant reads its operand from the input. A Variable that do
 from __future__ import annotations
 
 import operator
-import re
 
 from ..errors import RUNTIME
 from ..jsonpath import JsonPath, PathNotFound
 from ..paths import compile_template, reader, resolve
 from ..timestamps import parse_timestamp
+from ..wildcard import compile_wildcard
 
 
 def _is_number(value) -> bool:
@@ -76,8 +76,8 @@ def compile_rule(rule: dict):
         test = _TYPE_TESTS[name]
         return lambda data, run: test(read(data, run)) == expected
     if name == "StringMatches":
-        pattern = _wildcard(expected)
-        return lambda data, run: isinstance(v := read(data, run), str) and pattern.fullmatch(v) is not None
+        matches = compile_wildcard(expected)
+        return lambda data, run: isinstance(v := read(data, run), str) and matches(v)
     base = name[:-4] if name.endswith("Path") else name
     kind = next(t for t in _TYPES if base.startswith(t))
     convert, compare = _TYPES[kind], _COMPARISONS[base[len(kind):]]
@@ -117,17 +117,3 @@ def _reader(path: JsonPath, text: str):
             raise run.runtime_error(RUNTIME, f"Invalid path '{text}': The choice state's condition path references "
                                              f"an invalid value.") from None
     return read
-
-
-def _wildcard(pattern: str):
-    """StringMatches: ``*`` matches anything; ``\\*`` and ``\\\\`` are a literal star and backslash."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if char == "*" else re.escape(char))
-        i += 1
-    return re.compile("".join(out), re.DOTALL)

@@ -2,18 +2,20 @@
 
 Iterations start in index order, at most MaxConcurrency at a time (0 = all). Inline iterations record their
 events in the execution's history; distributed ones are child workflows in AWS, so only the Map Run events
-appear (which keeps a 1,000-server wave far below the history limit). Tolerated failures apply to both. When
+appear (which keeps a 1,000-server wave far below the history limit). Tolerated failures apply to both (AWS
+accepts and honours ToleratedFailureCount/Percentage on an inline Map too). When
 the Map fails, inline iterations still running are cancelled and recorded as MapIterationAborted.
 """
 from __future__ import annotations
 
 from ..errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StatesError
 from ..execution import SUSPEND
-from ..jsonata import compile_jsonata_template
+from ..jsonata import compile_jsonata_template, compile_typed
 from ..jsonpath import JsonPath
 from ..paths import ABSENT, compile_template, required_reader
 from ..resources.itemreader import read_items
 from ..retry import error_output
+from .map_limits import compile_limit
 from .retrying import RetryingState
 
 
@@ -35,9 +37,9 @@ class MapState(RetryingState):
         else:
             self.selector = compile_template(selector, "ItemSelector")
         self.items = self._items_reader(spec)
-        self.max_concurrency = self._number(spec, "MaxConcurrency", 0)
-        self.tolerated_count = self._number(spec, "ToleratedFailureCount", None)
-        self.tolerated_percent = self._number(spec, "ToleratedFailurePercentage", None)
+        self.max_concurrency = compile_limit(self, spec, "MaxConcurrency", 0)
+        self.tolerated_count = compile_limit(self, spec, "ToleratedFailureCount", None)
+        self.tolerated_percent = compile_limit(self, spec, "ToleratedFailurePercentage", None)
         self.reader = spec.get("ItemReader")
         self.reader_params = None
         if self.reader is not None and "Parameters" in self.reader:
@@ -51,23 +53,10 @@ class MapState(RetryingState):
         if self.jsonata:
             if "Items" not in spec:
                 return lambda run, raw, data: raw
-            template = compile_jsonata_template(spec["Items"], "Items")
+            template = compile_typed(spec["Items"], "Items", "array")
             return lambda run, raw, data: template(self.flow.states(run, raw), run)
         read = required_reader(JsonPath(spec.get("ItemsPath", "$")))
         return lambda run, raw, data: read(data, run)
-
-    def _number(self, spec, field, default):
-        """A static value, a ``...Path`` (JSONPath) or an expression (JSONata); read per attempt."""
-        if field in spec:
-            value = spec[field]
-            if self.jsonata and isinstance(value, str):
-                template = compile_jsonata_template(value, field)
-                return lambda run, raw, data: template(self.flow.states(run, raw), run)
-            return lambda run, raw, data: value
-        if field + "Path" in spec:
-            read = required_reader(JsonPath(spec[field + "Path"]))
-            return lambda run, raw, data: read(data, run)
-        return lambda run, raw, data: default
 
     def execute(self, run, attempt):
         raw = attempt.raw
@@ -139,7 +128,7 @@ class _MapRun:
 
     def __init__(self, state, run, attempt, raw, data, items, max_concurrency, tolerated_count, tolerated_percent):
         self.state, self.run, self.attempt, self.raw, self.data, self.items = state, run, attempt, raw, data, items
-        self.limit = int(max_concurrency or 0)
+        self.limit = max_concurrency
         self.tolerated_count = tolerated_count
         self.tolerated_percent = tolerated_percent
         self.results = [None] * len(items)

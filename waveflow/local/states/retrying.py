@@ -38,6 +38,8 @@ class Attempt:
 class RetryingState(State):
     """A state whose work can fail and be retried or caught; subclasses implement ``execute``."""
 
+    retries = True
+
     def __init__(self, name, spec, loader):
         super().__init__(name, spec, loader)
         self.policy = ErrorPolicy(spec, self.language)

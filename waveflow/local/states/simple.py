@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from ..errors import RUNTIME, StatesError
 from ..jsonata import compile_jsonata_template
-from ..intrinsics import compile_intrinsic, is_intrinsic
-from ..paths import compile_input_path, reader
+from ..paths import compile_dynamic
 from .base import State
 
 
@@ -67,11 +66,7 @@ class FailState(State):
         path_field = field + "Path"
         if path_field not in spec:
             return None
-        text = spec[path_field]
-        if is_intrinsic(text):
-            call = compile_intrinsic(text, reader)
-            return lambda run, raw: call(raw, run)
-        select = compile_input_path(text, path_field)
+        select = compile_dynamic(path_field, spec[path_field])
         return lambda run, raw: select(raw, run)
 
     def enter(self, run, raw):

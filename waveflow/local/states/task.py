@@ -61,6 +61,10 @@ class TaskState(RetryingState):
         try:
             result = mocks.respond(self.name) if mocked else integration.call(run, params, attempt, timeout)
         except StatesError as error:
+            if error.error == TIMEOUT and timeout is not None:  # a hung handler fails TimeoutSeconds from now
+                fail = lambda late=error: attempt.complete(error=late)  # noqa: E731
+                attempt.timers.append(run.call_later(run.clock_now() + timeout, fail))
+                return SUSPEND
             integration.record_failed(run, error)
             raise
         if self.callback and not mocked:

@@ -1,0 +1,66 @@
+"""The local receiver: callbacks posted by the tasks' own SSRF-checked poster and SNS notifications delivered as
+SNS delivers them, each recorded and its signature checked as the real recipient would."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from twin_stacks import CALLBACK_SECRET, small_stack
+
+from tasks.lib import http
+from tasks.lib.errors import CallbackRejected
+from waveflow.local.twin.twin import LocalTwin
+
+
+@pytest.fixture
+def twin(moto_session, handler_calls):
+    with LocalTwin(small_stack(), moto_session) as twin:
+        yield twin
+
+
+def test_a_signed_callback_from_the_tasks_poster_is_received_and_verified(twin):
+    response = http.poster().post_json(twin.receiver.callback_url("billing"), {"status": "SUCCESS"},
+                                       secret=CALLBACK_SECRET)
+    assert response.status == 200
+    assert twin.receiver.callbacks() == [{"status": "SUCCESS"}]
+    assert twin.receiver.received[0].path == "/callbacks/billing"
+
+
+def test_a_callback_signed_with_another_secret_is_refused_and_recorded_unverified(twin):
+    with pytest.raises(CallbackRejected, match="HTTP 401"):
+        http.poster().post_json(twin.receiver.callback_url(), {"status": "SUCCESS"}, secret="wrong")
+    assert twin.receiver.callbacks() == [] and twin.receiver.received[0].verified is False
+
+
+def test_the_poster_reaches_the_receiver_and_nothing_else(twin):
+    with pytest.raises(CallbackRejected, match="refusing to call hooks.example.com: it resolves to no address"):
+        http.poster().post_json("https://hooks.example.com/waveflow", {}, secret=CALLBACK_SECRET)
+    with pytest.raises(CallbackRejected, match="only https"):
+        http.poster().post_json(twin.receiver.callback_url().replace("https", "http"), {}, secret=CALLBACK_SECRET)
+
+
+def test_a_published_notification_arrives_signed_as_sns_signs_and_listeners_hear_of_it(twin):
+    heard = []
+    twin.sns.listeners.append(heard.append)
+    message_id = twin.session.client("sns").publish(
+        TopicArn=twin.stack.topic_arn("notify"), Subject="waveflow: done", Message='{"status": "SUCCESS"}',
+        MessageAttributes={"status": {"DataType": "String", "StringValue": "SUCCESS"}})["MessageId"]
+
+    [notification] = twin.receiver.notifications("notify")
+    assert (notification["Type"], notification["MessageId"], notification["Subject"]) == (
+        "Notification", message_id, "waveflow: done")
+    assert notification["MessageAttributes"] == {"status": {"Type": "String", "Value": "SUCCESS"}}
+    assert notification["SignatureVersion"] == "2" and notification["SigningCertURL"] == twin.receiver.signing_cert_url
+    assert heard == [notification]
+    published = http.poster().request("GET", notification["SigningCertURL"])  # a subscriber can fetch it
+    assert published.body.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_a_tampered_notification_fails_its_signature_check(twin):
+    twin.session.client("sns").publish(TopicArn=twin.stack.topic_arn("notify"), Message="original")
+    [notification] = twin.receiver.notifications()
+    forged = json.dumps({**notification, "Message": "forged"}).encode()
+    status, received = twin.receiver.judge("/sns/notify", {}, forged)
+    assert (status, received.verified) == (400, False)
+    assert twin.receiver.judge("/sns/notify", {}, json.dumps(notification).encode())[1].verified

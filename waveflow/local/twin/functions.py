@@ -1,0 +1,174 @@
+"""The stack's Lambda functions, in process: each handler invoked with its own environment and a Lambda context,
+counted, and — for asynchronous invocations (EventBridge targets) — retried and dead-lettered as Lambda does.
+
+A function's environment is its own: the ``WAVEFLOW_*`` settings of every function differ (only the starter
+knows the state machine's ARN), so each invocation sees its function's variables and no other ``WAVEFLOW_*``
+variable nor any variable another function sets, and the tasks' cached configuration is re-read. The process
+environment is restored after the call.
+
+Asynchronous invocation (docs: "Lambda retries function errors twice, waiting one minute, then two minutes")
+is scheduled on the twin's clock; an event that still fails goes to the function's dead-letter queue with
+Lambda's message attributes (``RequestID``, ``ErrorCode``, ``ErrorMessage``), or, without one, is kept in
+``dropped``.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from tasks.lib.config import load_config
+
+from ..lambda_context import LambdaContext
+from .stack import Function, Stack
+
+_OWN_PREFIX = "WAVEFLOW_"
+#: Waits before Lambda's retries of a failed asynchronous invocation.
+ASYNC_RETRY_DELAYS = (60, 120)
+
+
+@dataclass
+class Counters:
+    """What a function cost: invocations, errors, and billed duration (in-process wall time, rounded up per ms)."""
+
+    invocations: int = 0
+    errors: int = 0
+    billed_ms: int = 0
+
+    def gb_seconds(self, memory_mb: int) -> float:
+        return self.billed_ms / 1000 * memory_mb / 1024
+
+
+@dataclass
+class Dropped:
+    """An asynchronous event that failed every attempt and had no dead-letter queue to go to."""
+
+    function: str
+    event: Any
+    error: str
+
+
+class LocalFunction:
+    """One function of the stack: call it as Lambda calls a handler, ``fn(event, context)``.
+
+    >>> fn = LocalFunction(stack.function("StartMigration"), stack, clock, uuid)  # doctest: +SKIP
+    >>> fn({"detail": {...}})                                                    # doctest: +SKIP
+    """
+
+    def __init__(self, spec: Function, stack: Stack, clock, uuid: Callable[[], str],
+                 foreign_keys: frozenset[str] = frozenset()) -> None:
+        """``foreign_keys``: the variables any function of the stack sets (hidden unless this one sets them)."""
+        self.spec = spec
+        self.stack = stack
+        self.clock = clock
+        self.uuid = uuid
+        self.counters = Counters()
+        self._others = foreign_keys - set(spec.environment)
+        self._handler: Callable | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def handler(self) -> Callable:
+        if self._handler is None:
+            module, _, attribute = self.spec.handler.rpartition(".")
+            try:
+                self._handler = getattr(importlib.import_module(module), attribute)
+            except (ImportError, AttributeError) as exc:
+                raise LookupError(f"function {self.name}: cannot import its handler {self.spec.handler}: {exc}") \
+                    from exc
+        return self._handler
+
+    def __call__(self, event: Any, context: Any = None) -> Any:
+        """Invoke the handler once, in this function's environment, with a Lambda context of this function."""
+        request_id = getattr(context, "aws_request_id", None) or self.uuid()
+        own_context = LambdaContext(self.name, request_id, self.stack.region, self.stack.account, self.clock,
+                                    self.spec.timeout, self.spec.memory)
+        self.counters.invocations += 1
+        started = time.perf_counter()
+        try:
+            with self._environment():
+                return self.handler(event, own_context)
+        except Exception:
+            self.counters.errors += 1
+            raise
+        finally:
+            self.counters.billed_ms += max(1, math.ceil((time.perf_counter() - started) * 1000))
+
+    @contextmanager
+    def _environment(self) -> Iterator[None]:
+        hidden = ({key for key in os.environ if key.startswith(_OWN_PREFIX)} | self._others) \
+            - set(self.spec.environment)
+        saved = {key: os.environ.get(key) for key in (*self.spec.environment, *hidden)}
+        for key in hidden:
+            os.environ.pop(key, None)
+        os.environ.update(self.spec.environment)
+        load_config.cache_clear()
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            load_config.cache_clear()
+
+
+@dataclass
+class Functions:
+    """Every function of the stack by name, and Lambda's asynchronous invocation on the twin's scheduler."""
+
+    stack: Stack
+    scheduler: Any
+    send_to_queue: Callable[[str, str, dict], None]
+    by_name: dict[str, LocalFunction] = field(default_factory=dict)
+    dropped: list[Dropped] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        keys = frozenset(key for spec in self.stack.functions for key in spec.environment)
+        for spec in self.stack.functions:
+            self.by_name[spec.name] = LocalFunction(spec, self.stack, self.scheduler.clock, self.scheduler.uuid4, keys)
+
+    def __getitem__(self, name: str) -> LocalFunction:
+        if name not in self.by_name:
+            raise KeyError(f"the stack has no function {name!r}; its functions: {', '.join(sorted(self.by_name))}")
+        return self.by_name[name]
+
+    def invoke_async(self, name: str, event: Any) -> None:
+        """InvocationType=Event: run soon; retry failures after 1 and 2 minutes; then the function's DLQ."""
+        function = self[name]
+        self.scheduler.soon(lambda: self._attempt(function, event, 0))
+
+    def _attempt(self, function: LocalFunction, event: Any, attempt: int) -> None:
+        request_id = self.scheduler.uuid4()
+        try:
+            function(event, _RequestId(request_id))
+        except Exception as exc:  # a function error: Lambda's own retry, then its dead-letter queue
+            if attempt < min(function.spec.async_retries, len(ASYNC_RETRY_DELAYS)):
+                delay = ASYNC_RETRY_DELAYS[attempt]
+                self.scheduler.after(delay, lambda: self._attempt(function, event, attempt + 1))
+                return
+            self._dead_letter(function, event, request_id, exc)
+
+    def _dead_letter(self, function: LocalFunction, event: Any, request_id: str, exc: Exception) -> None:
+        message = f"{type(exc).__name__}: {exc}"[:1024]
+        if function.spec.dead_letter is None:
+            self.dropped.append(Dropped(function.name, event, message))
+            return
+        self.send_to_queue(function.spec.dead_letter, json.dumps(event), {
+            "RequestID": request_id, "ErrorCode": "200", "ErrorMessage": message})
+
+
+@dataclass(frozen=True)
+class _RequestId:
+    """The one field of a context that the async invoker decides: the request ID of this attempt."""
+
+    aws_request_id: str
