@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from waveflow.stack.entrypoints import ENTRYPOINTS
 from waveflow.stack.functions import FUNCTIONS
+from waveflow.stack.statemachines import plan
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = json.loads((REPO / "tasks/lib/schemas/tables.json").read_text())
@@ -74,11 +76,12 @@ def test_tables_are_shaped_as_tables_json_and_protected(moto_stack):
 def test_one_function_per_manifest_function_and_entry_point_with_its_settings(moto_stack):
     lam = moto_stack.client("lambda")
     manifest = moto_stack.built.manifest
-    expected = set(manifest["functions"]) | {"Ingress"}
+    expected = set(manifest["functions"]) | set(ENTRYPOINTS)
     assert {k.removesuffix("FunctionName") for k in moto_stack.outputs if k.endswith("FunctionName")} == expected
     for name in expected:
         config = lam.get_function_configuration(FunctionName=moto_stack.outputs[f"{name}FunctionName"])
-        handler = manifest["functions"][name]["handler"] if name in manifest["functions"] else "tasks.ingress.handler"
+        handler = manifest["functions"][name]["handler"] if name in manifest["functions"] else \
+            ENTRYPOINTS[name].handler
         assert (config["Runtime"], config["Handler"]) == ("python3.12", handler)
         assert config["Timeout"] == FUNCTIONS[name].timeout
         variables = config["Environment"]["Variables"]
@@ -87,7 +90,8 @@ def test_one_function_per_manifest_function_and_entry_point_with_its_settings(mo
         assert BASE_ENV - {"WAVEFLOW_CALLBACK_SECRET_ID"} <= set(variables)  # moto creates no secret to refer to
         assert variables["WAVEFLOW_STATUS_TABLE"] == moto_stack.outputs["StatusTableName"]
         assert variables["WAVEFLOW_DLQ_URL"] == moto_stack.outputs["RequestsDeadLetterQueueUrl"]
-        assert "WAVEFLOW_MIGRATION_STATE_MACHINE_ARN" not in variables  # no state machine function gets its ARN
+        if name in moto_stack.built.manifest["workflows"]["ServerMigration"]["functions"]:
+            assert "WAVEFLOW_MIGRATION_STATE_MACHINE_ARN" not in variables  # its own functions never get its ARN
         properties = moto_stack.built.template["Resources"][f"{name}Function"]["Properties"]
         assert properties["TracingConfig"] == {"Mode": "Active"}  # moto reports PassThrough whatever was asked
         assert properties["KmsKeyArn"] == {"Fn::GetAtt": ["StackKey", "Arn"]}  # and no key at all
@@ -133,15 +137,36 @@ def test_state_machines_log_all_trace_encrypt_and_fill_every_placeholder(moto_st
         assert set(properties["DefinitionSubstitutions"]) == expected
 
 
-def test_the_wave_role_may_run_its_children_and_the_sync_rule_and_read_its_items(moto_stack):
-    policies = moto_stack.built.template["Resources"]["MigrationWaveStateMachineRole"]["Properties"]["Policies"]
-    statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
-    actions = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
-    assert {"states:StartExecution", "states:DescribeExecution", "states:StopExecution", "events:PutTargets",
-            "events:PutRule", "events:DescribeRule", "s3:GetObject", "lambda:InvokeFunction"} <= actions
-    rule = next(s for s in statements if "events:PutRule" in s["Action"])
-    assert rule["Resource"] == [{"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
-                                            "StepFunctionsGetEventsForStepFunctionsExecutionRule"}]
+def test_a_state_machine_role_invokes_exactly_its_own_functions(moto_stack):
+    for name, workflow in moto_stack.built.manifest["workflows"].items():
+        policies = moto_stack.built.template["Resources"][f"{name}StateMachineRole"]["Properties"]["Policies"]
+        invoke, = [s for p in policies for s in p["PolicyDocument"]["Statement"]
+                   if s.get("Action") == ["lambda:InvokeFunction"]]
+        assert invoke["Resource"][::2] == [{"Fn::GetAtt": [f"{f}Function", "Arn"]} for f in workflow["functions"]]
+
+
+def test_a_child_workflow_and_a_distributed_map_get_what_they_need_and_no_more():
+    functions = {"Step": {"handler": "tasks.steps.handler", "placeholder": "StepFunctionArn"}}
+    workflows = {"Parent": {"placeholder": "ParentStateMachineArn"}, "Child": {"placeholder": "ChildStateMachineArn"}}
+    definition = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket.$": "$.b", "Key.$": "$.k"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Run",
+                          "States": {"Run": {"Type": "Task", "End": True,
+                                             "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                                             "Parameters": {"StateMachineArn": "${ChildStateMachineArn}"}}}}}}}
+    planned = plan("Parent", definition, {"functions": [], "children": ["Child"]}, functions, workflows)
+    assert planned.problems == []
+    granted = {(a, str(r)) for s in planned.statements for a in s.actions for r in s.resources}
+    assert ("states:StartExecution", str({"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:"
+                                                     "${AWS::AccountId}:stateMachine:${AWS::StackName}-Child"})) in granted
+    assert {a for a, _ in granted} == {"states:StartExecution", "states:DescribeExecution", "states:StopExecution",
+                                       "events:PutTargets", "events:PutRule", "events:DescribeRule", "s3:GetObject"}
+    rule = next(s for s in planned.statements if "events:PutRule" in s.actions)
+    assert rule.resources == ({"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
+                                          "StepFunctionsGetEventsForStepFunctionsExecutionRule"},)
+    reader = next(s for s in planned.statements if s.actions == ("s3:GetObject",))
+    assert reader.resources == ({"Fn::Sub": "${PayloadBucket.Arn}/*"},)
 
 
 def test_no_role_has_a_wildcard_action_and_every_star_resource_says_why(moto_stack):
@@ -191,7 +216,7 @@ def test_alarms_cover_dlqs_queue_age_executions_functions_and_replication_lag(mo
             ("AWS/States", "ExecutionsFailed"), ("AWS/States", "ExecutionsTimedOut"),
             ("AWS/States", "ExecutionsAborted"), ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"),
             ("Waveflow", "ReplicationLagSeconds")} == metrics
-    functions = set(moto_stack.built.manifest["functions"]) | {"Ingress"}
+    functions = set(moto_stack.built.manifest["functions"]) | set(ENTRYPOINTS)
     assert {f"{f}ErrorsAlarm" for f in functions} <= set(alarms)
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "NotifyTopic"}] for a in alarms.values())
     queries = resources(template, "AWS::Logs::QueryDefinition")

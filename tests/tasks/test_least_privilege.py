@@ -38,7 +38,8 @@ def without(function: str, action: str) -> dict:
 
 def approve_wave_7(session) -> None:
     session.client("sns").create_topic(Name="waveflow-notify")
-    approval.request_approval({"taskToken": "token-1", "wave": "7", "correlationId": "c-1"}, None)
+    approval.request_approval({"approval": "ApproveWaveCutover", "taskToken": "token-1", "executionId": "arn:x",
+                               "input": {"wave": "7", "correlationId": "c-1"}}, None)
 
 
 def test_a_handler_call_its_role_grants_passes(oracle_session):

@@ -36,4 +36,9 @@ class Entrypoint:
 
 ENTRYPOINTS: dict[str, Entrypoint] = {
     "Ingress": Entrypoint("tasks.ingress.handler", QueueTrigger()),
+    "StartMigration": Entrypoint("tasks.start_migration.on_requested", RuleTrigger(
+        "StartMigrationRule", ("MigrationRequested",), "A requested migration takes a slot of its wave and starts")),
+    "StartMigrationNext": Entrypoint("tasks.start_migration.on_finished", RuleTrigger(
+        "MigrationFinishedRule", ("MigrationSucceeded", "MigrationFailed"),
+        "A finished migration gives its slot back and starts the next queued one of its wave")),
 }

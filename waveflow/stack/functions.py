@@ -68,6 +68,16 @@ SSM_CHECK = (Grant(("ssm:SendCommand",), (*RUN_DOCUMENTS, INSTANCES, MANAGED_INS
 DNS = Grant(("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"), (HOSTED_ZONES,),
             why="the hosted zone comes with each migration request")
 CMF = (Grant(("secretsmanager:GetSecretValue",), ("CmfSecret",)),)
+#: The wave path (docs/waves.md): the wave's slots and decision, the migrations queued in the status table.
+WAVE = (Grant(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), ("WaveTable",)),
+        Grant(("dynamodb:GetItem", "dynamodb:UpdateItem"), ("StatusTable",)),
+        Grant(("dynamodb:Query",), ("StatusTableIndexes",)))
+#: Starting a migration: one ServerMigration execution, named after the migration (and a look at one that exists).
+START = (Grant(("states:StartExecution",), ("MigrationStateMachine",)),
+         Grant(("states:DescribeExecution",), ("MigrationExecutions",)))
+#: Answering the task tokens of migrations waiting at the gate.
+TOKENS = Grant(("states:SendTaskSuccess", "states:SendTaskFailure"), ("*",),
+               why="a task token is opaque: IAM cannot tell from it which execution it belongs to")
 MGN_MIGRATION = "MGN's source servers and the jobs they start are named by the request; scoped to this account"
 
 FUNCTIONS: dict[str, FunctionSpec] = {
@@ -139,6 +149,20 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         Grant(("sns:Publish",), ("NotifyTopic",)),
     ), timeout=120, why_reserve="Posts to each requester's own receiver and publishes to SNS; no shared dependency "
                                 "to protect."),
+    "StartMigration": FunctionSpec((*WAVE, *START), timeout=60, reserve=5,
+                                   why_reserve="Step Functions' StartExecution rate, shared by every wave"),
+    "StartMigrationNext": FunctionSpec((*WAVE, *START), timeout=120, reserve=5,
+                                       why_reserve="Step Functions' StartExecution rate, shared by every wave"),
+    "WaveGateAwaitCutover": FunctionSpec((*WAVE, TOKENS), timeout=60,
+                                         why_reserve="Answers or parks one token per migration; nothing to protect"),
+    "WaveGateOpenWave": FunctionSpec((*WAVE, *START), timeout=120,
+                                     why_reserve="Runs once per wave, to record its limit and expected count."),
+    "WaveGateOpenCutover": FunctionSpec((*WAVE, TOKENS), timeout=300,
+                                        why_reserve="Runs once per wave, to approve and answer the parked tokens."),
+    "WaveGateCloseCutover": FunctionSpec((*WAVE, TOKENS), timeout=300,
+                                         why_reserve="Runs once per wave, to reject and fail the parked tokens."),
+    "WaveGateWatchWave": FunctionSpec((*WAVE, *START), timeout=300,
+                                      why_reserve="Runs once per wave and poll interval."),
     "ApprovalRequestApproval": FunctionSpec((Grant(("sns:Publish",), ("NotifyTopic",)),), timeout=30,
                                             why_reserve="Runs once per wave, to publish one SNS message."),
     "WaveSummary": FunctionSpec((Grant(("dynamodb:Query",), ("StatusTableIndexes",)),), timeout=120,

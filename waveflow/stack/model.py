@@ -7,7 +7,6 @@ mistake becomes a build problem naming what to fix.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,15 +62,10 @@ class StackModel:
         return [f for f in self.functions if isinstance(f.trigger, RuleTrigger)]
 
 
-def build_model(root: Path, manifest: dict, definitions: dict[str, dict], *,
-                entrypoints: Mapping[str, Entrypoint] = ENTRYPOINTS,
-                permissions: Mapping[str, FunctionSpec] = FUNCTIONS) -> StackModel:
-    """The stack of the project at ``root`` for this build; ``problems`` lists (file, message) to report.
-
-    ``entrypoints`` and ``permissions`` are the tables of this package unless a caller brings others.
-    """
+def build_model(root: Path, manifest: dict, definitions: dict[str, dict]) -> StackModel:
+    """The stack of the project at ``root`` for this build; ``problems`` lists (file, message) to report."""
     problems: list[tuple[str, str]] = []
-    functions = _functions(root, manifest, problems, entrypoints, permissions)
+    functions = _functions(root, manifest, problems)
     workflows = []
     for name, workflow in manifest["workflows"].items():
         planned = plan(name, definitions[name], workflow, manifest["functions"], manifest["workflows"])
@@ -84,12 +78,11 @@ def build_model(root: Path, manifest: dict, definitions: dict[str, dict], *,
     return StackModel(functions, workflows, _json(root / TABLES_FILE), _request_model(root), visibility, problems)
 
 
-def _functions(root: Path, manifest: dict, problems: list[tuple[str, str]], entrypoints: Mapping[str, Entrypoint],
-               permissions: Mapping[str, FunctionSpec]) -> list[FunctionModel]:
+def _functions(root: Path, manifest: dict, problems: list[tuple[str, str]]) -> list[FunctionModel]:
     handlers = HandlerIndex(root)
     entries: dict[str, tuple[str, Entrypoint | None, list[str]]] = {
         name: (entry["handler"], None, entry["usedBy"]) for name, entry in manifest["functions"].items()}
-    for name, entrypoint in entrypoints.items():
+    for name, entrypoint in ENTRYPOINTS.items():
         if name in entries:
             problems.append((ENTRYPOINTS_FILE, f"entry point {name!r} is also a function of workflow "
                                                f"{entries[name][2][0]!r}; give it another name"))
@@ -101,7 +94,7 @@ def _functions(root: Path, manifest: dict, problems: list[tuple[str, str]], entr
         entries[name] = (entrypoint.handler, entrypoint, [])
     models = []
     for name, (handler, entrypoint, used_by) in sorted(entries.items()):
-        spec = permissions.get(name)
+        spec = FUNCTIONS.get(name)
         if spec is None:
             problems.append((FUNCTIONS_FILE, f"function {name!r} ({handler}) has no entry in FUNCTIONS, so it would "
                                              f"have no role; add the grants its code needs"))

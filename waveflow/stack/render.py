@@ -19,20 +19,19 @@ GATEWAY_ENDPOINTS = ("s3", "dynamodb")
 INTERFACE_ENDPOINTS = ("sqs", "events", "states", "mgn", "ssm", "sns", "secretsmanager", "ec2", "sts")
 
 
-def render_stack(root: Path, files: dict[str, bytes], **tables) -> dict[str, bytes]:
+def render_stack(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
     """``{"template.yaml": bytes}`` for a project with ``templates/``, ``{}`` for one without.
 
     ``files`` are the build's other outputs (``manifest.json`` and the ASL). Raises ``BuildError`` naming every
     problem: a function without a role, a handler that does not exist, an unfilled or unused placeholder, a
-    value a partial needs and the model lacks. ``tables`` may replace the entry points or permissions
-    (:func:`waveflow.stack.model.build_model`).
+    value a partial needs and the model lacks.
     """
     folder = Path(root) / "templates"
     if not (folder / TEMPLATE).is_file():
         return {}
     manifest = json.loads(files["manifest.json"])
     definitions = {name: json.loads(files[w["definition"]]) for name, w in manifest["workflows"].items()}
-    model = build_model(Path(root), manifest, definitions, **tables)
+    model = build_model(Path(root), manifest, definitions)
     if model.problems:
         raise BuildError([Problem(file, 1, message) for file, message in model.problems])
     context = {

@@ -70,6 +70,8 @@ RESOURCES: dict[str, StackResource] = {
     "MigrationStateMachine": StackResource((state_machine_arn("ServerMigration"),),
                                            "WAVEFLOW_MIGRATION_STATE_MACHINE_ARN", state_machine_arn("ServerMigration"),
                                            ("stateMachineArn",)),
+    "MigrationExecutions": StackResource((sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
+                                              f"execution:{state_machine_name('ServerMigration')}:*"),)),
     "StackKey": StackResource((arn_of("StackKey"),)),
 }
 
