@@ -154,7 +154,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "StartMigrationNext": FunctionSpec((*WAVE, *START), timeout=120, reserve=5,
                                        why_reserve="Step Functions' StartExecution rate, shared by every wave"),
     "WaveGateAwaitCutover": FunctionSpec((*WAVE, TOKENS), timeout=60,
-                                         why_reserve="Answers or parks one token per migration; nothing to protect"),
+                                         why_reserve="Answers or parks one token per migration; nothing to protect."),
     "WaveGateOpenWave": FunctionSpec((*WAVE, *START), timeout=120,
                                      why_reserve="Runs once per wave, to record its limit and expected count."),
     "WaveGateOpenCutover": FunctionSpec((*WAVE, TOKENS), timeout=300,
