@@ -16,30 +16,11 @@ from pathlib import Path
 import pytest
 
 from waveflow.compile import build
-from waveflow.local.runtime import LocalRuntime
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = Path(__file__).parent / "asl"
 MERMAID_VERSION = "11.17.2"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def sample(name: str) -> dict:
-    return json.loads((SAMPLES / name).read_text())
-
-
-def asl_names(body: dict) -> list[str]:
-    """Every state name of an ASL document, found by walking its JSON (independently of waveflow.graph)."""
-    names = []
-    for name, state in body["States"].items():
-        names.append(name)
-        for branch in state.get("Branches", []):
-            names += asl_names(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                names += asl_names(state[key])
-    return names
 
 
 @pytest.fixture(scope="session")
@@ -52,48 +33,6 @@ def built(tmp_path_factory) -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def migration(built) -> dict:
     return built["ServerMigration"]
-
-
-class MgnThrottled(Exception):
-    pass
-
-
-class LaunchFailed(Exception):
-    pass
-
-
-def stub_handlers(calls: dict, fail_cutover: bool) -> dict:
-    """Every function ServerMigration calls: PrepareSource is throttled once, replication is ready at the third
-    look, and the cutover launch fails when ``fail_cutover``."""
-    def stage(name):
-        def handler(event, context):
-            calls[name] = calls.get(name, 0) + 1
-            if name == "PrepareSource" and calls[name] == 1:
-                raise MgnThrottled("slow down")
-            if name == "PollStatus":
-                event["replication"] = {"ready": calls[name] >= 3}
-            elif name == "LaunchStartCutover":
-                event["launch"] = {"mode": "cutover"}
-            elif name == "LaunchPollLaunch":
-                if fail_cutover and event.get("launch", {}).get("mode") == "cutover":
-                    raise LaunchFailed("the cutover instance did not start")
-                event["launch"] = {**event.get("launch", {}), "done": True}
-            elif name == "VerifyMigration":
-                event["verification"] = {"pending": False}
-            return event
-        return handler
-    names = ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "LaunchStartTest",
-             "LaunchPollLaunch", "VerifyMigration", "LaunchMarkReadyForCutover", "LaunchStartCutover",
-             "FinalizeCutover", "Rollback", "Callback"]
-    return {name: stage(name) for name in names}
-
-
-def run(definition: dict, handlers: dict, name: str = "m-1"):
-    runtime = LocalRuntime(handlers, seed=1)
-    runtime.register_state_machine("Machine", definition)
-    execution = runtime.start_execution("Machine", {"migrationId": name}, name=name)
-    runtime.run()
-    return execution
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Per-state counts from execution histories: the compiled ServerMigration run by the local twin with stub
 handlers (a throttle retried, a launch that fails and is rolled back), and interleaved branches and iterations."""
-from conftest import run, stub_handlers
+from graph_samples import run, stub_handlers
 
 from waveflow.graph import StateCounts, counts_from_histories, counts_from_history
 from waveflow.local.runtime import LocalRuntime

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import sample
+from graph_samples import sample
 
 from waveflow.graph import read_graph, render_mermaid
 from waveflow.graph.collapse import TooLarge
@@ -49,7 +49,7 @@ def test_server_migration_reads_as_the_issue_asks(shipped):
     assert f"    [*] --> {s['ValidateInput']}" in text
     assert f"    {s['ValidateInput']} : retry 3× from 5s ×2 ≤2m jitter on MgnThrottled, MgnUnavailable +7" in text
     assert f"    {s['ValidateInput']} --> {s['RollbackHandler']} : catch States.ALL" in text
-    assert (f"    {s['TestLaunchRequested']} --> {s['LaunchCutover']} : "
+    assert (f"    {s['TestLaunchRequested']} --> {s['AwaitWaveCutover']} : "
             f"#36;.testLaunch is present and #36;.testLaunch == false") in text
     assert f"    {s['TestLaunchRequested']} --> {s['StartTestLaunch']} : Default" in text
     assert f"    {s['WaitForReplication']} : Poll: Lambda: Invoke PollStatus" in text
@@ -59,10 +59,11 @@ def test_server_migration_reads_as_the_issue_asks(shipped):
     assert f"    {s['MigrationSucceeded']} --> [*]" in text
 
 
-def test_map_and_parallel_are_composite_states(shipped):
-    wave = render_mermaid(shipped["MigrationWave"]).text
-    assert 'state "MigrateServers · Map: distributed · items from S3 · ≤ #36;.maxConcurrency at once · tolerates ' \
-           '10#37; failed" as s5 {' in wave
+def test_map_and_parallel_are_composite_states():
+    objects = render_mermaid(read_graph(sample("distributed-map.asl.json"), "objects")).text
+    outer = 'state "Process objects · Map: distributed · items from S3 · ≤ 500 at once · tolerates 5#37; failed" as s1 {'
+    inner = '        state "Each item · Map: inline · items #36;.Items" as s2 {'
+    assert objects.index(outer) < objects.index(inner)
     orders = render_mermaid(read_graph(sample("jsonata-orders.asl.json"), "orders")).text
     block = orders[orders.index('state "Fan out'):]
     assert block.index('state "Reserve stock') < block.index("        --\n") < block.index('state "Charge card')

@@ -1,7 +1,7 @@
 """The drawing model read from ASL: what each state shows, Choice labels, the rollback path and polls derived
 from structure alone, and documents that cannot be drawn reported place by place."""
 import pytest
-from conftest import asl_names, sample
+from graph_samples import asl_names, sample
 
 from waveflow.graph import GraphError, read_graph
 from waveflow.graph.conditions import describe
