@@ -88,7 +88,9 @@ def dashboard_body(functions: list, workflows: list) -> dict:
                 "properties": {"title": title, "region": "${AWS::Region}", "stat": stat, "period": 300,
                                "view": "timeSeries", "metrics": metrics}}
 
-    queue = lambda name: "${" + name + ".QueueName}"  # noqa: E731 - a name inside the Sub text
+    def queue(name):
+        return "${" + name + ".QueueName}"
+
     widgets = [
         widget("Migrations requested, rejected, duplicate",
                [[NAMESPACE, m, "service", "waveflow"] for m in ("MigrationsRequested", "RequestsRejected",

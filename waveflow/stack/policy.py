@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .yamltext import to_yaml
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -31,8 +33,6 @@ def allow(actions, resources, why: str = "", condition: dict | None = None, when
 
 def as_yaml(statements: list[Statement], indent: int) -> str:
     """Statements as YAML list items, each wide one preceded by a comment line with its reason."""
-    from .yamltext import to_yaml
-
     lines = []
     for statement in statements:
         if statement.why:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from ...compile.problems import BuildError, Problem
+
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -73,8 +75,6 @@ class Vetting:
         self.report: CheckReport | None = None
 
     def __call__(self, files: dict[str, bytes]) -> None:
-        from ...compile.problems import BuildError, Problem
-
         if "template.yaml" not in files:
             return
         self.report = check_template(files["template.yaml"].decode("utf-8"), checkov=self.checkov)
