@@ -117,7 +117,7 @@ def test_python_build_py_is_waveflow_build_with_its_arguments(tmp_path):
     work = tmp_path / "repo"
     shutil.copytree(REPO, work, ignore=shutil.ignore_patterns(".venv", ".git", "build", ".waveflow", "__pycache__",
                                                               ".pytest_cache", ".hypothesis"))
-    done = subprocess.run([sys.executable, "build.py"], cwd=work, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "build.py", "--no-check"], cwd=work, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (work / "build" / "ServerMigration.asl.json").read_bytes() == \
         (GOLDEN / "ServerMigration.asl.json").read_bytes()

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import kinds  # noqa: F401  (registers how every state kind is checked and written)
 from .asl import Compilation, state_machine_placeholder
@@ -16,6 +17,7 @@ from .handlers import HandlerIndex, collision
 from .lint import lint_definition
 from .loader import LoadedWorkflow, load_file
 from .problems import BuildError, Problem
+from ..stack.render import render_stack
 
 
 @dataclass
@@ -32,16 +34,21 @@ class CompiledWorkflow:
         return self.loaded.workflow.name
 
 
-def build(root: Path | str = ".", out: Path | str | None = None) -> dict[str, bytes]:
+def build(root: Path | str = ".", out: Path | str | None = None,
+          vet: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
     """Build every workflow under ``root/workflows`` into ``out`` (``root/build``); return the files written.
 
-    Raises ``BuildError`` listing every problem, in which case ``out`` is left exactly as it was.
+    ``vet`` sees the rendered files before anything is written (the template checks); it raises ``BuildError``
+    to stop the build. Raises ``BuildError`` listing every problem, in which case ``out`` is left exactly as it was.
     """
     root = Path(root).resolve()
     target = Path(out).resolve() if out is not None else root / "build"
     refuse_unsafe_output(root, target)
     compiled = compile_project(root)
     files = render(compiled)
+    files.update(render_stack(root, files))
+    if vet is not None:
+        vet(files)
     write_atomically(target, files)
     return files
 
