@@ -74,6 +74,17 @@ def test_handlers_get_a_private_copy_and_a_lambda_like_context():
     assert seen["remaining"] == 30_000
 
 
+def test_a_part_the_payload_holds_twice_reaches_the_handler_as_two_objects_as_json_would_bring_it():
+    def handler(event, context):
+        event["first"]["touched"] = True
+        return event
+    definition = task(FN + "Twice", Parameters={"first.$": "$.server", "second.$": "$.server"})
+    result = run_definition(definition, {"server": {"id": "s-1"}}, handlers={"Twice": handler})
+    assert result.output == {"first": {"id": "s-1", "touched": True}, "second": {"id": "s-1"}}
+    entered = json.loads(result.history[1]["stateEnteredEventDetails"]["input"])
+    assert entered == {"server": {"id": "s-1"}}  # and the engine's own payloads are untouched
+
+
 def test_lambda_invoke_returns_the_invoke_envelope():
     definition = task(INVOKE, Parameters={"FunctionName": "${EchoFunctionArn}", "Payload.$": "$"})
     output = run_definition(definition, {"x": 1}, handlers={"Echo": lambda e, c: e}).output
