@@ -54,6 +54,13 @@ def test_a_result_that_is_not_json_is_a_marshal_error():
     assert "Unable to marshal response" in json.loads(result.cause)["errorMessage"]
 
 
+def test_a_result_with_keys_json_writes_as_text_arrives_as_lambda_serialises_it():
+    result = run_definition(task(FN + "Keys"), {}, handlers={"Keys": lambda e, c: {7: "a", 2.5: "b", None: "c"}})
+    assert result.output == {"7": "a", "2.5": "b", "null": "c"}
+    refused = run_definition(task(FN + "Tuple"), {}, handlers={"Tuple": lambda e, c: {(1, 2): "a"}})
+    assert refused.error == "Runtime.MarshalError"
+
+
 def test_a_result_over_256_kib_is_data_limit_exceeded():
     result = run_definition(task(FN + "Big"), {}, handlers={"Big": lambda e, c: "y" * 300_000})
     assert result.error == "States.DataLimitExceeded"

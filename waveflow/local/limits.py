@@ -72,6 +72,12 @@ def _string_size(text: str) -> int:
     return len(encode_basestring(text).encode("utf-8", "surrogatepass"))
 
 
+def _key_text(key) -> str:
+    """A dict key as JSON writes it: a handler may return ``{1: "a"}``, which Lambda serialises as ``{"1": "a"}``;
+    a key JSON cannot write (a tuple) raises TypeError, as serialising it would."""
+    return key if type(key) is str else next(iter(json.loads(_ENCODER.encode({key: 0}))))
+
+
 _SCALAR_SIZE = {
     bool: lambda value: 4 if value else 5,
     type(None): lambda value: 4,
@@ -109,7 +115,7 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
         if type(node) is dict:
             total += 2 * len(node) + 1 if node else 2
             for key in node:
-                total += _string_size(key)
+                total += _string_size(key if type(key) is str else _key_text(key))
             items = node.values()
         else:
             total += len(node) + 1 if node else 2
