@@ -193,7 +193,8 @@ class StatusStore:
     ) -> dict[str, Any]:
         """Move ``migration_id`` to ``to``, recording ``detail`` under ``executionDetails.<stage>``; the new record.
 
-        ``based_on`` is the record the writer decided on (default: the record as read now). From another status,
+        ``based_on`` is the record the writer decided on (default: the record as read now; no second read is made
+        when it is given). From another status,
         this is a *move*, legal only along :data:`TRANSITIONS`. From ``to`` itself it is a *note*: the detail is
         updated in place (a poll recording progress), legal only where :func:`may_note` allows it — on a SUCCESS
         or FAILED record only the callback's result. Re-sending what is already stored writes nothing: stages are
@@ -202,8 +203,10 @@ class StatusStore:
         writes nothing; an unknown ID raises :class:`MigrationNotFound`.
         """
         to = Status(to)
-        current = self.get(migration_id)
-        origin = Status((based_on or current or {}).get("status", to))
+        # The record the writer decided on is as good as a fresh read: the write is conditional on its version,
+        # and a refused write returns the stored record to decide again on.
+        current = based_on if based_on is not None else self.get(migration_id)
+        origin = Status((current or {}).get("status", to))
         for _ in range(_WRITE_ATTEMPTS):
             if current is None:
                 raise MigrationNotFound(f"no status record for migration {migration_id!r} in {self.table_name}")
