@@ -3,10 +3,11 @@ from waveflow.dsl import (Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed,
                           seconds)
 
 #: Errors worth another try: throttling and passing outages of MGN, AWS, Lambda and the callback receiver.
-#: (IdempotencyAlreadyInProgressError: a duplicate invocation arrived while the first still runs; try again later.)
+#: (IdempotencyAlreadyInProgressError: a duplicate invocation arrived while the first still runs; try again later.
+#: Sandbox.Timedout: the function ran past its timeout; every stage is idempotent, so running it again is safe.)
 TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable",
              "IdempotencyAlreadyInProgressError", "Lambda.ServiceException", "Lambda.AWSLambdaException",
-             "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
+             "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Sandbox.Timedout"]
 
 # A rollback that fails for good must still notify and still end with the original error (kept at $.error).
 rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
