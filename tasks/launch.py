@@ -13,8 +13,10 @@ lifecycle change is skipped when MGN already shows it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from tasks.lib import aws
 from tasks.lib.errors import LaunchFailed
@@ -23,6 +25,9 @@ from tasks.lib.stage import StageRun, field_value, stage
 from tasks.lib.status import Status
 
 IN_PROGRESS = {Status.MIGRATION_IN_PROGRESS}
+#: MGN launches an instance in some five minutes (snapshot, conversion, boot): the first poll after the start is
+#: spaced to land then, later ones every minute.
+TYPICAL_LAUNCH_SECONDS = 300
 LAUNCH_POLL_SECONDS = 60
 #: A participant's launchStatus that ends the launch without an instance.
 FAILED_LAUNCH = frozenset({"FAILED", "TERMINATED"})
@@ -82,6 +87,15 @@ def _start(document: dict, run: StageRun, mode: LaunchMode) -> dict:
     return launch
 
 
+def _next_poll(job: dict) -> int:
+    """Seconds until the next look at a running launch job: until it is typically done, then every minute."""
+    created = job.get("creationDateTime")
+    if not created:
+        return LAUNCH_POLL_SECONDS
+    elapsed = (aws.now() - datetime.fromisoformat(created.replace("Z", "+00:00"))).total_seconds()
+    return max(LAUNCH_POLL_SECONDS, math.ceil(TYPICAL_LAUNCH_SECONDS - elapsed))
+
+
 def _job_in_flight(server: dict, mode: LaunchMode) -> str | None:
     """The job of a launch of this mode MGN is already in, if any."""
     if field_value(server, "lifeCycle.state") not in mode.in_flight:
@@ -116,7 +130,7 @@ def poll_launch(document: dict, run: StageRun) -> dict:
         done=done,
         jobStatus=job.get("status"),
         launchStatus=launch_status,
-        nextPollSeconds=0 if done else LAUNCH_POLL_SECONDS,
+        nextPollSeconds=0 if done else _next_poll(job),
         **({"instanceId": participant["launchedEc2InstanceID"]} if done else {}),
     )
     if done:

@@ -11,13 +11,16 @@ the other leaves it to that one, and a crash between the note and the call canno
 again. MGN refusing the retry because replication resumed meanwhile is no failure. Recovering from a stall
 clears the note, so a later stall gets its own retry.
 
-``nextPollSeconds`` follows MGN's ETA: half the time left (so the poll lands near the end without
-overshooting much), between :data:`MIN_POLL_SECONDS` and :data:`MAX_POLL_SECONDS`; without an ETA (initiating,
-stalled, catching up) the floor.
+``nextPollSeconds`` follows MGN's ETA: the time left until it plus :data:`ETA_MARGIN_SECONDS`, so the next poll
+lands just after the expected end instead of sampling the whole sync (the workflow's Poll bounds the wait by its
+own interval and ``max_interval``, which is what still catches a stall during a long sync); after a stall's retry,
+the rest of the grace MGN gets; without an ETA (catching up, snapshotting) the floor,
+:data:`MIN_POLL_SECONDS`.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from tasks.lib import aws
@@ -30,7 +33,7 @@ from tasks.lib.status import Status
 #: Fields whose change is written to the status record; lag and ETA alone change on every poll.
 RECORDED_ON_CHANGE = ("state", "ready", "stalled", "stallRetriedAt", "error")
 MIN_POLL_SECONDS = 60
-MAX_POLL_SECONDS = 900
+ETA_MARGIN_SECONDS = 60
 #: How long replication may stay stalled after RetryDataReplication before the migration gives up on it.
 STALL_GRACE = timedelta(minutes=10)
 
@@ -62,6 +65,9 @@ def handler(document: dict, run: StageRun) -> dict:
         "nextPollSeconds": 0 if view.ready else next_poll_seconds(view.eta),
         "polledAt": aws.iso_now(),
     }
+    if view.stalled:
+        since = aws.now() - _parsed(retried_at) if retried_at else timedelta(0)
+        detail["nextPollSeconds"] = max(MIN_POLL_SECONDS, math.ceil((STALL_GRACE - since).total_seconds()))
     if view.stalled and not retried_at:
         detail["stallRetriedAt"] = detail["polledAt"]
         if run.claim(detail):  # the write-ahead note; lost to a concurrent poll, which retries instead
@@ -92,7 +98,7 @@ def _worth_recording(recorded: dict, detail: dict) -> bool:
 
 
 def next_poll_seconds(eta: datetime | str | None) -> int:
-    """Seconds until the next poll: half of the time MGN expects to need, clamped; the floor without an ETA.
+    """Seconds until the next poll: just past the ETA MGN gives, at least the floor; the floor without an ETA.
 
     >>> next_poll_seconds(None)
     60
@@ -102,7 +108,7 @@ def next_poll_seconds(eta: datetime | str | None) -> int:
     if isinstance(eta, str):
         eta = _parsed(eta)
     remaining = (eta - aws.now()).total_seconds()
-    return int(min(MAX_POLL_SECONDS, max(MIN_POLL_SECONDS, remaining / 2)))
+    return max(MIN_POLL_SECONDS, math.ceil(remaining) + ETA_MARGIN_SECONDS)
 
 
 def _parsed(moment: str) -> datetime:

@@ -24,7 +24,7 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
     trigger = LambdaTask("TriggerMigration", handler="tasks.trigger_migration.handler", timeout=minutes(5))
     replicated = Poll("WaitForReplication", check="tasks.poll_status.handler",
                       until=Var("$.replication.ready") == True, interval=minutes(1), backoff=1.5,
-                      max_interval=minutes(15), timeout=hours(24), timeout_error="ReplicationTimeout",
+                      max_interval=minutes(15), timeout=days(3), timeout_error="ReplicationTimeout",
                       comment="Poll MGN until initial sync is done and replication is continuous")
 
     test_first = Choice("TestLaunchRequested", comment="MGN practice: launch a test instance before cutover")
