@@ -14,6 +14,7 @@ and SQS; ``tests/local/twin/test_speed.py`` checks both answer every item operat
 from __future__ import annotations
 
 import base64
+import json
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -25,20 +26,19 @@ class DynamoDBSerializer(serialize.JSONSerializer):
 
     def _serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         if shape.name == "AttributeValue" and isinstance(value, dict):
-            serialized[self.get_serialized_name(shape, key)] = _wire(value)
+            serialized[self.get_serialized_name(shape, key)] = value
             return
         super()._serialize(serialized, value, shape, key)
 
+    def _serialize_body(self, body: Any) -> str:
+        return json.dumps(body, default=_base64)
 
-def _wire(value: Any) -> Any:
-    """A copy of an attribute value as JSON carries it (binary values in base64, as moto's walk writes them)."""
-    if isinstance(value, dict):
-        return {key: _wire(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_wire(item) for item in value]
+
+def _base64(value: Any) -> str:
+    """A binary attribute value as JSON carries it (moto's walk writes them so)."""
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 @contextmanager
