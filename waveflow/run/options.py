@@ -44,6 +44,8 @@ class RunOptions:
     report: Path = DEFAULT_REPORT
     journal: Path = DEFAULT_PATH
     project: Path = Path(".")
+    #: where the build goes (default: the project's build/, as ``python build.py`` writes it)
+    build: Path | None = None
     profile: FaultProfile = field(default_factory=lambda: PROFILES["none"])
 
     def checked(self) -> "RunOptions":

@@ -26,6 +26,7 @@ from typing import Any
 from tasks.lib.dynamo import from_item
 from tasks.lib.identity import IDENTITY_PREFIX
 
+from ..local.mgn.ec2 import SOURCE_SERVER_TAG
 from .costs import CostEstimate, estimate
 from .failures import failed_state
 
@@ -50,6 +51,12 @@ class Outcome:
     functions: dict[str, dict] = field(default_factory=dict)
     faults: dict[str, int] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
+    #: every event put on the stack's buses, in order (EventBridge's shape)
+    events: list[dict] = field(default_factory=list)
+    #: the EC2 instances MGN launched: ``{instanceId, state, sourceServerId}``
+    instances: list[dict] = field(default_factory=list)
+    #: the DNS records of the hosted zones the requests name: ``{zoneId, name, type, values}``
+    dns: list[dict] = field(default_factory=list)
 
     def by_status(self) -> dict[str, int]:
         return dict(sorted(Counter(record["status"] for record in self.records).items()))
@@ -111,6 +118,9 @@ def collect(twin, session, *, started_at: float, usage: dict[str, float]) -> Out
         faults={"lambdaTimeouts": sum(f.counters.timeouts for f in functions),
                 "dynamodbThrottled": twin.faults.throttled,
                 "redeliveredMessages": sum(s.redelivered for s in twin.event_sources)},
+        events=list(twin.eventbridge.events),
+        instances=_instances(session),
+        dns=_dns(session, {r["dns"]["hostedZoneId"] for r in records if isinstance(r.get("dns"), dict)}),
     )
     outcome.failures = [_failure(twin, record) for record in records if record["status"] == "FAILED"]
     return outcome
@@ -166,6 +176,30 @@ def _undelivered(session, twin) -> dict[str, int]:
                                               AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
         counts[name] = int(attributes["ApproximateNumberOfMessages"])
     return counts
+
+
+def _instances(session) -> list[dict]:
+    """The instances in the account (MGN's launches: the landing zone runs nothing else)."""
+    pages = session.client("ec2").get_paginator("describe_instances").paginate()
+    found = []
+    for page in pages:
+        for reservation in page["Reservations"]:
+            for instance in reservation["Instances"]:
+                tags = {tag["Key"]: tag["Value"] for tag in instance.get("Tags", [])}
+                found.append({"instanceId": instance["InstanceId"], "state": instance["State"]["Name"],
+                              "sourceServerId": tags.get(SOURCE_SERVER_TAG)})
+    return sorted(found, key=lambda i: i["instanceId"])
+
+
+def _dns(session, zones: set[str]) -> list[dict]:
+    route53 = session.client("route53")
+    records = []
+    for zone in sorted(zones):
+        pages = route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone)
+        records += [{"zoneId": zone, "name": r["Name"], "type": r["Type"],
+                     "values": [v["Value"] for v in r.get("ResourceRecords", [])]}
+                    for page in pages for r in page["ResourceRecordSets"] if r["Type"] in ("A", "AAAA", "CNAME")]
+    return records
 
 
 def _failure(twin, record: dict) -> dict:

@@ -9,6 +9,10 @@ journal alone (docs/interfaces.md, "The journal": the run's items by kind).
 | ``received`` | sequence | ``{kind: callback|notification, path, verified, body}`` |
 | ``message`` | sequence | what the requester sent: ``{kind: request|duplicate|invalid, line, defect, body}`` |
 | ``stateMachine`` | the stack's state machine name | ``{workflow, definition}`` (the ASL, as built) |
+| ``event`` | the event's ID | every event put on the bus, in order (EventBridge's shape: its ``detail`` names the
+  migration, its status and correlation ID) |
+| ``instance`` | EC2 instance ID | ``{instanceId, state, sourceServerId}``: what MGN launched, and what is left |
+| ``dnsRecord`` | sequence | ``{zoneId, name, type, values}``: the requests' DNS at the end |
 | ``counters`` | ``functions`` / ``faults`` / ``undelivered`` | per-function invocations, errors, timeouts and billed ms; faults injected; other DLQs' depths |
 """
 from __future__ import annotations
@@ -47,6 +51,9 @@ def keep_run(journal: Journal, run_id: int, summary: dict, outcome: Outcome, pla
     journal.put_items(run_id, "stateMachine", [
         (name, {"workflow": workflow, "definition": json.loads(files[f"{workflow}.asl.json"])})
         for workflow, name in sorted(machines.items())])
+    journal.put_items(run_id, "event", [(e["id"], e) for e in outcome.events])
+    journal.put_items(run_id, "instance", [(i["instanceId"], i) for i in outcome.instances])
+    journal.put_items(run_id, "dnsRecord", list(enumerate(outcome.dns)))
     journal.put_items(run_id, "counters", [("functions", outcome.functions), ("faults", outcome.faults),
                                            ("undelivered", outcome.undelivered)])
     journal.finish_run(run_id, "completed", summary)

@@ -70,7 +70,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
     options = options.checked()
     profile = options.profile
     rows = _rows(options)
-    files = build(options.project, Path(options.project) / "build")
+    files = build(options.project, options.build or Path(options.project) / "build")
     if "template.yaml" not in files:
         raise RunInputError("the build wrote no build/template.yaml: the twin is built from the stack's template")
     journal = Journal(options.journal, create_folder=True)
