@@ -38,7 +38,7 @@ from .options import RunInputError, RunOptions
 from .outcome import Outcome, collect
 from .progress import LiveProgress
 from .record import keep_run, state_machines
-from .submit import Submission, plan_messages
+from .submit import Plan, Submission, plan_messages
 
 #: The twin's account (moto's default one) and region: the stack is deployed there, and a generated wave's prod
 #: servers land there (its test and dev servers in accounts of their own, which the twin cannot see into).
@@ -58,6 +58,7 @@ class RunResult:
     run_id: int
     summary: dict
     outcome: Outcome
+    plan: Plan
     sent: int
     log: Path
     journal: Path
@@ -122,7 +123,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
     summary = outcome.summary(time.perf_counter() - started)
     keep_run(journal, run_id, summary, outcome, plan, machines, files)
     journal.close()
-    return RunResult(run_id, summary, outcome, submission.sent, log_path, Path(options.journal))
+    return RunResult(run_id, summary, outcome, plan, submission.sent, log_path, Path(options.journal))
 
 
 

@@ -1,0 +1,81 @@
+"""Running a wave for the end-to-end tests, through the library function ``waveflow run`` calls, and reading what it
+left: status records, events, dead letters, instances and DNS (collected from moto at the end of the run) and the
+executions' histories (from the run's journal)."""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rich.console import Console
+
+from waveflow.local.journal import Journal
+from waveflow.run.options import RunOptions
+from waveflow.run.runner import RunResult, run_wave
+
+REPO = Path(__file__).resolve().parents[2]
+LEGAL_SUCCESS = ["PENDING", "VALIDATED", "SOURCE_PREPARED", "MIGRATION_IN_PROGRESS", "VERIFIED", "COMPLETED",
+                 "SUCCESS"]
+
+
+def run(tmp_path_factory, **options) -> "Ran":
+    """One run of a wave in a folder of its own (build and journal)."""
+    folder = tmp_path_factory.mktemp("run")
+    result = run_wave(RunOptions(project=REPO, build=folder / "build", journal=folder / "journal.sqlite3", **options),
+                      console=Console(file=io.StringIO()))
+    return Ran(result, Journal(folder / "journal.sqlite3"))
+
+
+@dataclass
+class Ran:
+    result: RunResult
+    journal: Journal
+
+    @property
+    def summary(self) -> dict:
+        return self.result.summary
+
+    @property
+    def outcome(self):
+        return self.result.outcome
+
+    @cached_property
+    def records(self) -> dict[str, dict]:
+        return {record["migrationId"]: record for record in self.outcome.records}
+
+    @cached_property
+    def events(self) -> dict[str, list[str]]:
+        """Detail types of each migration's events, in order."""
+        found = defaultdict(list)
+        for event in self.outcome.events:
+            found[event["detail"].get("migrationId")].append(event["detail-type"])
+        return found
+
+    @cached_property
+    def executions(self) -> list[dict]:
+        return self.journal.executions(scope=self.result.run_id)
+
+    def migrations(self) -> list[dict]:
+        return [e for e in self.executions if e["stateMachine"].endswith("ServerMigration")]
+
+    def history(self, name: str) -> list[dict]:
+        [execution] = [e for e in self.executions if e["name"] == name]
+        return self.journal.history(execution["executionArn"], scope=self.result.run_id)
+
+    def entered(self, name: str) -> list[str]:
+        return [e["stateEnteredEventDetails"]["name"] for e in self.history(name) if e["type"].endswith("StateEntered")]
+
+    def statuses(self, migration_id: str) -> list[str]:
+        return [entry["status"] for entry in self.records[migration_id]["history"]]
+
+    def with_status(self, status: str) -> list[str]:
+        return [m for m, record in self.records.items() if record["status"] == status]
+
+    def dns(self, record_name: str) -> list[str]:
+        name = record_name if record_name.endswith(".") else record_name + "."
+        return next(r["values"] for r in self.outcome.dns if r["name"] == name)
+
+    def instances_of(self, server_id: str) -> list[dict]:
+        return [i for i in self.outcome.instances if i["sourceServerId"] == server_id]
