@@ -1,5 +1,10 @@
-"""``python build.py`` == ``waveflow build``: compile every workflow in workflows/ into build/."""
+"""``python build.py`` == ``waveflow build``: compile every workflow in workflows/ into build/.
+
+Arguments are those of ``waveflow build`` (``python build.py --out dist --watch``).
+"""
+import sys
+
 from waveflow.cli import main
 
 if __name__ == "__main__":
-    main(["build"])
+    main(["build", *sys.argv[1:]])

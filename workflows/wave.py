@@ -11,7 +11,7 @@ the wave succeeds only if every expected server ended SUCCESS (counted from the 
 from waveflow.dsl import (Approval, Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed, Var, Workflow, days, hours,
                           minutes, seconds)
 
-with Workflow("MigrationWave", timeout=days(14),
+with Workflow("MigrationWave", timeout=days(21),
               default_retry=Retry(attempts=3, delay=seconds(5), backoff=2.0, max_delay=minutes(1), jitter=True,
                                   errors=["AwsThrottled", "Lambda.ServiceException", "Lambda.AWSLambdaException",
                                           "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
@@ -26,7 +26,7 @@ with Workflow("MigrationWave", timeout=days(14),
     summary = LambdaTask("SummariseWave", handler="tasks.wave_summary.handler", timeout=minutes(2),
                          comment="Count the wave's servers by final status from the status table")
     waiting = Poll("WaitForWave", check="tasks.wave_gate.watch_wave", until=Var("$.progress.done") == True,
-                   interval=minutes(5), backoff=2.0, max_interval=minutes(30), timeout=days(12),
+                   interval=minutes(5), backoff=2.0, max_interval=minutes(30), timeout=days(17),
                    timeout_error="WaveUnfinished",
                    catch=[Catch(["WaveUnfinished"], next=summary, result_path="$.waitError")],
                    comment="Until every expected migration has finished; each pass starts queued migrations")

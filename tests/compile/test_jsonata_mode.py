@@ -27,6 +27,8 @@ def test_a_jsonata_workflow_uses_arguments_output_assign_and_conditions(project)
     assert states["Shaped"]["Output"] == {"id": "{% $server %}", "fixed": 1}
     assert states["Gave"]["Cause"] == "{% 'server ' & $server %}"
     assert states["FlowFailed"]["Error"] == "{% $states.input.error.Error %}"
+    assert states["FlowFailed"]["Cause"] == \
+        "{% $exists($states.input.error.Cause) ? $states.input.error.Cause : '' %}"
 
 
 def test_one_state_may_use_jsonata_in_a_jsonpath_workflow(project):
@@ -48,8 +50,8 @@ def test_jsonpath_fields_in_a_jsonata_state_are_named(project):
     assert project.problems() == [
         "workflows/flow.py:3: LambdaTask 'Step': payload= uses Ref or intrinsics (JSONPath); use Expr(...) in a "
         "JSONata state",
-        "workflows/flow.py:3: LambdaTask 'Step': result_path= is JSONPath; a JSONata state uses arguments=, output= "
-        "and assign= with Expr(...)"]
+        "workflows/flow.py:3: LambdaTask 'Step': result_path= is JSONPath; a JSONata LambdaTask uses payload=, "
+        "output= and assign= with Expr(...)"]
 
 
 def test_jsonata_fields_in_a_jsonpath_state_are_named(project):
@@ -79,3 +81,65 @@ def test_approvals_and_child_workflows_speak_jsonata_in_a_jsonata_workflow(proje
     assert states["Run"]["Arguments"] == {"StateMachineArn": "${ChildStateMachineArn}",
                                           "Name": "{% $states.input.id %}", "Input": "{% $states.input %}"}
     assert states["Run"]["Output"].startswith("{% {'status': $states.result.Status")
+
+
+def test_reading_the_handlers_return_straight_from_a_lambda_result_is_refused(project):
+    """In JSONata, a Lambda task's $states.result is Lambda's response, as everywhere on AWS; the return is .Payload."""
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata") as wf:
+            LambdaTask("Count", handler="tasks.steps.handler", output=Expr("$states.result.rows")) >> \\
+                LambdaTask("Keep", handler="tasks.steps.handler",
+                           output={"rows": Expr("$states.result.Payload.rows"),
+                                   "code": Expr("$states.result.`StatusCode`")}) >> \\
+                LambdaTask("Token", handler="tasks.steps.handler", wait_for_token=True, timeout=hours(1),
+                           assign={"rows": Expr("$states.result.rows")})
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'Count': output= reads $states.result.rows, but $states.result is Lambda's "
+        "response (ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode); the handler's "
+        "return is $states.result.Payload: write $states.result.Payload.rows"]
+
+
+def test_every_expression_of_a_state_is_parsed_and_the_added_fail_stays_plain_jsonata(project):
+    project.workflow('''
+        undo = Pass("Undo")
+        with Workflow("Flow", query_language="JSONata", on_failure=undo) as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", catch=[Catch(["Gone"], next="Skip", result_path=DISCARD)],
+                       output={"a": Expr("1 +"), "b": [Expr("(")]}) >> Succeed("Skip")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:4: LambdaTask 'Step': Output.a: JSONata '1 +' does not parse: Unexpected end of expression",
+        "workflows/flow.py:4: LambdaTask 'Step': Output.b[0]: JSONata '(' does not parse: Expected ) before end of "
+        "expression"]
+    project.workflow('''
+        undo = Pass("Undo")
+        with Workflow("Flow", query_language="JSONata", on_failure=undo) as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", catch=[Catch(["Gone"], next="Skip", result_path=DISCARD)])
+            Succeed("Skip")
+    ''')
+    states = project.build()["Flow"]["States"]
+    assert states["Step"]["Catch"][0] == {"ErrorEquals": ["Gone"], "Output": "{% $states.input %}", "Next": "Skip"}
+    assert states["FlowFailed"] == {
+        "Type": "Fail", "Comment": "The migration was rolled back; the original error is kept at $.error",
+        "Error": "{% $states.input.error.Error %}",
+        "Cause": "{% $exists($states.input.error.Cause) ? $states.input.error.Cause : '' %}"}
+
+
+def test_a_task_takes_arguments_and_jsonpath_only_kinds_are_refused_in_jsonata(project):
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata") as wf:
+            Task("Send", resource="arn:aws:states:::sqs:sendMessage",
+                 arguments={"QueueUrl": "q", "MessageBody": Expr("$states.input")})
+    ''')
+    assert project.build()["Flow"]["States"]["Send"]["Arguments"] == {
+        "QueueUrl": "q", "MessageBody": "{% $states.input %}"}
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONata") as wf:
+            route = Choice("Route")
+            Poll("Wait", check="tasks.steps.check", until=Var("$.ok") == True, interval=seconds(10),
+                 timeout=minutes(5)) >> route
+            route.when(Var("$.ok") == True, Succeed("Yes")).otherwise(Succeed("No"))
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: Choice 'Route': a JSONata Choice needs Jsonata('...') conditions, not Var(...)",
+        "workflows/flow.py:4: Poll 'Wait': Poll compiles to JSONPath states; use it in a JSONPath workflow"]

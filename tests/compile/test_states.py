@@ -215,7 +215,10 @@ def test_fail_with_error_and_cause_or_their_paths(project):
     ''')
     states = project.build()["Flow"]["States"]
     assert states["Fixed"] == {"Type": "Fail", "Error": "Bad", "Cause": "because"}
-    assert states["FromInput"] == {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+    # A caught error's output does not always carry a Cause: read in JSONata, a missing cause cannot fail the Fail.
+    assert states["FromInput"] == {
+        "Type": "Fail", "QueryLanguage": "JSONata", "Error": "{% $states.input.error.Error %}",
+        "Cause": "{% $exists($states.input.error.Cause) ? $states.input.error.Cause : '' %}"}
 
 
 def test_data_flow_fields_reach_the_asl(project):
@@ -230,6 +233,7 @@ def test_data_flow_fields_reach_the_asl(project):
     assert list(raw) == ["Type", "Resource", "InputPath", "Parameters", "ResultSelector", "ResultPath",
                          "OutputPath", "End"]
     assert raw["ResultSelector"] == {"id.$": "$.MessageId"}
+    assert (raw["InputPath"], raw["ResultPath"], raw["OutputPath"]) == ("$.request", "$.sent", "$.sent")
 
 
 def test_result_path_discard_is_null(project):
@@ -293,11 +297,14 @@ def test_on_failure_catches_every_task_keeps_the_error_and_ends_in_fail(project)
     states = project.build()["Flow"]["States"]
     assert states["A"]["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Rollback"}]
     assert "Catch" not in states["B"]
+    assert states["B"]["End"] is True  # the main path ends as written; only the rollback path ends in the Fail
     assert "Catch" not in states["Rollback"]
     assert states["Rollback"]["Next"] == "FlowFailed"
-    assert states["FlowFailed"] == {"Type": "Fail", "Comment": "The migration was rolled back; the original error "
-                                                               "is kept at $.error",
-                                    "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+    assert states["FlowFailed"] == {
+        "Type": "Fail", "QueryLanguage": "JSONata",
+        "Comment": "The migration was rolled back; the original error is kept at $.error",
+        "Error": "{% $states.input.error.Error %}",
+        "Cause": "{% $exists($states.input.error.Cause) ? $states.input.error.Cause : '' %}"}
 
 
 def test_a_task_can_send_its_failures_elsewhere_and_add_catchers(project):
@@ -329,11 +336,12 @@ def test_poll_compiles_to_a_bounded_loop_inside_a_parallel(project):
                             "WaitReadyGrow"]
     decide = states["WaitReadyDecide"]["Choices"]
     assert decide[0] == {"Variable": "$.ready", "BooleanEquals": True, "Next": "WaitReadyDone"}
-    assert decide[1] == {"Or": [{"Variable": "$.waveflowPoll.elapsed", "NumericGreaterThanEquals": 600},
-                                {"Variable": "$.waveflowPoll.attempt", "NumericGreaterThanEquals": 19}],
+    assert decide[1] == {"Or": [{"Variable": "$waveflowPollElapsed", "NumericGreaterThanEquals": 600},
+                                {"Variable": "$waveflowPollAttempt", "NumericGreaterThanEquals": 19}],
                          "Next": "WaitReadyTimedOut"}
     assert states["WaitReadyTimedOut"]["Error"] == "NotReady"
-    assert "States.Array(10, 20, 40, 60)" in states["WaitReadyGrow"]["Parameters"]["interval.$"]
+    assert states["WaitReadyWait"]["SecondsPath"] == "$waveflowPollInterval"
+    assert "States.Array(10, 20, 40, 60)" in states["WaitReadyGrow"]["Assign"]["waveflowPollInterval.$"]
     assert states["WaitReadyCheck"]["Comment"] == "Looks at the status."
 
 
@@ -411,3 +419,46 @@ def test_a_wait_until_a_zoned_time_is_written_in_utc(project):
             Wait("Later", timestamp=datetime(2030, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
     ''')
     assert project.build()["Flow"]["States"]["Later"]["Timestamp"] == "2030-01-01T10:00:00Z"
+
+
+def test_durations_may_be_timedeltas(project):
+    project.workflow('''
+        from datetime import timedelta
+        with Workflow("Flow", timeout=timedelta(hours=2)) as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", timeout=timedelta(minutes=2),
+                       heartbeat=timedelta(seconds=30), retry=Retry(delay=timedelta(seconds=5)))
+    ''')
+    flow = project.build()["Flow"]
+    assert flow["TimeoutSeconds"] == 7200
+    step = flow["States"]["Step"]
+    assert (step["TimeoutSeconds"], step["HeartbeatSeconds"], step["Retry"][0]["IntervalSeconds"]) == (120, 30, 5)
+
+
+def test_the_start_may_be_named_when_it_is_not_the_first_state_written(project):
+    project.workflow('''
+        with Workflow("Flow", start="Second") as wf:
+            first = Pass("First")
+            Pass("Second") >> first
+    ''')
+    assert project.build()["Flow"]["StartAt"] == "Second"
+
+
+def test_a_workflow_without_states(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            pass
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: workflow 'Flow' has no states"]
+
+
+def test_a_loop_starts_where_start_says(project):
+    project.workflow('''
+        with Workflow("Flow", start="Pause") as wf:
+            check = LambdaTask("Check", handler="tasks.steps.handler")
+            again = Choice("Again")
+            pause = Wait("Pause", seconds=60)
+            check >> again
+            again.when(Var("$.more") == True, pause).otherwise(Succeed("Done"))
+            pause >> check
+    ''')
+    assert project.build()["Flow"]["StartAt"] == "Pause"

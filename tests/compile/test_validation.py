@@ -319,9 +319,10 @@ def test_names_waveflow_adds_are_checked_for_length_and_clashes(project):
                  timeout=minutes(5)) >> Pass("{long_name}Done")
     ''')
     problems = project.problems()
-    assert f"workflows/flow.py:2: state name '{long_name}Done' is used 2 times in the state machine (names must be " \
+    assert f"workflows/flow.py:4: state name '{long_name}Done' is used 2 times in the state machine (names must be " \
            f"unique across branches too; a Poll adds states named after it)" in problems
-    assert any("is 84 characters; ASL allows 80 (a Poll's own states add up to 8 characters" in p for p in problems)
+    assert any(p.startswith("workflows/flow.py:3: ") and "is 84 characters; ASL allows 80 (a Poll's own states add "
+               "up to 8 characters" in p for p in problems)
 
 
 def test_jsonata_keeps_a_caught_error_in_a_top_level_field(project):
@@ -354,16 +355,17 @@ def test_two_handlers_that_would_be_one_function(project):
                                   "would both be the Lambda function 'Steps'; rename one of them"]
 
 
-def test_a_syntax_error_in_a_task_module_is_located(project):
+def test_a_syntax_error_in_a_task_module_is_reported_once_at_its_line(project):
     project.write("tasks/broken.py", "def handler(event, context):\n    return (\n")
     project.workflow('''
         with Workflow("Flow") as wf:
-            LambdaTask("A", handler="tasks.broken.handler")
+            LambdaTask("A", handler="tasks.broken.handler") >> LambdaTask("B", handler="tasks.broken.handler")
     ''')
-    [problem] = project.problems()
-    assert problem.startswith("workflows/flow.py:3: LambdaTask 'A': handler 'tasks.broken.handler': "
-                              "tasks/broken.py:")
-    assert "syntax error" in problem
+    project.workflow('''
+        with Workflow("Other") as wf:
+            LambdaTask("C", handler="tasks.broken.handler")
+    ''', name="other.py")
+    assert project.problems() == ["tasks/broken.py:2: syntax error: '(' was never closed"]
 
 
 def test_the_build_never_replaces_a_folder_it_did_not_write(project):
@@ -382,3 +384,170 @@ def test_the_build_never_replaces_a_folder_it_did_not_write(project):
         build(project.root, notes)
     assert (notes / "plan.txt").read_text() == "keep me"
     assert (project.root / "workflows" / "flow.py").exists()
+
+
+@pytest.mark.parametrize(("arguments", "problem"), [
+    ("timeout=0", "timeout must be a whole number of seconds between 1 and 99999998, got 0"),
+    ("timeout=1.5", "timeout must be a whole number of seconds between 1 and 99999998, got 1.5"),
+    ("timeout=True", "timeout must be a whole number of seconds between 1 and 99999998, got True"),
+    ("timeout='60'", "timeout must be a whole number of seconds between 1 and 99999998, got '60'"),
+    ("timeout=99_999_999", "timeout must be a whole number of seconds between 1 and 99999998, got 99999999"),
+    ("timeout=1", None),
+    ("timeout=99_999_998", None),
+])
+def test_task_durations_are_whole_seconds_within_what_asl_allows(project, arguments, problem):
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", {arguments})
+    ''')
+    if problem is None:
+        assert "Step" in project.build()["Flow"]["States"]
+    else:
+        assert project.problems() == [f"workflows/flow.py:3: LambdaTask 'Step': {problem}"]
+
+
+def test_a_wait_may_be_zero_seconds_but_not_negative(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Wait("Now", seconds=0) >> Wait("Before", seconds=-1)
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Wait 'Before': seconds must be a whole number of seconds "
+                                  "between 0 and 99999998, got -1"]
+
+
+def test_a_lambda_task_without_a_handler(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask 'Step' needs handler= (e.g. "
+                                  "'tasks.validate_input.handler')"]
+
+
+@pytest.mark.parametrize(("retry", "problem"), [
+    ("Retry(errors=['States.ALL', 'Throttled'])", "retrier #1: States.ALL must be alone and in the last retrier"),
+    ("[Retry(errors=['A']), Retry(errors=['A'])]", "retrier #2 (A) can never fire: earlier retriers already match "
+                                                   "those errors"),
+    ("[Retry(errors=['A']), Retry(errors=['B']), Retry(errors=['A'])]", "retrier #3 (A) can never fire: earlier "
+                                                                        "retriers already match those errors"),
+])
+def test_retriers_that_can_never_fire_or_misuse_states_all(project, retry, problem):
+    project.workflow(f'''
+        with Workflow("Flow") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler", retry={retry})
+    ''')
+    assert project.problems() == [f"workflows/flow.py:3: LambdaTask 'Step': {problem}"]
+
+
+def test_a_default_retry_that_is_not_a_retry_is_reported_once_at_the_workflow(project):
+    project.workflow('''
+        with Workflow("Flow", default_retry="three times") as wf:
+            LambdaTask("Step", handler="tasks.steps.handler") >> LambdaTask("Other", handler="tasks.steps.handler")
+    ''')
+    assert project.problems() == ["workflows/flow.py:2: retry must be Retry(...), a list of them or NO_RETRY, got "
+                                  "'three times'"]
+
+
+def test_a_dangling_link_inside_a_branch_names_the_branch_and_guesses_only_when_close(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            with Map("Each", items_path="$.items"):
+                Pass("One") >> "Elsewhere"
+    ''')
+    assert project.problems() == ["workflows/flow.py:4: Pass 'One' goes to 'Elsewhere', which is not a state of "
+                                  "this Map 'Each'"]
+
+
+def test_a_link_made_through_a_variable_falls_back_to_the_state_line(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            target = "Prepar"
+            Pass("Validate") >> target
+            Pass("Prepare")
+    ''')
+    assert "workflows/flow.py:4: Pass 'Validate' goes to 'Prepar', which is not a state of this workflow; did " \
+           "you mean 'Prepare'?" in project.problems()
+
+
+def test_an_unknown_keyword_without_a_close_match_has_no_guess(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", colour="blue")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask() got an unknown keyword 'colour'"]
+
+
+def test_a_long_report_ends_with_how_many_more():
+    from waveflow.compile import BuildError, Problem
+    error = BuildError([Problem("workflows/flow.py", line, "bad") for line in range(1, 53)])
+    lines = error.report().splitlines()
+    assert len(lines) == 51 and lines[-1] == "... and 2 more" and lines[49] == "workflows/flow.py:50: bad"
+    assert BuildError([Problem("f.py", line, "bad") for line in range(1, 51)]).report().count("\n") == 49
+
+
+def test_a_syntax_error_in_a_module_the_workflow_imports_is_located_in_that_module(project):
+    project.write("workflows/_helpers.py", "def retries(:\n    pass\n")
+    project.workflow('''
+        from workflows._helpers import retries
+        with Workflow("Flow") as wf:
+            Pass("A")
+    ''')
+    [problem] = project.problems()
+    assert problem.startswith("workflows/_helpers.py:1: syntax error:")
+
+
+def test_a_handler_that_is_not_a_dotted_path(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler=42)
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: LambdaTask 'A': handler must be a dotted path such as "
+                                  "'tasks.validate_input.handler', got 42"]
+
+
+@pytest.mark.parametrize(("timeout", "fine"), [("1", True), ("31_536_000", True), ("31_536_001", False),
+                                               ("0", False)])
+def test_a_workflow_timeout_is_one_second_to_a_year(project, timeout, fine):
+    project.workflow(f'''
+        with Workflow("Flow", timeout={timeout}) as wf:
+            Pass("A")
+    ''')
+    if fine:
+        assert project.build()["Flow"]["TimeoutSeconds"] == int(timeout)
+    else:
+        assert project.problems() == [f"workflows/flow.py:2: workflow 'Flow': timeout must be a whole number of "
+                                      f"seconds from 1 to 31536000 (a year), got {int(timeout)}"]
+
+
+def test_query_language_is_named_exactly_or_refused(project):
+    project.workflow('''
+        with Workflow("Flow", query_language="JSONPath") as wf:
+            Pass("A", query_language="JSONPath") >> Pass("B", query_language="jsonata")
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: Pass 'B': query_language must be 'JSONPath' or 'JSONata', "
+                                  "got 'jsonata'"]
+
+
+def test_a_catch_to_a_missing_state_names_its_role(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            LambdaTask("A", handler="tasks.steps.handler", catch=[Catch(["Gone"], next="Cleanup")],
+                       on_failure="Undo")
+    ''')
+    assert project.problems() == [
+        "workflows/flow.py:3: LambdaTask 'A' catches errors to 'Cleanup', which is not a state of this workflow",
+        "workflows/flow.py:4: LambdaTask 'A' sends failures to 'Undo', which is not a state of this workflow"]
+
+
+def test_a_loop_without_a_wait_is_refused_even_beside_one_with_a_wait(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            check = LambdaTask("Check", handler="tasks.steps.handler")
+            again = Choice("Again")
+            pause = Wait("Pause", seconds=60)
+            check >> again
+            again.when(Var("$.later") == True, pause).when(Var("$.now") == True, check).otherwise(Succeed("Done"))
+            pause >> check
+    ''')
+    assert project.problems() == ["workflows/flow.py:3: loop Check -> Again -> Check has no Wait or Poll: it would "
+                                  "run without pause; add a Wait (or use Poll) inside the loop"]

@@ -44,3 +44,10 @@ def test_problems_name_the_bad_values():
     assert "retry delay must be a whole number of seconds >= 1, got 0" in problems
     assert "retry backoff must be >= 1.0, got 0.5" in problems
     assert "retry max_delay must be a whole number of seconds >= 1, got 2.5" in problems
+
+
+def test_airflow_retries_every_error_unless_told_even_over_a_narrower_default():
+    default = Retry(attempts=5, errors=["MgnThrottled"])
+    [merged] = merge_retries(default, None, Retry.from_airflow(retries=2))
+    assert merged.errors == ["States.ALL"]
+    assert Retry.from_airflow(retries=2, errors=["Flaky"]).to_asl()["ErrorEquals"] == ["Flaky"]

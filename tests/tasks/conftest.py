@@ -16,6 +16,9 @@ so nothing can reach a real AWS account. Fixtures, by name (stable: other test m
 * ``task_logs``: the tasks' JSON log lines; ``lambda_context``: a real-shaped Lambda context (remaining time on
   the virtual clock); every handler call passes it, and Powertools' warning about a missing one is an error.
 * ``sqs_event(*bodies)``, ``load_event(name)`` (``tests/events/<name>.json``), ``valid_request``.
+
+Every test here is also a least-privilege test (``least_privilege``, automatic): each AWS call a deployed
+handler makes must be allowed by its role in ``waveflow/stack/functions.py`` (see ``role_oracle.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
+from role_oracle import RoleOracle, deployed_handlers
 from tasks.lib import aws
 from tasks.lib.config import load_config
 from tasks.lib.observability import logger
@@ -120,9 +124,26 @@ class _ReusingSession(boto3.Session):
 
 
 @pytest.fixture(scope="session")
-def boto_session() -> boto3.Session:
+def boto_session(role_oracle) -> boto3.Session:
     """One session for the whole run: building a session reloads botocore's models (~0.1 s each time)."""
-    return _ReusingSession(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    session = _ReusingSession(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    role_oracle.install(session)
+    return session
+
+
+@pytest.fixture(scope="session")
+def role_oracle() -> RoleOracle:
+    return RoleOracle(deployed_handlers())
+
+
+@pytest.fixture(autouse=True)
+def least_privilege(role_oracle):
+    """Fail the test if a handler made an AWS call its function's role does not allow."""
+    role_oracle.refused.clear()
+    yield
+    refused = list(dict.fromkeys(role_oracle.refused))
+    if refused:
+        pytest.fail("least privilege: " + "; ".join(refused), pytrace=False)
 
 
 @pytest.fixture

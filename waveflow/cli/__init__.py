@@ -15,6 +15,10 @@ import click
 #: command name -> "module:attribute" inside this package.
 COMMANDS = {
     "build": "build:build_command",
+    "deploy": "deploy:deploy_command",
+    "dlq": "dlq:dlq_group",
+    "events": "events:events_group",
+    "status": "status:status_command",
     "exec": "execute:exec_command",
     "history": "journal:history_command",
     "executions": "journal:executions_command",

@@ -1,4 +1,4 @@
-"""``waveflow build``: compile workflows/*.py into build/ (``python build.py`` runs this)."""
+"""``waveflow build``: compile workflows/*.py into build/ and check the stack (``python build.py`` runs this)."""
 from __future__ import annotations
 
 import sys
@@ -8,6 +8,7 @@ import click
 
 from ..compile import BuildError, build as build_project
 from ..compile.watch import watch
+from ..stack.checks import Vetting
 
 
 @click.command("build")
@@ -16,17 +17,33 @@ from ..compile.watch import watch
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write (default: PROJECT/build).")
 @click.option("--watch", "watching", is_flag=True, help="Rebuild on every save; print what changed or broke.")
-def build_command(project: Path, out: Path | None, watching: bool):
-    """Compile workflows/*.py to build/*.asl.json and build/manifest.json."""
+@click.option("--check", "strict", is_flag=True,
+              help="Fail (exit 2, build/ untouched) on any finding of cfn-lint, checkov or the state machine controls.")
+@click.option("--no-check", "unchecked", is_flag=True, help="Skip the template checks (a fast rebuild).")
+def build_command(project: Path, out: Path | None, watching: bool, strict: bool, unchecked: bool):
+    """Compile workflows/*.py to build/*.asl.json, build/manifest.json and build/template.yaml, and check it."""
     if watching:
         watch(project, out, echo=click.echo)
         return
+    if strict and unchecked:
+        raise click.UsageError("--check and --no-check contradict each other; choose one")
+    vetting = None if unchecked else Vetting(strict)
     try:
-        files = build_project(project, out)
+        files = build_project(project, out, vet=vetting)
     except BuildError as exc:
+        _summarise(vetting)
         click.echo(exc.report(), err=True)
         sys.exit(exc.exit_code)
     target = out or project / "build"
     for name in sorted(files):
         click.echo(f"wrote {target / name}")
+    _summarise(vetting)
+    if vetting is not None and vetting.report is not None:
+        for finding in vetting.report.findings:
+            click.echo(f"warning: {finding}", err=True)
 
+
+def _summarise(vetting: Vetting | None) -> None:
+    if vetting is not None and vetting.report is not None:
+        for line in vetting.report.summaries:
+            click.echo(line)

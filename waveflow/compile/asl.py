@@ -15,9 +15,12 @@ from ..dsl.flow import Choice, Fail, Succeed
 from ..dsl.retry import ALL_ERRORS, merge_retries
 from ..dsl.scope import Scope
 from ..dsl.tasks import Task
-from .graph import Issue, analyse
+from .budget import check_time_budget
+from .graph import Issue, ScopeGraph, analyse
 from .handlers import HandlerIndex, collision, function_name
-from .validate import Checker, check_emitted_names, check_loops, check_names, check_state, check_workflow
+from .jsonata import expression_problems, from_reference_path, tolerant_fail
+from .validate import (Checker, check_choice_defaults, check_emitted_names, check_loops, check_names, check_state,
+                       check_workflow)
 
 EMITTERS: dict[type, Callable[[State, "Compilation"], dict]] = {}
 
@@ -47,6 +50,10 @@ class Compilation:
         self.checker = Checker(handlers, workflow)
         self.functions: dict[str, str] = {}
         self.state_machines: set[str] = set()
+        #: every state name the ASL will hold -> the DSL states that write it (None: waveflow's own Fail)
+        self.names: dict[str, list[State | None]] = {}
+        #: the analysed graph of every scope compiled (the workflow, branches, processors)
+        self.graphs: dict[Scope, ScopeGraph] = {}
         self._group_retry: list = []
         self._catch_to: list = []
         self._language: list[str] = [workflow.query_language or "JSONPath"]
@@ -73,22 +80,25 @@ class Compilation:
         if isinstance(as_seconds(wf.timeout), (int, float)):
             out["TimeoutSeconds"] = int(as_seconds(wf.timeout))
         out["States"] = body["States"]
-        for message in check_emitted_names(out):
-            self.issues.append(Issue(None, message))
+        self.issues.extend(check_emitted_names(self.names))
+        check_time_budget(wf, self.graphs, self.checker)
         return out
 
     def scope(self, scope: Scope, *, start=None, on_failure=None, group_retry=None) -> dict:
         """``{"StartAt", "States"}`` for one scope, checking it on the way."""
         graph = analyse(scope, start=start, on_failure=on_failure)
+        self.graphs[scope] = graph
         self.issues.extend(graph.issues)
         check_names(graph, self.checker)
         check_loops(graph, self.checker)
+        check_choice_defaults(graph, self.checker)
         if graph.start is None:
             if not scope.states and getattr(scope, "owner", None) is None:
                 self.issues.append(Issue(None, f"workflow {self.workflow.name!r} has no states"))
             return {"StartAt": "", "States": {}}
         self._group_retry.append(group_retry)
         states: dict = {}
+        writers: dict[str, State | None] = {}
         auto_fail = self._auto_fail_name(graph)
         for state in graph.states:
             self._language.append(state.query_language or self._language[-1])
@@ -100,18 +110,29 @@ class Compilation:
                 catch_to = graph.failure_head
             self._catch_to.append(catch_to)
             body = self._emit(state) if len(self.issues) == known else {}
+            if self.jsonata or body.get("QueryLanguage") == "JSONata":
+                self.issues.extend(Issue(state, f"{state.describe()}: {p}") for p in expression_problems(body))
             self._catch_to.pop()
             self._language.pop()
             _finish(state, body, graph, auto_fail if state in graph.failure_path else None)
             states[state.name] = body
+            writers[state.name] = state
         if auto_fail:
             if auto_fail in states:
                 self.issues.append(Issue(graph.by_name[auto_fail], f"state name {auto_fail!r} is the Fail waveflow "
                                          f"adds at the end of the on_failure path; rename the state or end that "
                                          f"path with your own Fail(...)"))
             states[auto_fail] = self._auto_fail()
+            writers[auto_fail] = None
+        for name, writer in writers.items():
+            self.name(name, writer)
         self._group_retry.pop()
         return {"StartAt": graph.start.name, "States": states}
+
+    def name(self, name: str, writer: State | None) -> None:
+        """Note that ``writer`` (None: waveflow itself) puts a state called ``name`` in the ASL, for the checks
+        that span the whole state machine (names unique across branches, at most 80 characters)."""
+        self.names.setdefault(name, []).append(writer)
 
     def _emit(self, state: State) -> dict:
         """The state's ASL. Values no check foresaw (a wrong type deep in a template) become a problem at the
@@ -123,15 +144,15 @@ class Compilation:
             return {}
 
     def _auto_fail(self) -> dict:
-        """The Fail that ends a failure path, re-raising the original error kept at ``error_path``."""
+        """The Fail that ends a failure path, re-raising the original error kept at ``error_path``, with its cause
+        when the error has one (written in JSONata, which can tell a missing cause: see ``tolerant_fail``)."""
         kept = self.workflow.error_path
-        out = {"Type": "Fail", "Comment": f"The migration was rolled back; the original error is kept at {kept}"}
-        if self.jsonata:
-            field = kept[2:]
-            out["Error"] = f"{{% $states.input.{field}.Error %}}"
-            out["Cause"] = f"{{% $states.input.{field}.Cause %}}"
-        else:
-            out.update({"ErrorPath": f"{kept}.Error", "CausePath": f"{kept}.Cause"})
+        out = {"Type": "Fail", **({} if self.jsonata else {"QueryLanguage": "JSONata"}),
+               "Comment": f"The migration was rolled back; the original error is kept at {kept}"}
+        try:
+            out.update(tolerant_fail(from_reference_path(f"{kept}.Error"), from_reference_path(f"{kept}.Cause")))
+        except ValueError:  # a bad error_path is reported once, at the Workflow line
+            pass
         return out
 
     def _auto_fail_name(self, graph) -> str | None:
@@ -149,7 +170,10 @@ class Compilation:
         return next((g for g in reversed(self._group_retry) if g is not None), None)
 
     def retries(self, state: State) -> list[dict]:
-        return [r.to_asl() for r in merge_retries(self.workflow.default_retry, self.group_retry(), state.retry)]
+        """The task's retriers, defaults merged in; a malformed default is left out here, having been reported
+        once where it is set rather than again at every task."""
+        levels = (self.workflow.default_retry, self.group_retry(), state.retry)
+        return [r.to_asl() for r in merge_retries(*(level for level in levels if Checker.quiet_level(level)))]
 
     def catchers(self, state: Guarded) -> list[dict]:
         out = [self._catcher(list(catch.errors), catch.next, catch.result_path) for catch in state.catch or ()]

@@ -17,10 +17,14 @@ from ..dsl.scope import Scope
 
 @dataclass
 class Issue:
-    """A problem about a state (or about the scope when ``state`` is None), located later by the source map."""
+    """A problem about a state (or about the scope when ``state`` is None), located later by the source map:
+    at the line that writes the link to ``link`` when that is where the mistake is, at ``where`` (a file and line
+    of its own, such as a broken handler module) when given, else at the state's line."""
 
     state: State | None
     message: str
+    link: str | None = None
+    where: tuple[str, int] | None = None
 
 
 @dataclass
@@ -42,7 +46,7 @@ class ScopeGraph:
             close = difflib.get_close_matches(target, list(self.by_name), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             self.issues.append(Issue(source, f"{source.describe()} {role} {target!r}, which is not a state of this "
-                                             f"{_scope_word(self.scope)}{hint}"))
+                                             f"{_scope_word(self.scope)}{hint}", link=target))
         return found
 
     def successors(self, state: State) -> list[tuple[str, State | str | None]]:

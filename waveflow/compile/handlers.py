@@ -25,7 +25,7 @@ class HandlerIndex:
     def __init__(self, root: Path):
         self.root = Path(root)
         self._modules: dict[str, dict[str, str | None] | None] = {}
-        self._broken: dict[str, str] = {}
+        self._broken: dict[str, tuple[str, int, str]] = {}
 
     def _functions(self, module: str) -> dict[str, str | None] | None:
         if module not in self._modules:
@@ -36,7 +36,8 @@ class HandlerIndex:
                 try:
                     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
                 except SyntaxError as exc:
-                    self._broken[module] = f"{module.replace('.', '/')}.py:{exc.lineno}: syntax error: {exc.msg}"
+                    self._broken[module] = (f"{module.replace('.', '/')}.py", exc.lineno or 1,
+                                            f"syntax error: {exc.msg}")
                     self._modules[module] = None
                     return None
                 self._modules[module] = {
@@ -52,12 +53,20 @@ class HandlerIndex:
         module, _, func = handler_path.rpartition(".")
         functions = self._functions(module)
         if module in self._broken:
-            return f"handler {handler_path!r}: {self._broken[module]}"
+            file, line, message = self._broken[module]
+            return f"handler {handler_path!r}: {file}:{line}: {message}"
         if functions is None:
             return f"handler {handler_path!r}: module {module!r} not found under {self.root}"
         if func not in functions:
             return f"handler {handler_path!r}: {module.replace('.', '/')}.py has no function {func!r}"
         return None
+
+    def broken_at(self, handler_path: str) -> tuple[str, int, str] | None:
+        """``(file, line, message)`` when the handler's module does not parse: one problem, located in that
+        module, however many states call it."""
+        if not isinstance(handler_path, str) or self.problem(handler_path) is None:
+            return None
+        return self._broken.get(handler_path.rpartition(".")[0])
 
     def summary(self, handler_path: str) -> str | None:
         """The first line of the handler's docstring, used as the state's Comment when none is given."""

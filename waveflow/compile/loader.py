@@ -21,31 +21,58 @@ from ..dsl.workflow import Workflow
 from .problems import Problem
 
 
+#: Where a state may be linked by name: ``a >> "Name"``, ``.when(condition, "Name")``, ``.otherwise("Name")``,
+#: ``Catch([...], "Name")`` and the keywords below.
+_LINK_ARGUMENT = {"when": 1, "otherwise": 0, "Catch": 1}
+_LINK_KEYWORDS = ("next", "on_failure", "start")
+
+
 @dataclass
 class SourceMap:
-    """Where each state name and each ``Workflow(...)`` is written in one file."""
+    """Where each state name, each ``Workflow(...)`` and each link by name is written in one file."""
 
     file: str
     states: dict[str, list[int]] = field(default_factory=dict)
     workflows: dict[str, int] = field(default_factory=dict)
+    links: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path, display: str) -> "SourceMap":
         found = cls(display)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=display)):
-            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)):
-                continue
-            callee = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-            if callee == "Workflow":
-                found.workflows.setdefault(node.args[0].value, node.lineno)
-            elif callee[:1].isupper():
-                found.states.setdefault(node.args[0].value, []).append(node.lineno)
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.RShift):
+                found._link(node.right)
+            elif isinstance(node, ast.Call):
+                found._call(node)
         return found
+
+    def _call(self, node: ast.Call) -> None:
+        callee = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        position = _LINK_ARGUMENT.get(callee)
+        if position is not None and len(node.args) > position:
+            self._link(node.args[position])
+        for keyword in node.keywords:
+            if keyword.arg in _LINK_KEYWORDS:
+                self._link(keyword.value)
+        if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            return
+        if callee == "Workflow":
+            self.workflows.setdefault(node.args[0].value, node.lineno)
+        elif callee[:1].isupper() and callee != "Catch":
+            self.states.setdefault(node.args[0].value, []).append(node.lineno)
+
+    def _link(self, node: ast.expr) -> None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            self.links.setdefault(node.value, []).append(node.lineno)
 
     def line_of(self, state_name: str | None, workflow_name: str) -> int:
         lines = self.states.get(state_name or "", [])
         return lines[-1] if lines else self.workflows.get(workflow_name, 1)
+
+    def line_of_link(self, target: str) -> int | None:
+        """The first line that links to ``target`` by name, where a link to a missing state was written."""
+        lines = self.links.get(target)
+        return min(lines) if lines else None
 
 
 @dataclass
@@ -53,6 +80,8 @@ class LoadedWorkflow:
     workflow: Workflow
     file: str
     source: SourceMap
+    #: states the file created outside every ``with`` block (shared by the workflows of one file)
+    loose: list = field(default_factory=list)
 
 
 def load_file(path: Path, display: str, root: Path) -> tuple[list[LoadedWorkflow], list[Problem]]:
@@ -63,16 +92,18 @@ def load_file(path: Path, display: str, root: Path) -> tuple[list[LoadedWorkflow
     module_name = f"waveflow_workflows.{path.stem}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
+    loose = scopes.note_loose()
     try:
         source = SourceMap.read(path, display)
         sys.modules[module_name] = module
         sys.path.insert(0, str(root))
         spec.loader.exec_module(module)
-    except SyntaxError as exc:
-        return [], [Problem(display, exc.lineno or 1, f"syntax error: {exc.msg}")]
+    except SyntaxError as exc:  # in this file, or in a module it imports: located in the file that holds it
+        return [], [Problem(_shown(exc.filename, path, display, root), exc.lineno or 1, f"syntax error: {exc.msg}")]
     except Exception as exc:  # a broken workflow file must become one located line, never a traceback
         return [], [Problem(display, _failing_line(exc, path), _explain(exc))]
     finally:
+        scopes.stop_noting()
         if sys.path and sys.path[0] == str(root):
             sys.path.pop(0)
         sys.modules.pop(module_name, None)
@@ -86,8 +117,17 @@ def load_file(path: Path, display: str, root: Path) -> tuple[list[LoadedWorkflow
         wf.source_file = display
         if wf.comment is None and module.__doc__:
             wf.comment = module.__doc__.strip().splitlines()[0]
-        loaded.append(LoadedWorkflow(wf, display, source))
+        loaded.append(LoadedWorkflow(wf, display, source, loose))
     return loaded, []
+
+
+def _shown(filename: str | None, path: Path, display: str, root: Path) -> str:
+    """How to name the file a syntax error is in: as given for the workflow file, relative to the project for
+    another file of it."""
+    if not filename or filename == display or Path(filename).resolve() == path.resolve():
+        return display
+    broken = Path(filename).resolve()
+    return broken.relative_to(root.resolve()).as_posix() if broken.is_relative_to(root.resolve()) else str(broken)
 
 
 def _failing_line(exc: BaseException, path: Path) -> int:

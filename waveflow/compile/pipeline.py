@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import kinds  # noqa: F401  (registers how every state kind is checked and written)
 from .asl import Compilation, state_machine_placeholder
+from .graph import Issue
 from .handlers import HandlerIndex, collision
 from .lint import lint_definition
 from .loader import LoadedWorkflow, load_file
 from .problems import BuildError, Problem
+from ..stack.render import render_stack
 
 
 @dataclass
@@ -22,22 +26,29 @@ class CompiledWorkflow:
     definition: dict
     functions: dict[str, str] = field(default_factory=dict)
     children: list[str] = field(default_factory=list)
+    #: the DSL states that made it into the ASL
+    written: set = field(default_factory=set)
 
     @property
     def name(self) -> str:
         return self.loaded.workflow.name
 
 
-def build(root: Path | str = ".", out: Path | str | None = None) -> dict[str, bytes]:
+def build(root: Path | str = ".", out: Path | str | None = None,
+          vet: Callable[[dict[str, bytes]], None] | None = None) -> dict[str, bytes]:
     """Build every workflow under ``root/workflows`` into ``out`` (``root/build``); return the files written.
 
-    Raises ``BuildError`` listing every problem, in which case ``out`` is left exactly as it was.
+    ``vet`` sees the rendered files before anything is written (the template checks); it raises ``BuildError``
+    to stop the build. Raises ``BuildError`` listing every problem, in which case ``out`` is left exactly as it was.
     """
     root = Path(root).resolve()
     target = Path(out).resolve() if out is not None else root / "build"
     refuse_unsafe_output(root, target)
     compiled = compile_project(root)
     files = render(compiled)
+    files.update(render_stack(root, files))
+    if vet is not None:
+        vet(files)
     write_atomically(target, files)
     return files
 
@@ -70,14 +81,16 @@ def compile_project(root: Path) -> list[CompiledWorkflow]:
         problems += trouble
     if not loaded and not problems:
         problems.append(Problem("workflows/", 1, "no workflow files found (workflows/*.py)"))
+    all_files_loaded = not problems
     problems += _duplicate_names(loaded)
     handlers = HandlerIndex(root)
     compiled = [_compile(item, handlers, problems) for item in loaded]
     problems += _function_name_collisions(compiled)
+    problems += _loose_states(compiled)
     known = {c.name for c in compiled}
     for item in compiled:
         for child in item.children:
-            if child not in known:
+            if child not in known and all_files_loaded:  # a file that failed to load may well define it
                 problems.append(Problem(item.loaded.file, item.loaded.source.workflows.get(item.name, 1),
                                         f"workflow {item.name!r} runs workflow {child!r}, which no file in "
                                         f"workflows/ defines"))
@@ -105,6 +118,18 @@ def _duplicate_names(loaded: list[LoadedWorkflow]) -> list[Problem]:
     return problems
 
 
+def _loose_states(compiled: list[CompiledWorkflow]) -> list[Problem]:
+    """States created outside every ``with`` block that no workflow reached: they would be silently dropped.
+    (A workflow's ``on_failure`` state counts as reached: it is left out only when no task can fail into it.)"""
+    written = {state for item in compiled for state in item.written}
+    written |= {item.loaded.workflow.on_failure for item in compiled}
+    files = {id(item.loaded.loose): item.loaded for item in compiled}
+    return [Problem(item.file, item.source.line_of(state.name, item.workflow.name),
+                    f"{state.describe()} is created outside every `with Workflow(...)` block and no workflow reaches "
+                    f"it, so it would be dropped; create it inside the block, or link it with >>")
+            for item in files.values() for state in item.loose if state.scope is None and state not in written]
+
+
 def _function_name_collisions(compiled: list[CompiledWorkflow]) -> list[Problem]:
     """Two handlers whose derived function names agree would both invoke one Lambda function."""
     owners: dict[str, tuple[str, CompiledWorkflow]] = {}
@@ -121,11 +146,19 @@ def _function_name_collisions(compiled: list[CompiledWorkflow]) -> list[Problem]
 def _compile(item: LoadedWorkflow, handlers: HandlerIndex, problems: list[Problem]) -> CompiledWorkflow:
     compilation = Compilation(item.workflow, handlers)
     definition = compilation.compile()
-    for issue in compilation.issues:
-        name = issue.state.name if issue.state is not None else None
-        problems.append(Problem(item.file, item.source.line_of(name, item.workflow.name), issue.message))
+    problems += [_locate(issue, item) for issue in compilation.issues]
+    written = {state for writers in compilation.names.values() for state in writers}
     return CompiledWorkflow(item, definition, dict(sorted(compilation.functions.items())),
-                            sorted(compilation.state_machines))
+                            sorted(compilation.state_machines), written)
+
+
+def _locate(issue: Issue, item: LoadedWorkflow) -> Problem:
+    """The line the author wrote: of a dangling link, of a broken module, else of the state (or the Workflow)."""
+    if issue.where is not None:
+        return Problem(*issue.where, issue.message)
+    line = item.source.line_of_link(issue.link) if issue.link is not None else None
+    name = issue.state.name if issue.state is not None else None
+    return Problem(item.file, line or item.source.line_of(name, item.workflow.name), issue.message)
 
 
 def to_json(value) -> bytes:
@@ -157,12 +190,20 @@ def render(compiled: list[CompiledWorkflow]) -> dict[str, bytes]:
     return files
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is put straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(out: Path, files: dict[str, bytes]) -> None:
     """Replace ``out`` with exactly ``files``: written beside it first, then swapped in, so a failure leaves
     the previous build untouched."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the build folder is made like any other
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)

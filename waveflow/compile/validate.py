@@ -11,7 +11,7 @@ from typing import Callable
 from ..dsl.base import DISCARD, State
 from ..dsl.common import Catch, Flowing, Guarded, Producing
 from ..dsl.conditions import Jsonata
-from ..dsl.data import path_problem, template_paths, uses_jsonpath
+from ..dsl.data import path_like_strings, path_problem, template_paths, uses_jsonpath
 from ..dsl.durations import as_seconds
 from ..dsl.flow import Choice, Wait
 from ..dsl.poll import Poll
@@ -19,6 +19,7 @@ from ..dsl.retry import ALL_ERRORS, Retry, merge_retries
 from ..dsl.tasks import Task
 from .graph import Issue, ScopeGraph
 from .handlers import HandlerIndex
+from .jsonata import single_field_problem
 
 MAX_NAME = 80
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f<>{}\[\]?*\"#%\\^|~`$&,;:/]")
@@ -62,6 +63,16 @@ class Checker:
             return
         for path in template_paths(value):
             self.path(state, label, path)
+        self.plain_paths(state, label, value)
+
+    def plain_paths(self, state: State, label: str, value) -> None:
+        """A plain string that reads as a path (``"$.server"``) is sent as that text in a JSONPath state, where a
+        ``Ref`` was surely meant: refused, naming both ways to say what was meant."""
+        if self.jsonata_of(state):
+            return
+        for text in path_like_strings(value):
+            self.say(state, f"{state.describe()}: {label}: {text!r} would be sent as that very text; use "
+                            f"Ref({text!r}), or literal({text!r}) if you mean the text")
 
     def unused(self, state: State, fields: dict[str, str]) -> None:
         """Fields the kind inherits but gives no meaning: refused by name rather than silently dropped."""
@@ -73,10 +84,15 @@ class Checker:
         """The handler a state calls must be named and must exist in the project."""
         if path is None:
             self.say(state, f"{state.describe()} needs {field}= ({example})")
+        elif broken := self.handlers.broken_at(path):
+            file, line, message = broken
+            self.issues.append(Issue(state, message, where=(file, line)))
         elif problem := self.handlers.problem(path):
             self.say(state, f"{state.describe()}: {problem}")
 
-    def seconds(self, state: State, label: str, value, minimum: int = 1, maximum: int = 99_999_999) -> None:
+    def seconds(self, state: State, label: str, value, minimum: int = 1, maximum: int = 99_999_998) -> None:
+        """A duration field: whole seconds within ``minimum``..``maximum`` (statelint, the reference linter, takes
+        99999999 as an exclusive ceiling for TimeoutSeconds and HeartbeatSeconds)."""
         value = as_seconds(value)
         if value is None:
             return
@@ -138,7 +154,7 @@ def check_workflow(wf, c: Checker) -> None:
                                 or timeout != int(timeout) or not 1 <= timeout <= 31_536_000):
         c.say(None, f"workflow {wf.name!r}: timeout must be a whole number of seconds from 1 to 31536000 (a year), "
                     f"got {wf.timeout!r}")
-    if problem := path_problem(wf.error_path):
+    if problem := path_problem(wf.error_path) or single_field_problem(wf.error_path):
         c.say(None, f"workflow {wf.name!r}: error_path: {problem}")
     elif wf.query_language == "JSONata" and not _TOP_FIELD.fullmatch(wf.error_path):
         c.say(None, f"workflow {wf.name!r}: in JSONata the error is kept in one top-level field such as '$.error', "
@@ -149,23 +165,21 @@ def check_workflow(wf, c: Checker) -> None:
     c.retry_level(None, wf.default_retry)
 
 
-def check_emitted_names(definition: dict) -> list[str]:
+def check_emitted_names(names: dict[str, list]) -> list[Issue]:
     """Names across the whole compiled state machine, including those waveflow adds (a Poll's inner states, the
-    failure path's Fail): unique everywhere and at most 80 characters, as AWS requires."""
-    seen: dict[str, int] = {}
-    stack = [definition]
-    while stack:
-        scope = stack.pop()
-        for name, body in scope.get("States", {}).items():
-            seen[name] = seen.get(name, 0) + 1
-            stack += body.get("Branches", [])
-            stack += [body[key] for key in ("ItemProcessor", "Iterator") if key in body]
-    problems = [f"state name {name!r} is used {count} times in the state machine (names must be unique across "
-                f"branches too; a Poll adds states named after it)" for name, count in sorted(seen.items())
-                if count > 1]
-    problems += [f"state name {name[:40]!r}... is {len(name)} characters; ASL allows {MAX_NAME} (a Poll's own "
-                 f"states add up to 8 characters to its name)" for name in sorted(seen) if len(name) > MAX_NAME]
-    return problems
+    failure path's Fail): unique everywhere and at most 80 characters, as AWS requires. Each problem is located
+    at the state written last of those that share the name, or at the Poll whose added state it is."""
+    issues = []
+    for name, writers in sorted(names.items()):
+        if len(writers) > 1:
+            issues.append(Issue(writers[-1], f"state name {name!r} is used {len(writers)} times in the state machine "
+                                             f"(names must be unique across branches too; a Poll adds states named "
+                                             f"after it)"))
+        added = [w for w in writers if w is None or w.name != name]
+        if added and len(name) > MAX_NAME:
+            issues.append(Issue(added[-1], f"state name {name[:40]!r}... is {len(name)} characters; ASL allows "
+                                           f"{MAX_NAME} (a Poll's own states add up to 8 characters to its name)"))
+    return issues
 
 
 def check_names(graph: ScopeGraph, checker: Checker) -> None:
@@ -180,15 +194,28 @@ def check_names(graph: ScopeGraph, checker: Checker) -> None:
                                f"names may not contain")
 
 
+def check_choice_defaults(graph: ScopeGraph, checker: Checker) -> None:
+    """With ``on_failure``, a Choice that matches no rule fails the execution with States.NoChoiceMatched, which no
+    catcher sees: the rollback would silently be skipped, so every such Choice needs ``otherwise()``."""
+    if graph.failure_head is None:
+        return
+    for state in graph.states:
+        if isinstance(state, Choice) and state.choices and state.default is None and state not in graph.failure_path:
+            checker.say(state, f"{state.describe()} has no otherwise(): an input that matches no rule fails the "
+                               f"execution with States.NoChoiceMatched, which on_failure cannot catch, so the "
+                               f"rollback would be skipped; add .otherwise(state) (the rollback itself if no other "
+                               f"state fits)")
+
+
 def check_loops(graph: ScopeGraph, checker: Checker) -> None:
-    """Every cycle must pass a Wait or a Poll, or it spins through billed state transitions."""
-    edges = {s: [t for _, t in graph.successors(s)] for s in graph.states}
-    edges = {s: [graph.by_name.get(t) if isinstance(t, str) else t for t in ts] for s, ts in edges.items()}
-    for component in _cycles(graph.states, edges):
-        if not any(isinstance(s, (Wait, Poll)) for s in component):
-            names = " -> ".join(s.name for s in component) + f" -> {component[0].name}"
-            checker.say(component[0], f"loop {names} has no Wait or Poll: it would run without pause; "
-                                      f"add a Wait (or use Poll) inside the loop")
+    """Every cycle must pass a Wait or a Poll, or it spins through billed state transitions: so the graph without
+    its Waits and Polls must have no cycle left (a loop that pauses may hold a shorter one that does not)."""
+    busy = [s for s in graph.states if not isinstance(s, (Wait, Poll))]
+    edges = {s: [graph.by_name.get(t) if isinstance(t, str) else t for _, t in graph.successors(s)] for s in busy}
+    for component in _cycles(busy, edges):
+        names = " -> ".join(s.name for s in component) + f" -> {component[0].name}"
+        checker.say(component[0], f"loop {names} has no Wait or Poll: it would run without pause; "
+                                  f"add a Wait (or use Poll) inside the loop")
 
 
 def _cycles(states: list[State], edges: dict) -> list[list[State]]:
@@ -258,10 +285,11 @@ _JSONATA_ONLY = ("arguments", "output", "items")
 def check_language(state: State, c: Checker, language: str) -> None:
     """JSONPath fields in a JSONata state, or JSONata fields in a JSONPath state, are refused by name."""
     if language == "JSONata":
+        instead = [f"{field}=" for field in (state.jsonata_input, "output", "assign") if field]
         for name in _JSONPATH_ONLY:
             if getattr(state, name, None) is not None:
-                c.say(state, f"{state.describe()}: {name}= is JSONPath; a JSONata state uses arguments=, output= "
-                             f"and assign= with Expr(...)")
+                c.say(state, f"{state.describe()}: {name}= is JSONPath; a JSONata {type(state).__name__} uses "
+                             f"{', '.join(instead[:-1])} and {instead[-1]} with Expr(...)")
         for name in ("payload", "arguments", "output", "assign", "item_selector"):
             if uses_jsonpath(getattr(state, name, None)):
                 c.say(state, f"{state.describe()}: {name}= uses Ref or intrinsics (JSONPath); use Expr(...) in "
@@ -283,6 +311,7 @@ def check_language(state: State, c: Checker, language: str) -> None:
 def _flowing(state: Flowing, c: Checker) -> None:
     c.path(state, "input_path", state.input_path)
     c.path(state, "output_path", state.output_path)
+    c.plain_paths(state, "assign", state.assign)
 
 
 @checks(Producing)

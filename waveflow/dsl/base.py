@@ -31,13 +31,13 @@ class State:
     #: whether the state may have a successor (Succeed, Fail and Choice may not be linked with >>), and why not
     links_onward = True
     no_link_reason = "ends its path"
+    #: the field that gives the state its input in a JSONata state (ASL Arguments), if the kind has one
+    jsonata_input = None
 
     def __post_init__(self) -> None:
         self.next: State | str | None = None
         self.scope = None
-        owner = scopes.current()
-        if owner is not None:
-            owner.add(self)
+        scopes.place(self)
 
     def __rshift__(self, other):
         if isinstance(other, (list, tuple)):
@@ -63,6 +63,9 @@ class State:
             raise ValueError(f"{self.describe()} already runs {_label(self.next)} next; "
                              f"it cannot also run {_label(other)} (use Choice or Parallel)")
         self.next = other
+        for state in (self, other):
+            if isinstance(state, State):
+                scopes.adopt(state)
 
     def describe(self) -> str:
         return f"{type(self).__name__} {self.name!r}"

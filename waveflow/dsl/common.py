@@ -32,6 +32,8 @@ class Flowing(State):
 class Producing(Flowing):
     """States that build their input and place a result (Parameters, ResultSelector, ResultPath)."""
 
+    jsonata_input = "arguments"
+
     parameters: dict | None = None
     result_selector: dict | None = None
     result_path: str | _Discard | None = None

@@ -197,6 +197,28 @@ def _literal(value: object) -> tuple[str, object]:
     raise TypeError(f"cannot compare with {value!r}: use a str, number, bool, datetime or another Var")
 
 
+def not_a_condition(value: object) -> str | None:
+    """Why ``value`` cannot be a Choice or Poll condition, naming the likely fix; ``None`` when it is one.
+
+    >>> not_a_condition(Var("$.ready"))
+    "Var('$.ready') alone is not a condition; compare it, e.g. Var('$.ready') == True"
+    """
+    if isinstance(value, Condition):
+        return None
+    if isinstance(value, Var):
+        return f"Var({value.path!r}) alone is not a condition; compare it, e.g. Var({value.path!r}) == True"
+    if callable(value) and isinstance(getattr(value, "__self__", None), Var):
+        return (f"Var({value.__self__.path!r}).{value.__name__} is a method; call it: "
+                f"Var({value.__self__.path!r}).{value.__name__}()")
+    if isinstance(value, bool):
+        return (f"{value!r} is decided when the file runs, not when the workflow runs; "
+                f"test the input instead, e.g. Var('$.ready') == True")
+    if isinstance(value, str):
+        return (f"the string {value!r} is not a condition; use Var('$.x') == 'y' "
+                f"(or Jsonata('...') in a JSONata state)")
+    return f"expected a condition such as Var('$.x') == 'y', got {value!r}"
+
+
 def condition_problems(condition: Condition) -> list[str]:
     """Malformed paths in a condition, as messages."""
     return [problem for path in condition.paths() if (problem := path_problem(path))]

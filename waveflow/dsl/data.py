@@ -48,6 +48,22 @@ class Expr:
         return "{% " + self.text + " %}"
 
 
+@dataclass(frozen=True)
+class Literal:
+    """Text to send as it is, even when it looks like a path: ``literal("$.price")`` is the string ``$.price``.
+
+    A plain string that looks like a path in a payload template is refused, because a ``Ref`` was nearly always
+    meant; ``literal`` says the text is intended.
+    """
+
+    text: str
+
+
+def literal(text: str) -> Literal:
+    """``literal("$.x")``: the text ``$.x`` itself, not the value at that path."""
+    return Literal(text)
+
+
 def Context(path: str) -> Ref:
     """A context-object reference: ``Context("Execution.Id")`` -> ``$$.Execution.Id``."""
     return Ref("$$." + path)
@@ -79,10 +95,13 @@ def _argument(value: object, template: bool = False) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, Literal):
+        value = value.text
     if isinstance(value, str):
         escaped = re.sub(r"([\\'])" if template else r"([\\'{}])", r"\\\1", value)
         return f"'{escaped}'"
-    raise TypeError(f"intrinsic function arguments must be Ref, Intrinsic, str, number, bool or None, got {value!r}")
+    raise TypeError(f"intrinsic function arguments must be Ref, Intrinsic, str, literal, number, bool or None, "
+                    f"got {value!r}")
 
 
 def template(value: object) -> object:
@@ -105,6 +124,8 @@ def template(value: object) -> object:
         return [template(item) for item in value]
     if isinstance(value, Expr):
         return value.to_asl()
+    if isinstance(value, Literal):
+        return value.text
     if isinstance(value, (Ref, Intrinsic)):
         raise TypeError("a Ref or intrinsic can only be the value of a key in a payload template")
     return value
@@ -125,6 +146,32 @@ def template_paths(value: object) -> list[str]:
         for arg in value.args:
             found += template_paths(arg)
     return found
+
+
+def path_like_strings(value: object) -> list[str]:
+    """Plain strings in a template that read as paths (``"$.server"``): sent as text, where a ``Ref`` was surely
+    meant. Values under keys the author already wrote as ASL (``"id.$"``) and ``literal(...)`` texts are not."""
+    if isinstance(value, str):
+        return [value] if path_problem(value) is None else []
+    if isinstance(value, dict):
+        return [text for key, item in value.items() if not (isinstance(key, str) and key.endswith(".$"))
+                for text in path_like_strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in path_like_strings(item)]
+    if isinstance(value, Intrinsic):
+        return path_like_strings(list(value.args))
+    return []
+
+
+def template_expressions(value: object) -> list[str]:
+    """The text of every JSONata ``Expr`` in a template, so the compiler can check each of them."""
+    if isinstance(value, Expr):
+        return [value.text]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in template_expressions(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in template_expressions(item)]
+    return []
 
 
 def uses_jsonpath(value: object) -> bool:

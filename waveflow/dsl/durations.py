@@ -10,6 +10,9 @@ class Duration(int):
     def __repr__(self) -> str:
         return f"seconds({int(self)})"
 
+    #: ``str()`` and f-strings give the plain number, as for any int; ``repr()`` says how it was written.
+    __str__ = int.__repr__
+
 
 def seconds(n: int) -> Duration:
     """``seconds(30)`` -> 30 seconds."""
@@ -29,6 +32,21 @@ def hours(n: float) -> Duration:
 def days(n: float) -> Duration:
     """``days(1)`` -> 86,400 seconds."""
     return Duration(round(n * 86400))
+
+
+_UNITS = (("d", 86400), ("h", 3600), ("min", 60), ("s", 1))
+
+
+def readable(value: int | float) -> str:
+    """A duration as a person writes it, for messages: ``readable(5400)`` -> ``'1 h 30 min'``."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value != int(value) or value <= 0:
+        return f"{value!r} s"
+    rest, parts = int(value), []
+    for unit, size in _UNITS:
+        if rest >= size:
+            parts.append(f"{rest // size} {unit}")
+            rest %= size
+    return " ".join(parts)
 
 
 def as_seconds(value: int | float | timedelta | None) -> int | float | None:

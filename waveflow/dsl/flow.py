@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import scope as scopes
 from .base import State, _Discard
 from .common import Flowing
-from .conditions import Condition
+from .conditions import Condition, not_a_condition
 
 
 @dataclass(eq=False, kw_only=True)
@@ -41,9 +42,8 @@ class Choice(Flowing):
         self.default: State | str | None = None
 
     def when(self, condition: Condition, then: State | str) -> "Choice":
-        if not isinstance(condition, Condition):
-            raise TypeError(f"Choice {self.name!r}: when() needs a condition such as Var('$.x') == 'y', "
-                            f"got {condition!r}")
+        if problem := not_a_condition(condition):
+            raise TypeError(f"Choice {self.name!r}: when() needs a condition: {problem}")
         self.choices.append((condition, _target(self, then)))
         return self
 
@@ -56,8 +56,12 @@ class Choice(Flowing):
 
 
 def _target(choice: Choice, then: object) -> State | str:
+    """Check a branch target; linking, like ``>>``, brings states created outside every block into this one."""
     if not isinstance(then, (State, str)):
         raise TypeError(f"Choice {choice.name!r} can only branch to a state or a state name, got {then!r}")
+    for state in (choice, then):
+        if isinstance(state, State):
+            scopes.adopt(state)
     return then
 
 

@@ -21,7 +21,8 @@ class Poll(Guarded):
 
     The check's own ``retry`` (merged with the defaults) covers transient errors of a single check.
     It compiles to a one-branch Parallel, so the whole loop shows as one box in the console and its timeout
-    error can be caught. The loop keeps its counters at ``$.waveflowPoll``.
+    error can be caught. The loop keeps its counters in variables of that branch, never in the document, so
+    the check may return whatever document it likes and the Poll's output is the check's last return.
     """
 
     check: str | Callable | None = None

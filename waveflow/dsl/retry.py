@@ -9,6 +9,7 @@ Airflow                          ASL retrier field
 ``retry_delay=timedelta(s=5)``   ``IntervalSeconds: 5``
 ``retry_exponential_backoff``    ``BackoffRate: 2.0`` and ``JitterStrategy: FULL`` (else 1.0, NONE)
 ``max_retry_delay``              ``MaxDelaySeconds``
+(every exception is retried)     ``ErrorEquals: ["States.ALL"]`` unless ``errors=`` is given
 ===============================  ===========================================================
 
 Airflow's jitter lies in ``[delay, 2*delay)`` while Step Functions' FULL jitter lies in ``[0, delay)``; the
@@ -43,10 +44,16 @@ class Retry:
     @classmethod
     def from_airflow(cls, retries: int, retry_delay: timedelta | int = timedelta(seconds=300),
                      retry_exponential_backoff: bool = False,
-                     max_retry_delay: timedelta | int | None = None) -> "Retry":
-        """Translate Airflow's ``default_args`` retry settings; ``Retry.from_airflow(retries=3)``."""
+                     max_retry_delay: timedelta | int | None = None,
+                     errors: Sequence[str] | None = None) -> "Retry":
+        """Translate Airflow's ``default_args`` retry settings; ``Retry.from_airflow(retries=3)``.
+
+        Airflow retries whatever the task raised, so the retrier matches every error (``States.ALL``) unless
+        ``errors=`` names some: it never inherits a narrower list from a workflow's ``default_retry``.
+        """
         return cls(attempts=retries, delay=retry_delay, backoff=2.0 if retry_exponential_backoff else 1.0,
-                   max_delay=max_retry_delay, jitter=bool(retry_exponential_backoff))
+                   max_delay=max_retry_delay, jitter=bool(retry_exponential_backoff),
+                   errors=errors if errors is not None else [ALL_ERRORS])
 
     def over(self, default: "Retry") -> "Retry":
         """This retrier with its unset fields taken from ``default``."""

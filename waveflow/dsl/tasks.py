@@ -39,6 +39,8 @@ class LambdaTask(Task):
     SendTaskSuccess/Failure with the task token passed as ``taskToken``.
     """
 
+    jsonata_input = "payload"
+
     handler: str | Callable | None = None
     payload: dict | None = None
     wait_for_token: bool = False
@@ -78,6 +80,8 @@ class RunWorkflow(Task):
     starts a second one. The result is ``{"status", "executionArn", "output"}``.
     """
 
+    jsonata_input = "input"
+
     workflow: object = None
     input: object = None
     execution_name: object = None
@@ -91,6 +95,8 @@ class Approval(Task):
     Approve with SendTaskSuccess (the output lands at ``result_path``, ``$.approval`` by default); reject with
     SendTaskFailure. No answer within ``timeout`` fails the state with ``States.Timeout``.
     """
+
+    jsonata_input = None
 
     notify: str | Callable | None = None
     message: str | None = None

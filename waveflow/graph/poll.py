@@ -3,9 +3,10 @@
 waveflow compiles ``Poll`` to a one-branch Parallel holding check -> decide -> wait -> count [-> grow] -> check
 (``waveflow/compile/kinds/poll.py``). Nothing marks it as a Poll in the ASL, so it is recognised by shape: a
 one-branch Parallel whose branch has exactly one Task, a Wait, a Succeed and a Fail, with the Task and the Wait on
-one loop. The schedule is read from the values the loop uses: the first interval (a Pass ``Result.interval`` or
-the Wait's ``Seconds``), the backoff steps (``States.Array(...)``), the limits (Choice rules on ``*.elapsed`` and
-``*.attempt``) and the Fail's error. A hand-written loop of the same shape is a poll too, and draws as one.
+one loop. The schedule is read from the values the loop uses: the first interval (a Pass ``Result.interval``, a
+variable ``...Interval`` a Pass assigns, or the Wait's ``Seconds``), the backoff steps (``States.Array(...)`` in
+Parameters or Assign), the limits (Choice rules on ``*.elapsed``/``$...Elapsed`` and ``*.attempt``/``$...Attempt``)
+and the Fail's error. A hand-written loop of the same shape is a poll too, and draws as one.
 """
 from __future__ import annotations
 
@@ -85,7 +86,11 @@ def _schedule(states: dict, waits: list[str], fails: list[str]) -> str:
         result = state.get("Result")
         if state.get("Type") == "Pass" and isinstance(result, dict) and isinstance(result.get("interval"), int):
             first = result["interval"]
-        for value in (state.get("Parameters") or {}).values():
+        assigned = state.get("Assign") or {}
+        for name, value in assigned.items():
+            if state.get("Type") == "Pass" and name.endswith("Interval") and isinstance(value, int):
+                first = value
+        for value in [*(state.get("Parameters") or {}).values(), *assigned.values()]:
             found = _STEPS.search(value) if isinstance(value, str) else None
             if found:
                 steps = [float(x) for x in found.group(1).split(",") if x.strip()]
@@ -95,9 +100,9 @@ def _schedule(states: dict, waits: list[str], fails: list[str]) -> str:
     timeout = polls = None
     for rule in _rules(states):
         variable, limit = str(rule.get("Variable", "")), rule.get("NumericGreaterThanEquals")
-        if isinstance(limit, (int, float)) and variable.endswith(".elapsed"):
+        if isinstance(limit, (int, float)) and variable.lower().endswith("elapsed"):
             timeout = limit
-        elif isinstance(limit, (int, float)) and variable.endswith(".attempt"):
+        elif isinstance(limit, (int, float)) and variable.lower().endswith("attempt"):
             polls = int(limit) + 1
     parts = [f"every {duration(first)}" if first is not None else "waits between checks"]
     if len(steps) > 1 and steps[0]:

@@ -28,6 +28,8 @@ def check_map(state: Map, c: Checker) -> None:
     c.path(state, "items_path", state.items_path)
     c.path(state, "max_concurrency_path", state.max_concurrency_path)
     c.template(state, "item_selector", state.item_selector)
+    c.plain_paths(state, "item_reader", state.item_reader)
+    c.plain_paths(state, "result_writer", state.result_writer)
     if state.mode not in ("INLINE", "DISTRIBUTED"):
         c.say(state, f"{state.describe()}: mode must be 'INLINE' or 'DISTRIBUTED', got {state.mode!r}")
     if state.execution_type not in ("STANDARD", "EXPRESS"):

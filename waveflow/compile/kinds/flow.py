@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from ...dsl.conditions import condition_problems
-from ...dsl.data import Expr, template
+from ...dsl.data import Expr, path_problem, template
 from ...dsl.durations import as_seconds, utc_timestamp
 from ...dsl.flow import Choice, Fail, Pass, Succeed, Wait
 from ..asl import Compilation, data_flow, emits, head, target_name
+from ..jsonata import from_reference_path, single_field_problem, tolerant_fail
 from ..validate import Checker, checks
 
 
@@ -46,6 +47,11 @@ def check_fail(state: Fail, c: Checker) -> None:
         c.say(state, f"{state.describe()}: give error= or error_path=, not both")
     if state.cause is not None and state.cause_path is not None:
         c.say(state, f"{state.describe()}: give cause= or cause_path=, not both")
+    if isinstance(state.cause_path, str) and not c.jsonata_of(state):  # written in JSONata: see emit_fail
+        for label in ("error_path", "cause_path"):
+            path = getattr(state, label)
+            if isinstance(path, str) and path_problem(path) is None and (problem := single_field_problem(path)):
+                c.say(state, f"{state.describe()}: {label}: {problem}")
 
 
 @emits(Pass)
@@ -94,6 +100,17 @@ def emit_succeed(state: Succeed, c: Compilation) -> dict:
 
 @emits(Fail)
 def emit_fail(state: Fail, c: Compilation) -> dict:
+    """A Fail that reads its cause from the input is written in JSONata, so that it still ends with the error
+    when the cause is missing (see ``tolerant_fail``); everything else is written as given."""
+    if state.cause_path is not None and not c.jsonata:
+        out: dict = {"Type": "Fail", "QueryLanguage": "JSONata"}
+        if state.comment:
+            out["Comment"] = state.comment
+        if state.error is not None:
+            out["Error"] = state.error
+        error = from_reference_path(state.error_path) if state.error_path is not None else None
+        out.update(tolerant_fail(error, from_reference_path(state.cause_path)))
+        return out
     out = head(state, "Fail", state.comment)
     for field, key in (("error", "Error"), ("error_path", "ErrorPath"), ("cause", "Cause"),
                        ("cause_path", "CausePath")):

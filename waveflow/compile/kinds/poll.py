@@ -1,15 +1,16 @@
 """Poll: a sensor loop written as JSONPath states inside a one-branch Parallel."""
 from __future__ import annotations
 
-from ...dsl.conditions import Var, condition_problems
-from ...dsl.durations import as_seconds
+from ...dsl.conditions import Var, condition_problems, not_a_condition
+from ...dsl.durations import as_seconds, readable
 from ...dsl.poll import Poll
 from ...dsl.tasks import LambdaTask
 from ..asl import Compilation, data_flow, emits, head
 from ..validate import Checker, checks
 from .tasks import emit_lambda
 
-POLL_KEY = "$.waveflowPoll"
+#: The loop's counters, variables of the Poll's own branch (see ``emit_poll``).
+ATTEMPT, ELAPSED, INTERVAL = "$waveflowPollAttempt", "$waveflowPollElapsed", "$waveflowPollInterval"
 
 
 @checks(Poll)
@@ -17,6 +18,8 @@ def check_poll(state: Poll, c: Checker) -> None:
     c.handler(state, "check", state.handler_path, "the handler that looks at the status")
     if state.until is None:
         c.say(state, f"{state.describe()} needs until= (e.g. until=Var('$.replication.ready') == True)")
+    elif problem := not_a_condition(state.until):
+        c.say(state, f"{state.describe()}: until= needs a condition: {problem}")
     else:
         for problem in condition_problems(state.until):
             c.say(state, f"{state.describe()}: until: {problem}")
@@ -30,8 +33,8 @@ def check_poll(state: Poll, c: Checker) -> None:
     if not isinstance(state.backoff, (int, float)) or state.backoff < 1.0:
         c.say(state, f"{state.describe()}: backoff must be >= 1.0, got {state.backoff!r}")
     if isinstance(state.interval, int) and isinstance(state.max_interval, int) and state.max_interval < state.interval:
-        c.say(state, f"{state.describe()}: max_interval ({state.max_interval}s) is shorter than interval "
-                     f"({state.interval}s)")
+        c.say(state, f"{state.describe()}: max_interval ({readable(state.max_interval)}) is shorter than interval "
+                     f"({readable(state.interval)})")
     if state.max_polls is not None and (not isinstance(state.max_polls, int) or state.max_polls < 1):
         c.say(state, f"{state.describe()}: max_polls must be a whole number >= 1, got {state.max_polls!r}")
     keeps = "a Poll passes the whole document to its check and keeps what the check returns"
@@ -43,7 +46,12 @@ def check_poll(state: Poll, c: Checker) -> None:
 
 @emits(Poll)
 def emit_poll(state: Poll, c: Compilation) -> dict:
-    """check -> decide -> (done | timed out | wait -> count [-> grow] -> check), inside a one-branch Parallel."""
+    """check -> decide -> (done | timed out | wait -> count [-> grow] -> check), inside a one-branch Parallel.
+
+    The counters are workflow variables of the branch (``$waveflowPollAttempt``, ``$waveflowPollElapsed``,
+    ``$waveflowPollInterval``), not fields of the document: the check may return any document it likes without
+    losing them, and they end with the branch, so nothing of the loop is left in the Poll's output.
+    """
     n = state.name
     schedule = state.schedule() if isinstance(state.interval, int) else [1]
     max_polls = state.max_polls
@@ -54,23 +62,20 @@ def emit_poll(state: Poll, c: Compilation) -> dict:
     check_body = emit_lambda(check, c)
     c._catch_to.pop()
     check_body["Next"] = f"{n}Decide"
-    poll = {"attempt": f"{POLL_KEY}.attempt", "elapsed": f"{POLL_KEY}.elapsed", "interval": f"{POLL_KEY}.interval"}
-    limits = [Var(poll["elapsed"]) >= timeout] + ([Var(poll["attempt"]) >= max_polls - 1] if max_polls else [])
+    limits = [Var(ELAPSED) >= timeout] + ([Var(ATTEMPT) >= max_polls - 1] if max_polls else [])
     give_up = (limits[0] | limits[1]).to_asl() if len(limits) == 2 else limits[0].to_asl()
     branch_states = {
         f"{n}Start": {"Type": "Pass", "Comment": "Start counting checks and waiting time",
-                      "Result": {"attempt": 0, "elapsed": 0, "interval": schedule[0]},
-                      "ResultPath": POLL_KEY, "Next": f"{n}Check"},
+                      "Assign": {ATTEMPT[1:]: 0, ELAPSED[1:]: 0, INTERVAL[1:]: schedule[0]}, "Next": f"{n}Check"},
         f"{n}Check": check_body,
         f"{n}Decide": {"Type": "Choice", "Choices": [
             {**state.until.to_asl(), "Next": f"{n}Done"} if state.until is not None else {"Next": f"{n}Done"},
             {**give_up, "Next": f"{n}TimedOut"}],
             "Default": f"{n}Wait"},
-        f"{n}Wait": {"Type": "Wait", "SecondsPath": poll["interval"], "Next": f"{n}Count"},
-        f"{n}Count": {"Type": "Pass", "Parameters": {
-            "attempt.$": f"States.MathAdd({poll['attempt']}, 1)",
-            "elapsed.$": f"States.MathAdd({poll['elapsed']}, {poll['interval']})",
-            "interval.$": poll["interval"]}, "ResultPath": POLL_KEY,
+        f"{n}Wait": {"Type": "Wait", "SecondsPath": INTERVAL, "Next": f"{n}Count"},
+        f"{n}Count": {"Type": "Pass", "Assign": {
+            f"{ATTEMPT[1:]}.$": f"States.MathAdd({ATTEMPT}, 1)",
+            f"{ELAPSED[1:]}.$": f"States.MathAdd({ELAPSED}, {INTERVAL})"},
             "Next": f"{n}Backoff" if len(schedule) > 1 else f"{n}Check"},
         f"{n}TimedOut": {"Type": "Fail", "Error": error,
                          "Cause": f"{n} gave up after {timeout} seconds of waiting"
@@ -80,13 +85,13 @@ def emit_poll(state: Poll, c: Compilation) -> dict:
     if len(schedule) > 1:
         steps = ", ".join(str(s) for s in schedule)
         branch_states[f"{n}Backoff"] = {"Type": "Choice", "Choices": [
-            {**(Var(poll["attempt"]) < len(schedule)).to_asl(), "Next": f"{n}Grow"}], "Default": f"{n}Check"}
-        branch_states[f"{n}Grow"] = {"Type": "Pass", "Comment": "Next wait from the backoff schedule", "Parameters": {
-            "attempt.$": poll["attempt"], "elapsed.$": poll["elapsed"],
-            "interval.$": f"States.ArrayGetItem(States.Array({steps}), {poll['attempt']})"},
-            "ResultPath": POLL_KEY, "Next": f"{n}Check"}
+            {**(Var(ATTEMPT) < len(schedule)).to_asl(), "Next": f"{n}Grow"}], "Default": f"{n}Check"}
+        branch_states[f"{n}Grow"] = {"Type": "Pass", "Comment": "Next wait from the backoff schedule", "Assign": {
+            f"{INTERVAL[1:]}.$": f"States.ArrayGetItem(States.Array({steps}), {ATTEMPT})"}, "Next": f"{n}Check"}
     if state.until is None:
         branch_states[f"{n}Decide"]["Choices"].pop(0)
+    for name in branch_states:
+        c.name(name, state)
     out = head(state, "Parallel", state.comment or f"Poll until done: every {schedule[0]}s"
                 + (f", growing x{state.backoff} up to {schedule[-1]}s" if len(schedule) > 1 else "")
                 + f", for at most {timeout}s")

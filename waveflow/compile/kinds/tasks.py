@@ -1,8 +1,10 @@
 """Task, LambdaTask, ServiceTask, SdkTask, RunWorkflow, Approval: checks and ASL."""
 from __future__ import annotations
 
-from ...dsl.data import template
-from ...dsl.durations import as_seconds
+import re
+
+from ...dsl.data import template, template_expressions
+from ...dsl.durations import as_seconds, readable
 from ...dsl.tasks import Approval, LambdaTask, RunWorkflow, SdkTask, ServiceTask, Task
 from ..asl import Compilation, data_flow, emits, head, state_machine_placeholder
 from ..validate import Checker, checks
@@ -16,9 +18,15 @@ def check_task(state: Task, c: Checker) -> None:
     c.path(state, "heartbeat_path", state.heartbeat_path)
     timeout, heartbeat = as_seconds(state.timeout), as_seconds(state.heartbeat)
     if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
-        c.say(state, f"{state.describe()}: heartbeat ({heartbeat}s) must be shorter than timeout ({timeout}s)")
+        c.say(state, f"{state.describe()}: heartbeat ({readable(heartbeat)}) must be shorter than timeout "
+                     f"({readable(timeout)})")
     if type(state) is Task and not state.resource:
         c.say(state, f"{state.describe()} needs resource= (an ARN); or use LambdaTask, ServiceTask or SdkTask")
+
+
+#: What ``arn:aws:states:::lambda:invoke`` returns: Lambda's response, the handler's return in ``Payload``.
+LAMBDA_RESPONSE = ("ExecutedVersion", "Payload", "SdkHttpMetadata", "SdkResponseMetadata", "StatusCode")
+_RESULT_FIELD = re.compile(r"\$states\.result\.(`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)")
 
 
 @checks(LambdaTask)
@@ -26,6 +34,21 @@ def check_lambda(state: LambdaTask, c: Checker) -> None:
     c.handler(state, "handler", state.handler_path, "e.g. 'tasks.validate_input.handler'")
     c.template(state, "payload", state.payload)
     c.unused(state, {"parameters": "a Lambda task's input is payload=", "arguments": "use payload="})
+    if c.jsonata_of(state) and not state.wait_for_token:
+        _reads_the_response(state, c)
+
+
+def _reads_the_response(state: LambdaTask, c: Checker) -> None:
+    """In JSONata, ``$states.result`` of a Lambda task is Lambda's response, as everywhere on AWS; reading a field
+    of the handler's return straight from it (``$states.result.rows``) builds, then fails at run time."""
+    for label in ("output", "assign"):
+        for text in template_expressions(getattr(state, label)):
+            for match in _RESULT_FIELD.finditer(text):
+                if match.group(1).strip("`") not in LAMBDA_RESPONSE:
+                    c.say(state, f"{state.describe()}: {label}= reads $states.result.{match.group(1)}, but "
+                                 f"$states.result is Lambda's response ({', '.join(LAMBDA_RESPONSE)}); the "
+                                 f"handler's return is $states.result.Payload: write "
+                                 f"$states.result.Payload.{match.group(1)}")
 
 
 @checks(ServiceTask)
@@ -50,6 +73,9 @@ def check_run_workflow(state: RunWorkflow, c: Checker) -> None:
         c.say(state, f"{state.describe()} needs workflow= (a Workflow or its name)")
     if isinstance(state.input, dict):
         c.template(state, "input", state.input)
+    else:
+        c.plain_paths(state, "input", state.input)
+    c.plain_paths(state, "execution_name", state.execution_name)
 
 
 @checks(Approval)

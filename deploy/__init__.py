@@ -1,0 +1,1 @@
+"""``python -m deploy`` == ``waveflow deploy``; the library is ``waveflow.deploy``, this folder holds its data."""
