@@ -1,8 +1,8 @@
 """Launch: the test and cutover instances, through MGN launch jobs. All four handlers run while the migration is
 MIGRATION_IN_PROGRESS and keep their progress under ``launch``.
 
-``start_test`` (skipped when ``testLaunch`` is false) and ``start_cutover`` start a LAUNCH job; ``poll_launch``
-follows it until the instance is launched (``launch.done``, ``launch.instanceId``) or raises ``LaunchFailed``;
+``start_test`` (skipped when ``testLaunch`` is false) and ``start_cutover`` start a LAUNCH job (and say when to
+look at it first: ``nextPollSeconds``); ``poll_launch`` follows it until the instance is launched (``launch.done``, ``launch.instanceId``) or raises ``LaunchFailed``;
 ``mark_ready_for_cutover`` runs after the test instance was verified: lifecycle READY_FOR_CUTOVER.
 
 Crash safety: before starting a job, the stage asks MGN whether the server is already in that launch
@@ -25,9 +25,9 @@ from tasks.lib.stage import StageRun, field_value, stage
 from tasks.lib.status import Status
 
 IN_PROGRESS = {Status.MIGRATION_IN_PROGRESS}
-#: MGN launches an instance in some five minutes (snapshot, conversion, boot): the first poll after the start is
-#: spaced to land then, later ones every minute.
-TYPICAL_LAUNCH_SECONDS = 300
+#: MGN launches an instance in some six minutes (snapshot, conversion, boot): a started launch asks to be looked at
+#: then (``launch.nextPollSeconds``), later looks come every minute.
+TYPICAL_LAUNCH_SECONDS = 360
 LAUNCH_POLL_SECONDS = 60
 #: A participant's launchStatus that ends the launch without an instance.
 FAILED_LAUNCH = frozenset({"FAILED", "TERMINATED"})
@@ -79,6 +79,7 @@ def _start(document: dict, run: StageRun, mode: LaunchMode) -> dict:
         "jobId": job_id,
         "done": False,
         "startedAt": aws.iso_now(),
+        "nextPollSeconds": TYPICAL_LAUNCH_SECONDS,
         "adoptedRunningJob": adopted,
         "jobIds": [*previous.get("jobIds", []), job_id],
         **({"test": _summary(previous)} if mode.name == "cutover" and previous else {}),
