@@ -66,14 +66,16 @@ def local_aws(*, seed: int, region: str, log: IO[str]) -> Iterator[boto3.Session
 def _output_to(log: IO[str]) -> Iterator[None]:
     """Whatever the functions print goes to ``log``: stdout itself, and the tasks' logger (Powertools' logger takes
     hold of the stream it writes to when it is built, at import)."""
-    handlers = [handler for handler in logging.getLogger(observability.SERVICE).handlers
-                if isinstance(handler, logging.StreamHandler)]
-    streams = [handler.stream for handler in handlers]
+    logger = logging.getLogger(observability.SERVICE)
+    handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
+    streams, propagates = [handler.stream for handler in handlers], logger.propagate
     for handler in handlers:
         handler.setStream(log)
+    logger.propagate = False  # nor to whatever the hosting process logs to
     try:
         with contextlib.redirect_stdout(log):
             yield
     finally:
+        logger.propagate = propagates
         for handler, stream in zip(handlers, streams):
             handler.setStream(stream)
