@@ -74,6 +74,16 @@ def test_a_stall_outlasting_the_grace_after_the_retry_raises_replication_stalled
     assert calls(emulator, "RetryDataReplication") == 0
 
 
+@pytest.mark.parametrize("fault_plan", [FaultPlan(stall_servers=frozenset({SERVER_ID}), stuck_stall_rate=1.0)])
+def test_a_stall_that_comes_back_after_each_retry_fails_after_the_last_one(pipeline, emulator, clock):
+    pipeline.through("trigger")
+    with pytest.raises(ReplicationStalled, match="stalled again .* after 2 RetryDataReplication"):
+        for _ in range(100):
+            clock.advance(pipeline.run(poll_status.handler)["replication"]["nextPollSeconds"])
+    assert calls(emulator, "RetryDataReplication") == poll_status.MAX_STALL_RETRIES
+    assert record_of(pipeline.document)["executionDetails"]["replication"]["stallRetries"] == 2
+
+
 def operator_retries_first(aws_mock):
     """Before the stage's RetryDataReplication leaves, someone else's retry ends the stall (through MGN itself)."""
 
