@@ -110,6 +110,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
                                         console=console or Console(stderr=True))
                 with progress:
                     twin.run()
+                    _mgn_settles(twin, emulator)
                 faults.active = False
                 outcome = collect(twin, reader, started_at=began, usage=meter.usage())
                 for execution in twin.runtime.executions.values():
@@ -132,6 +133,20 @@ def _rows(options: RunOptions) -> list[WaveRow]:
         return read_wave(options.wave)
     return generate_wave(options.servers, seed=options.seed, hosted_zone_id=GENERATED_ZONE,
                          callback_url=GENERATED_CALLBACK, accounts={**ACCOUNTS, "prod": ACCOUNT})
+
+
+def _mgn_settles(twin, emulator) -> None:
+    """Run the clock on until MGN has done what it was asked last: a rollback's TERMINATE job terminates its
+    instance when the job ends, minutes after the request, which the emulator applies only when it is next woken."""
+    def wake() -> None:
+        emulator.advance()
+        due = emulator.next_due()
+        if due is not None:
+            twin.scheduler.at(due, wake)
+    due = emulator.next_due()
+    if due is not None:
+        twin.scheduler.at(due, wake)
+        twin.run()
 
 
 def _queue_url(stack) -> str:
