@@ -10,10 +10,15 @@ TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavaila
              "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Sandbox.Timedout"]
 
 # A rollback that fails for good must still notify and still end with the original error (kept at $.error).
+# A rollback attempt that failed and whose idempotency lock could not be cleared (its table throttled) holds the lock
+# until the function's deadline (5 minutes): its retries wait that out (1 + 2 + 4 + 8 minutes) rather than give up.
 rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
                       comment="Undo what was done: stop replication, terminate launched instances, restore DNS",
-                      retry=Retry(attempts=5, delay=seconds(10), backoff=2.0, max_delay=minutes(5), jitter=True,
-                                  errors=TRANSIENT),
+                      retry=[Retry(attempts=4, delay=minutes(1), backoff=2.0, max_delay=minutes(8),
+                                   errors=["IdempotencyAlreadyInProgressError"]),
+                             Retry(attempts=5, delay=seconds(10), backoff=2.0, max_delay=minutes(5), jitter=True,
+                                   errors=[error for error in TRANSIENT
+                                           if error != "IdempotencyAlreadyInProgressError"])],
                       catch=[Catch(["States.ALL"], next="NotifyFailure", result_path="$.rollbackError")])
 
 with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,

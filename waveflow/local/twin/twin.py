@@ -26,6 +26,7 @@ from .event_source import SqsEventSource
 from .eventbridge import EventBridge
 from .faults import TwinFaults
 from .functions import Functions
+from .powertools_clock import PowertoolsClock
 from .provision import provision
 from .receiver import LocalReceiver
 from .sns import SnsDelivery
@@ -47,6 +48,7 @@ class LocalTwin:
                                     journal=journal)
         self.scheduler = self.runtime.scheduler
         self.wiring = Wiring()
+        self.powertools_clock = PowertoolsClock()
         self.stepfunctions = StepFunctionsApi(self.runtime)
         self.receiver: LocalReceiver | None = None
         self.functions: Functions | None = None
@@ -93,6 +95,7 @@ class LocalTwin:
             self.runtime.register_state_machine(machine.name, parse_definition(machine.definition,
                                                                                machine.substitutions))
         aws.configure(session, clock=self.clock.now)
+        self.powertools_clock.install(self.clock.now)
         http.configure(self.receiver.poster())
         return self
 
@@ -104,6 +107,7 @@ class LocalTwin:
         if self.receiver is not None:
             self.receiver.stop()
         aws.configure()
+        self.powertools_clock.uninstall()
         http.configure()
 
     def run(self, until: float | None = None) -> None:
