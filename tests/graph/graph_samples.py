@@ -14,19 +14,6 @@ def sample(name: str) -> dict:
     return json.loads((SAMPLES / name).read_text())
 
 
-def asl_names(body: dict) -> list[str]:
-    """Every state name of an ASL document, found by walking its JSON (independently of waveflow.graph)."""
-    names = []
-    for name, state in body["States"].items():
-        names.append(name)
-        for branch in state.get("Branches", []):
-            names += asl_names(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                names += asl_names(state[key])
-    return names
-
-
 class MgnThrottled(Exception):
     pass
 
