@@ -1,0 +1,192 @@
+"""The one adapter between the journal and the report: a run kept by ``waveflow run`` -> ``model.Report``.
+
+``read_run`` asks the journal for what a run kept (docs/interfaces.md, "The journal": the run, its summary, its
+items by kind, its executions and their histories) and ``report_of`` derives the report from that alone: per-state
+counts over every history, each migration's stages and cost, failures grouped by stage and error, and the histories
+the page keeps whole (``sampling``). Histories are decoded once each, as the recorder's tuples; only the kept ones
+are turned into GetExecutionHistory events with their payloads, so a 1,000-execution run is read in seconds.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from ..graph import counts_from_histories, read_graph
+from ..local.clock import iso8601
+from ..local.history import details_key
+from ..local.journal import Journal, materialize
+from .costs import own_usage, shares
+from .events import DETAIL_WIDTH, history_rows
+from .model import Cost, DeadLetter, Execution, FailureGroup, Machine, Migration, Report, Summary
+from .sampling import Candidate, choose
+from .stages import stages_of
+
+#: Characters of a dead letter's body the page shows.
+BODY_WIDTH = 400
+REASON = "waveflow.reason"
+
+
+class ReportError(Exception):
+    """The report cannot be drawn (no such run, a run that did not finish, a journal without runs); the message
+    says why. Exit code 2."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What the journal keeps of one run: its row (``Journal.run``), items by kind, executions (``Journal.executions``
+    rows) and ``events(arn)``, the recorder's tuples of one execution."""
+
+    run: dict
+    items: dict[str, list[tuple[str, object]]]
+    executions: list[dict]
+    events: Callable[[str], list[tuple]]
+
+
+ITEM_KINDS = ("migration", "failure", "deadLetter", "message", "stateMachine")
+
+
+def read_run(journal: Journal, run_id: int | None = None) -> RunRecord:
+    """Run ``run_id`` (default: the latest) as the journal keeps it; ``ReportError`` if it cannot be reported."""
+    runs = journal.runs(limit=10)
+    if run_id is None:
+        if not runs:
+            raise ReportError(f"{journal.path} holds no run of `waveflow run` yet")
+        run_id = runs[0]["run"]
+    run = journal.run(run_id)
+    if run is None:
+        known = ", ".join(str(r["run"]) for r in runs) or "none"
+        raise ReportError(f"{journal.path} holds no run {run_id} (latest runs: {known})")
+    if run["status"] != "completed" or run["summary"] is None:
+        raise ReportError(f"run {run_id} did not finish (it is {run['status']}): there is nothing to report; "
+                          f"`waveflow executions --run {run_id}` lists what it recorded")
+    items = {kind: journal.items(run_id, kind) for kind in ITEM_KINDS}
+    return RunRecord(run, items, journal.executions(scope=run_id),
+                     lambda arn: journal.events(arn, scope=run_id))
+
+
+def _light(events: list[tuple]) -> list[dict]:
+    """Recorder tuples as GetExecutionHistory events, timestamps in epoch seconds and payloads left unserialised:
+    enough for counts, stages and usage, at a fraction of ``materialize``'s cost."""
+    out = []
+    for number, (kind, stamp, previous, details) in enumerate(events, 1):
+        event = {"id": number, "type": kind, "previousEventId": previous, "timestamp": stamp}
+        if details is not None:
+            event[details_key(kind)] = details
+        out.append(event)
+    return out
+
+
+def report_of(record: RunRecord) -> Report:
+    """The report of one finished run."""
+    run, items = record.run, record.items
+    machines = {name: value for name, value in items["stateMachine"]}
+    graphs = {name: read_graph(m["definition"], m["workflow"]) for name, m in machines.items()}
+    histories = {row["executionArn"]: _light(record.events(row["executionArn"])) for row in record.executions}
+    starts = [h[0]["timestamp"] for h in histories.values() if h]
+    origin = min(starts, default=0.0)
+    records = [value for _, value in items["migration"]]
+    failures = {value["migrationId"]: value for _, value in items["failure"]}
+    by_arn = {row["executionArn"]: row for row in record.executions}
+    summary = _summary(run["summary"])
+
+    stages, usage = {}, {}
+    for r in records:
+        arn = r.get("executionArn")
+        if arn in histories and by_arn[arn]["stateMachine"] in graphs:
+            stages[r["migrationId"]] = stages_of(histories[arn], graphs[by_arn[arn]["stateMachine"]], origin)
+            usage[r["migrationId"]] = own_usage(histories[arn])
+    cost = shares(usage, summary.cost.total)
+    migrations = tuple(_migration(r, by_arn, stages, cost, failures) for r in records)
+
+    migration_arns = {r.get("executionArn") for r in records}
+    retries = {m.execution: m.retries for m in migrations}
+    candidates = [Candidate(row["name"], machines.get(row["stateMachine"], {}).get("workflow", row["stateMachine"]),
+                            row["status"], row["durationSeconds"] or 0.0, retries.get(row["name"], 0),
+                            row["executionArn"] in migration_arns) for row in record.executions]
+    kept, notes = choose(candidates)
+    executions = tuple(_execution(row, histories[row["executionArn"]], record, origin, kept, machines)
+                       for row in sorted(record.executions, key=lambda row: (row["startDate"], row["name"])))
+    letters = tuple(_dead_letter(value) for _, value in items["deadLetter"])
+    notes += _cuts(run["run"], executions, items["deadLetter"])
+    return Report(
+        run_id=run["run"], command=run["command"], finished_at=iso8601(run["finishedAt"]), origin=iso8601(origin),
+        summary=summary,
+        machines=tuple(_machine(name, m, [histories[row["executionArn"]] for row in record.executions
+                                          if row["stateMachine"] == name],
+                                Counter(row["status"] for row in record.executions if row["stateMachine"] == name))
+                       for name, m in sorted(machines.items(), key=_migration_first)),
+        migrations=migrations, executions=executions, dead_letters=letters,
+        failures=_groups(list(failures.values())), left_out=tuple(notes))
+
+
+def _summary(data: dict) -> Summary:
+    cost = data["cost"]
+    return Summary(
+        by_status=dict(data["byStatus"]), dlq=data["dlq"], executions_started=data["executionsStarted"],
+        duplicates_suppressed=data["duplicatesSuppressed"], state_transitions=data["stateTransitions"],
+        lambda_invocations=data["lambdaInvocations"], simulated_seconds=data["simulatedSeconds"],
+        wall_seconds=data["wallSeconds"],
+        cost=Cost(total=cost["total"], per_migration=cost["perMigration"], by_item=dict(cost["byItem"]),
+                  per_wave=dict(cost.get("perWave", {})), region=cost.get("region", ""),
+                  prices_as_of=cost.get("pricesAsOf", ""), currency=cost.get("currency", "USD")))
+
+
+def _machine(name: str, spec: dict, histories: list[list[dict]], statuses: Counter) -> Machine:
+    return Machine(spec["workflow"], name, spec["definition"], counts_from_histories(histories),
+                   dict(sorted(statuses.items())))
+
+
+def _migration(record: dict, by_arn: dict, stages: dict, cost: dict, failures: dict) -> Migration:
+    key = record["migrationId"]
+    execution = by_arn.get(record.get("executionArn"))
+    failure = failures.get(key, {})
+    return Migration(key, str(record.get("appName") or "?"), str(record.get("wave") or "?"), record["status"],
+                     execution["name"] if execution else None, stages.get(key, ()),
+                     failure.get("error") or (execution or {}).get("error"), failure.get("stage"), cost.get(key))
+
+
+def _execution(row: dict, light: list[dict], record: RunRecord, origin: float, kept: dict[str, str],
+               machines: dict) -> Execution:
+    start = light[0]["timestamp"] - origin if light else 0.0
+    end = None if row["durationSeconds"] is None else start + row["durationSeconds"]
+    events = None
+    if row["name"] in kept:
+        events = history_rows(materialize(record.events(row["executionArn"])), origin)
+    workflow = machines.get(row["stateMachine"], {}).get("workflow", row["stateMachine"])
+    return Execution(row["name"], row["executionArn"], workflow, row["status"], start, end, row["events"],
+                     row["error"], events, kept.get(row["name"], ""))
+
+
+def _dead_letter(value: dict) -> DeadLetter:
+    attributes = value.get("attributes") or {}
+    body = value.get("body") or ""
+    return DeadLetter(value["messageId"], attributes.get(REASON), attributes.get("waveflow.receivedAt"),
+                      attributes.get("waveflow.correlationId"),
+                      body if len(body) <= BODY_WIDTH else body[:BODY_WIDTH - 1] + "…")
+
+
+def _groups(failures: list[dict]) -> tuple[FailureGroup, ...]:
+    """Failures by (stage, error), the largest group first."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for failure in failures:
+        groups[(failure.get("stage") or "?", failure.get("error") or "(no error recorded)")].append(failure)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return tuple(FailureGroup(stage, error, tuple(sorted(f["migrationId"] for f in members)),
+                              next((f["cause"] for f in members if f.get("cause")), ""))
+                 for (stage, error), members in ordered)
+
+
+def _migration_first(entry: tuple[str, dict]) -> tuple[bool, str]:
+    return entry[1]["workflow"] != "ServerMigration", entry[1]["workflow"]
+
+
+def _cuts(run_id: int, executions: tuple[Execution, ...], letters: list) -> list[str]:
+    """Sentences for what the page shortens: event details and dead letters' bodies."""
+    notes = []
+    if any(len(ev.detail) >= DETAIL_WIDTH for e in executions if e.events for ev in e.events):
+        notes.append(f"Event details (inputs, outputs, causes) are cut at {DETAIL_WIDTH} characters; "
+                     f"`waveflow history NAME --run {run_id} --json` prints them whole")
+    if any(len(value.get("body") or "") > BODY_WIDTH for _, value in letters):
+        notes.append(f"Dead letters' bodies are cut at {BODY_WIDTH} characters; the journal keeps them whole")
+    return notes
