@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from ..graph import StateCounts
 
-#: A stage's or an execution's outcome, as the timeline colours it.
-OUTCOMES = ("succeeded", "caught", "failed", "running")
+#: A stage's outcome, as the timeline colours it: it ended well, it caught an error (the execution went on), the
+#: execution failed in it, or it had not ended when the history did (still running, or the execution was stopped).
+OUTCOMES = ("succeeded", "caught", "failed", "unfinished")
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ Nested states (a Poll's check and wait, a Parallel's branches) belong to the top
 bar is a stage as the reviewer knows it (``WaitForReplication``, not its ``...Check`` and ``...Wait``). Inside a
 bar, the time spent in Wait states and a task's wait for its token are kept as ``waits``, and every failed attempt
 that was followed by another attempt in the same visit is a ``Retry`` (the last failure of a visit is no retry: the
-visit caught it, or failed with it). A visit still open when the execution failed failed; one open when it timed
-out, was aborted or is still running is ``running``, its bar drawn to the history's last event.
+visit caught it, or failed with it). A visit still open when the execution failed or timed out failed there (as
+does a Fail state); one open when the execution was aborted, or still running, is ``unfinished``, its bar drawn to
+the history's last event.
 
 Events are GetExecutionHistory-shaped; ``timestamp`` may be a ``datetime``, an ISO string or epoch seconds.
 """
@@ -85,9 +86,8 @@ def stages_of(history: Iterable[dict], graph: Graph, origin: float) -> tuple[Sta
         elif kind == "TaskSubmitted":  # a .waitForTaskToken task: from here it waits for its token
             visit.wait_from = at
         elif kind.startswith("Execution"):
-            outcome = "failed" if kind == "ExecutionFailed" else "running"
-            if top[visit.name].kind == "Fail":
-                outcome = "failed"
+            ended_badly = kind in ("ExecutionFailed", "ExecutionTimedOut") or top[visit.name].kind == "Fail"
+            outcome = "failed" if ended_badly else "unfinished"
             out.append(visit.stage(graph, at, outcome))
             visit = None
         elif _is_attempt_failure(kind):
@@ -99,7 +99,7 @@ def stages_of(history: Iterable[dict], graph: Graph, origin: float) -> tuple[Sta
         elif kind.startswith(("Task", "LambdaFunction", "Activity")) and kind.endswith("Succeeded"):
             _close_wait(visit, at)
     if visit is not None:
-        out.append(visit.stage(graph, last, "failed" if top[visit.name].kind == "Fail" else "running"))
+        out.append(visit.stage(graph, last, "failed" if top[visit.name].kind == "Fail" else "unfinished"))
     return tuple(out)
 
 
