@@ -17,8 +17,8 @@ APPS = ("crm", "billing", "hr")
 
 
 def migration(n: int) -> Migration:
-    """Migration ``n``: every seventh fails (its work caught, then undone), app and wave by turns, ``n`` minutes
-    long, ``n % 4`` retries."""
+    """Migration ``n``: every seventh fails (its work caught, then undone), app and wave by turns (three apps, four
+    waves: every pair occurs), ``n`` minutes long, ``n % 4`` retries."""
     key, start, length = f"m-{n:04d}", 30.0 * n, 60.0 * n + 10
     failed = n % 7 == 3
     retries = tuple(Retry(start + i + 1, "Flaky") for i in range(n % 4))
@@ -30,7 +30,7 @@ def migration(n: int) -> Migration:
                    Stage("Failed", "Fail", end + 5, end + 5, "failed", rollback=True)]
     else:
         stages.append(Stage("Done", "Succeed", end, end, "succeeded"))
-    return Migration(key, APPS[n % 3], str(n % 3 + 1), "FAILED" if failed else "SUCCESS", execution=key,
+    return Migration(key, APPS[n % 3], str(n % 4 + 1), "FAILED" if failed else "SUCCESS", execution=key,
                      stages=tuple(stages), error="Flaky" if failed else None,
                      failed_stage="Work" if failed else None, cost=0.001 + n / 1e6)
 

@@ -38,6 +38,8 @@ def test_the_timeline_filters_by_status_app_and_wave(many, shown):
     assert [r["migration"] for r in rows(page)] == failed
     assert page.locator("#timeline .shown").inner_text() == f"1–{len(failed)} of {len(failed)} (of 250)"
     page.select_option("[data-filter=app]", "hr")
+    expected = [m.migration_id for m in many.migrations if (m.status, m.app) == ("FAILED", "hr")]
+    assert [r["migration"] for r in rows(page)] == expected
     page.select_option("[data-filter=wave]", "3")
     expected = [m.migration_id for m in many.migrations if (m.status, m.app, m.wave) == ("FAILED", "hr", "3")]
     assert expected and [r["migration"] for r in rows(page)] == expected

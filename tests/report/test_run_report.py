@@ -90,7 +90,7 @@ def test_failures_are_grouped_and_open_their_histories(visit):
 
 def test_screenshots_of_each_part(visit, artifacts):
     page, fetched, _ = visit
-    page.set_viewport_size({"width": 1400, "height": 900})
+    page.click('.tabs [data-tab="ServerMigration"]')
     for part in PARTS:
         section = page.locator(f"#{part}")
         section.scroll_into_view_if_needed()
