@@ -3,8 +3,9 @@ apps, waves, durations, retries and histories, so what the page shows can be che
 from __future__ import annotations
 
 from waveflow.graph import StateCounts
-from waveflow.report.model import (Cost, DeadLetter, Event, Execution, FailureGroup, Machine, Migration, Report, Retry,
-                                   Stage, Summary)
+from waveflow.report.model import (DeadLetter, Event, Execution, FailureGroup, Machine, Migration, Report, Retry, Stage,
+                                   Summary)
+from waveflow.run.costs import CostEstimate
 
 TWO_STEPS = {"StartAt": "Work", "States": {
     "Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work", "Next": "Done",
@@ -67,8 +68,8 @@ def constructed(count: int, kept: set[str] | None = None, **overrides) -> Report
         run_id=7, command=f"waveflow run --servers {count} --seed 1", finished_at="2026-01-02T00:00:00.000Z",
         origin="2026-01-01T00:00:00.000Z",
         summary=Summary(statuses, 2, count, 1, 4 * count, 3 * count, max(m.end for m in migrations), 12.5,
-                        Cost(0.25, 0.25 / count, {"state_transitions": 0.2, "lambda_requests": 0.05},
-                             {"1": 0.1, "2": 0.1, "3": 0.05}, "us-east-1", "2026-11-29")),
+                        CostEstimate({"state_transitions": 0.2, "lambda_requests": 0.05}, 0.25, 0.25 / count,
+                                     "us-east-1", "2026-11-29"), {"1": 0.1, "2": 0.1, "3": 0.05}),
         machines=(Machine("TwoSteps", "waveflow-test-TwoSteps", TWO_STEPS, counts,
                           {"FAILED": len(failed), "SUCCEEDED": count - len(failed)}),),
         migrations=migrations, executions=executions,

@@ -1,5 +1,6 @@
 """A small run for the report's tests, made in process: both shipped workflows, compiled by the build, executed by
-``LocalRuntime`` on one virtual clock with stub handlers and journalled, as ``waveflow run`` journals a wave.
+``LocalRuntime`` on one virtual clock with stub handlers (``migration_stubs``) and journalled, as ``waveflow run``
+journals a wave.
 
 Two waves of three servers. Each server has a behaviour: ``ok``; ``throttled`` (PrepareSource throttled once,
 retried); ``slow`` (replication ready at the sixth look); ``launch-fails`` (the cutover instance never starts: rolled
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import json
 
+from migration_stubs import CUTOVER_FAILURE, Behaviour, stub_handlers
+
 from tasks.lib.request import summarise, validate_request
 from waveflow.local.journal import Journal
 from waveflow.local.runtime import LocalRuntime
@@ -31,51 +34,14 @@ BROKEN = ['{"appName": "crm", "wave": "1"}',
           '{"sourceServerId": "srv-0042", "appName": "crm", "wave": "1", "priority": "high"}',
           '{"sourceServerId": "s-0123456789abcdef0", "wave": "2", "environment": "staging']  # cut short
 #: Where each failing behaviour fails, and with what: the failures a run keeps.
-FAILS = {"launch-fails": ("WaitForCutoverLaunch", "LaunchFailed", "the cutover instance did not start"),
+FAILS = {"launch-fails": ("WaitForCutoverLaunch", "LaunchFailed", CUTOVER_FAILURE),
          "invalid": ("ValidateInput", "ValidationFailed", "target.subnetId subnet-XYZ does not exist")}
 
 
-class MgnThrottled(Exception):
-    pass
-
-
-class LaunchFailed(Exception):
-    pass
-
-
-class ValidationFailed(Exception):
-    pass
-
-
-def _migration_handlers(calls: dict, gate: list) -> dict:
-    def stage(name):
-        def handler(event, context):
-            key = (name, event["migrationId"])
-            calls[key] = calls.get(key, 0) + 1
-            behaviour = SERVERS[event["migrationId"]][2]
-            if name == "ValidateInput" and behaviour == "invalid":
-                raise ValidationFailed(FAILS["invalid"][2])
-            if name == "PrepareSource" and behaviour == "throttled" and calls[key] == 1:
-                raise MgnThrottled("Rate exceeded")
-            if name == "PollStatus":
-                event["replication"] = {"ready": calls[key] >= (6 if behaviour == "slow" else 2)}
-            elif name == "LaunchStartCutover":
-                event["launch"] = {"mode": "cutover"}
-            elif name == "LaunchPollLaunch":
-                if behaviour == "launch-fails" and event.get("launch", {}).get("mode") == "cutover":
-                    raise LaunchFailed(FAILS["launch-fails"][2])
-                event["launch"] = {**event.get("launch", {}), "done": True}
-            elif name == "VerifyMigration":
-                event["verification"] = {"pending": False}
-            return event
-        return handler
-
-    def await_cutover(event, context):
-        gate.append((event["input"]["migrationId"], event["taskToken"]))
-    names = ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "LaunchStartTest",
-             "LaunchPollLaunch", "VerifyMigration", "LaunchMarkReadyForCutover", "LaunchStartCutover",
-             "FinalizeCutover", "Rollback", "Callback"]
-    return {**{name: stage(name) for name in names}, "WaveGateAwaitCutover": await_cutover}
+def behaviour_of(migration_id: str) -> Behaviour:
+    how = SERVERS[migration_id][2]
+    return Behaviour(throttled=how == "throttled", ready_at=6 if how == "slow" else 2,
+                     cutover_fails=how == "launch-fails", refused=FAILS["invalid"][2] if how == "invalid" else None)
 
 
 def _wave_handlers(runtime_ref: list, approvals: list) -> dict:
@@ -102,10 +68,11 @@ def _wave_handlers(runtime_ref: list, approvals: list) -> dict:
 
 def small_run(definitions: dict[str, dict], journal_path) -> RunRecord:
     """Run both waves to their end, journalled at ``journal_path``; what the journal keeps of the run."""
-    calls, gate, approvals, runtime_ref = {}, [], [], []
+    approvals, runtime_ref = [], []
+    migration_handlers = stub_handlers({}, behaviour_of)
+    gate = migration_handlers["WaveGateAwaitCutover"].parked
     journal = Journal(journal_path)
-    runtime = LocalRuntime({**_migration_handlers(calls, gate), **_wave_handlers(runtime_ref, approvals)}, seed=3,
-                           journal=journal)
+    runtime = LocalRuntime({**migration_handlers, **_wave_handlers(runtime_ref, approvals)}, seed=3, journal=journal)
     runtime_ref.append(runtime)
     machines = {f"{STACK}-{workflow}": workflow for workflow in ("ServerMigration", "MigrationWave")}
     for name, workflow in machines.items():

@@ -26,6 +26,12 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(f"assets/{name}").read_text(encoding="utf-8")
 
 
+def page_head(*, title: str, style: str, generator: str) -> str:
+    """The ``<head>`` of a self-contained page (the graph's and the run report's): UTF-8, and a
+    Content-Security-Policy that allows inline styles and scripts and forbids every request."""
+    return Template(_asset("head.html")).substitute(title=escape(title), style=style, generator=escape(generator))
+
+
 def view_assets() -> tuple[str, str]:
     """``(css, script)`` of a graph view: zoom, pan and hover for every ``[data-graph-view]`` of a page."""
     return _asset("view.css"), _asset("view.js")
@@ -49,12 +55,12 @@ def to_html(graph: Graph, frame: Frame, *, title: str | None = None, facts: str 
     page = Template(_asset("page.html"))
     view_css, view_script = view_assets()
     return page.substitute(
-        title=escape(title or f"{graph.name} · waveflow graph"),
+        head=page_head(title=title or f"{graph.name} · waveflow graph", style=_asset("page.css") + view_css,
+                       generator="waveflow graph"),
         name=escape(graph.name),
         comment=escape(graph.comment or ""),
         facts=escape(facts),
         legend=legend(with_counts),
-        style=_asset("page.css") + view_css,
         svg=to_svg(graph, frame),
         script=view_script,
     )

@@ -16,9 +16,10 @@ from ..graph import counts_from_histories, read_graph
 from ..local.clock import iso8601
 from ..local.history import details_key
 from ..local.journal import Journal, materialize
+from ..run.costs import CostEstimate
 from .costs import own_usage, shares
 from .events import DETAIL_WIDTH, history_rows
-from .model import Cost, DeadLetter, Execution, FailureGroup, Machine, Migration, Report, Summary
+from .model import DeadLetter, Execution, FailureGroup, Machine, Migration, Report, Summary
 from .sampling import Candidate, choose
 from .stages import stages_of
 
@@ -127,9 +128,9 @@ def _summary(data: dict) -> Summary:
         duplicates_suppressed=data["duplicatesSuppressed"], state_transitions=data["stateTransitions"],
         lambda_invocations=data["lambdaInvocations"], simulated_seconds=data["simulatedSeconds"],
         wall_seconds=data["wallSeconds"],
-        cost=Cost(total=cost["total"], per_migration=cost["perMigration"], by_item=dict(cost["byItem"]),
-                  per_wave=dict(cost.get("perWave", {})), region=cost.get("region", ""),
-                  prices_as_of=cost.get("pricesAsOf", ""), currency=cost.get("currency", "USD")))
+        cost=CostEstimate(lines=dict(cost["byItem"]), total=cost["total"], per_migration=cost["perMigration"],
+                          region=cost["region"], prices_as_of=cost["pricesAsOf"]),
+        cost_per_wave=dict(cost["perWave"]))
 
 
 def _machine(name: str, spec: dict, histories: list[list[dict]], statuses: Counter) -> Machine:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..graph import StateCounts
+from ..run.costs import CostEstimate
 
 #: A stage's outcome, as the timeline colours it: it ended well, it caught an error (the execution went on), the
 #: execution failed in it, or it had not ended when the history did (still running, or the execution was stopped).
@@ -131,21 +132,8 @@ class Machine:
 
 
 @dataclass(frozen=True)
-class Cost:
-    """The run's estimated orchestration cost (``waveflow.run.costs``), with the prices' region and date."""
-
-    total: float
-    per_migration: float
-    by_item: dict[str, float]
-    per_wave: dict[str, float]
-    region: str = ""
-    prices_as_of: str = ""
-    currency: str = "USD"
-
-
-@dataclass(frozen=True)
 class Summary:
-    """The run's summary contract (``waveflow run --json``)."""
+    """The run's summary contract (``waveflow run --json``), its cost as ``waveflow.run.costs`` estimated it."""
 
     by_status: dict[str, int]
     dlq: int
@@ -155,7 +143,8 @@ class Summary:
     lambda_invocations: int
     simulated_seconds: float
     wall_seconds: float
-    cost: Cost
+    cost: CostEstimate
+    cost_per_wave: dict[str, float]
 
 
 @dataclass(frozen=True)

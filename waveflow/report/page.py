@@ -14,7 +14,7 @@ from importlib import resources
 from string import Template
 
 from ..graph import read_graph, render_svg
-from ..graph.html import legend, view_assets
+from ..graph.html import legend, page_head, view_assets
 from .model import Machine, Report
 from .tables import (cost_tables, dead_letter_table, execution_table, failure_table, left_out_list,
                      summary_cards)
@@ -88,7 +88,8 @@ def render(report: Report) -> str:
             "histories": history_data(report)}
     left = len(report.left_out)
     return Template(_asset("report.html")).substitute(
-        title=escape(f"Run {report.run_id} · waveflow report"),
+        head=page_head(title=f"Run {report.run_id} · waveflow report", style=view_css + _asset("report.css"),
+                       generator="waveflow report"),
         run=report.run_id,
         command=escape(report.command),
         finished=escape(report.finished_at),
@@ -96,7 +97,7 @@ def render(report: Report) -> str:
         banner=(f'<p class="banner">This page leaves some things out to stay small: '
                 f'<a href="#left-out">{left} note{"s" if left != 1 else ""}</a>.</p>' if left else ""),
         cards=summary_cards(report.summary),
-        cost=cost_tables(report.summary.cost, len(report.migrations)),
+        cost=cost_tables(report.summary, len(report.migrations)),
         tabs=tabs,
         panels=panels,
         controls=timeline_controls(report),
@@ -106,7 +107,6 @@ def render(report: Report) -> str:
         letters=len(report.dead_letters),
         executions=execution_table(report.executions),
         left_out=left_out_list(report),
-        style=view_css + _asset("report.css"),
         data=_json(data),
         script=view_script + _asset("report.js"),
     )

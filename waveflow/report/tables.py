@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from ..graph.words import duration
-from .model import Cost, DeadLetter, Execution, FailureGroup, Report, Summary
+from ..run.costs import CostEstimate
+from .model import DeadLetter, Execution, FailureGroup, Report, Summary
 
 #: Migrations named in one failure group before "and N more".
 NAMED_PER_GROUP = 12
@@ -55,14 +56,15 @@ def summary_cards(summary: Summary) -> str:
         f'<div class="card" data-card="{_e(title)}"><h3>{_e(title)}</h3>{body}</div>' for title, body in cards) + "</div>"
 
 
-def cost_tables(cost: Cost, migrations: int) -> str:
+def cost_tables(summary: Summary, migrations: int) -> str:
     """The estimate by priced item and by wave, with the prices' region and date."""
+    cost = summary.cost
     items = "".join(f"<tr><td>{_e(item.replace('_', ' '))}</td><td class=num>{_usd(usd)}</td></tr>"
-                    for item, usd in cost.by_item.items() if usd)
+                    for item, usd in cost.lines.items() if usd)
     waves = "".join(f"<tr><td>wave {_e(wave)}</td><td class=num>{_usd(usd)}</td></tr>"
-                    for wave, usd in cost.per_wave.items())
+                    for wave, usd in summary.cost_per_wave.items())
     return (f'<p class="note">Orchestration only (Step Functions, Lambda, DynamoDB, EventBridge, SQS, SNS, Secrets '
-            f"Manager, KMS) at {_e(cost.currency)} list prices of {_e(cost.region)} as of {_e(cost.prices_as_of)}: "
+            f"Manager, KMS) at list prices of {_e(cost.region)} as of {_e(cost.prices_as_of)}: "
             f"{_usd(cost.total)} for {migrations:,} migrations, {_usd(cost.per_migration)} each on average. Each "
             f"migration's own figure on the timeline is its execution's state transitions and Lambda requests, "
             f"plus an equal share of the rest.</p>"
