@@ -157,3 +157,16 @@ def test_text_from_the_run_never_becomes_markup(shown):
     assert page.locator(f'{ROWS}[data-migration="m-0000"]').get_attribute("data-app") == hostile
     assert hostile in page.locator("#left-out").inner_text()
     assert page.title() == "Run 7 · waveflow report"
+
+
+def test_a_long_history_marks_the_events_it_leaves_out(shown):
+    report = constructed(2)
+    execution = report.executions[1]
+    events = execution.events
+    trimmed = (events[0], *events[3:])
+    long = execution.__class__(**{**execution.__dict__, "events": trimmed})
+    page = shown(constructed(2, executions=(report.executions[0], long))).page
+    page.click(f'{ROWS}[data-migration="m-0001"] [data-history]')
+    dialog = page.locator("dialog#history")
+    assert dialog.locator("tbody tr.gap").inner_text() == "… events 2–3 are left out of this page (2 events) …"
+    assert f"{len(events)} events ({len(trimmed)} shown)" in dialog.locator(".facts").inner_text()

@@ -20,7 +20,7 @@ from ..run.costs import CostEstimate
 from .costs import own_usage, shares
 from .events import DETAIL_WIDTH, history_rows
 from .model import DeadLetter, Execution, FailureGroup, Machine, Migration, Report, Summary
-from .sampling import Candidate, choose
+from .sampling import Candidate, choose, kept_ids
 from .stages import stages_of
 
 #: Characters of a dead letter's body the page shows.
@@ -102,9 +102,8 @@ def report_of(record: RunRecord) -> Report:
 
     migration_arns = {r.get("executionArn") for r in records}
     retries = {m.execution: m.retries for m in migrations}
-    candidates = [Candidate(row["name"], machines.get(row["stateMachine"], {}).get("workflow", row["stateMachine"]),
-                            row["status"], row["durationSeconds"] or 0.0, retries.get(row["name"], 0),
-                            row["executionArn"] in migration_arns) for row in record.executions]
+    candidates = [Candidate(row["name"], row["status"], row["durationSeconds"] or 0.0, retries.get(row["name"], 0),
+                            row["events"], row["executionArn"] in migration_arns) for row in record.executions]
     kept, notes = choose(candidates)
     executions = tuple(_execution(row, histories[row["executionArn"]], record, origin, kept, machines)
                        for row in sorted(record.executions, key=lambda row: (row["startDate"], row["name"])))
@@ -153,7 +152,9 @@ def _execution(row: dict, light: list[dict], record: RunRecord, origin: float, k
     end = None if row["durationSeconds"] is None else start + row["durationSeconds"]
     events = None
     if row["name"] in kept:
-        events = history_rows(materialize(record.events(row["executionArn"])), origin)
+        spans = kept_ids(row["events"])
+        events = tuple(event for event in history_rows(materialize(record.events(row["executionArn"])), origin)
+                       if any(event.event_id in span for span in spans))
     workflow = machines.get(row["stateMachine"], {}).get("workflow", row["stateMachine"])
     return Execution(row["name"], row["executionArn"], workflow, row["status"], start, end, row["events"],
                      row["error"], events, kept.get(row["name"], ""))

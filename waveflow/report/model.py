@@ -105,8 +105,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Execution:
-    """An execution of the run; ``events`` is its whole history when the report keeps it, else None (``why``
-    says which rule kept it)."""
+    """An execution of the run; ``events`` is its history when the report keeps it (all ``event_count`` events, or
+    the head and tail of a long one), else None; ``why`` says which rule kept it."""
 
     name: str
     arn: str

@@ -39,7 +39,7 @@ def history_data(report: Report) -> dict:
         if e.events is None:
             continue
         executions[e.name] = {"workflow": e.workflow, "status": e.status, "start": e.start, "end": e.end,
-                              "error": e.error, "why": e.why, "arn": e.arn,
+                              "error": e.error, "why": e.why, "arn": e.arn, "events": e.event_count,
                               "rows": [[ev.event_id, word(ev.type), word(ev.state), ev.at, ev.detail]
                                        for ev in e.events]}
     return {"words": list(words), "executions": executions}

@@ -7,7 +7,8 @@ waves); sorting and paging need nothing more.
 
 A stage is ``[state, start, end, outcome, waits, retries]``: ``state`` an index into ``states`` (each with its kind
 and whether it is on the rollback path), times in run seconds to a tenth, ``outcome`` an index into
-``model.OUTCOMES``, ``waits`` ``[[from, to], ...]``, ``retries`` ``[[at, error], ...]``.
+``model.OUTCOMES``, ``waits`` ``[[from, to], ...]`` (``merged`` at the timeline's resolution), ``retries``
+``[[at, error], ...]``.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from html import escape
 
 from .model import OUTCOMES, Migration, Report
 
+#: Points across the timeline's width that waits are told apart at (a wide screen's pixels).
+RESOLUTION = 2000
 #: --sort choices of the timeline: (key the script sorts by, label).
 SORTS = (("start", "Start"), ("duration", "Duration"), ("id", "Migration ID"), ("status", "Status"), ("app", "App"),
          ("wave", "Wave"), ("retries", "Retries"), ("cost", "Cost"))
@@ -24,11 +27,25 @@ def _t(seconds: float) -> float:
     return round(seconds, 1)
 
 
+def merged(waits: tuple[tuple[float, float], ...], resolution: float) -> list[list[float]]:
+    """Waits with the gaps between them shorter than ``resolution`` closed: a poll's waits, a few seconds of
+    checking apart, are one stretch at the timeline's scale (and one element, not hundreds)."""
+    out: list[list[float]] = []
+    for start, end in waits:
+        if out and start - out[-1][1] <= resolution:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [[_t(a), _t(b)] for a, b in out]
+
+
 def timeline_data(report: Report) -> dict:
     """The timeline's rows and the state table their stages point into."""
     states: dict[str, int] = {}
     table: list[list] = []
     rows = []
+    ends = [m.end for m in report.migrations if m.end is not None]
+    span = max(ends, default=0.0)
     for migration in report.migrations:
         stages = []
         for stage in migration.stages:
@@ -36,11 +53,9 @@ def timeline_data(report: Report) -> dict:
                 states[stage.state] = len(table)
                 table.append([stage.state, stage.kind, stage.rollback])
             stages.append([states[stage.state], _t(stage.start), _t(stage.end), OUTCOMES.index(stage.outcome),
-                           [[_t(a), _t(b)] for a, b in stage.waits],
-                           [[_t(r.at), r.error] for r in stage.retries]])
+                           merged(stage.waits, span / RESOLUTION), [[_t(r.at), r.error] for r in stage.retries]])
         rows.append(_row(migration, stages))
-    ends = [m.end for m in report.migrations if m.end is not None]
-    return {"states": table, "outcomes": list(OUTCOMES), "rows": rows, "span": _t(max(ends, default=0.0))}
+    return {"states": table, "outcomes": list(OUTCOMES), "rows": rows, "span": _t(span)}
 
 
 def _row(migration: Migration, stages: list) -> dict:

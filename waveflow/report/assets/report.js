@@ -153,13 +153,18 @@
     var start = execution.rows.length ? execution.rows[0][3] : execution.start;
     dialog.querySelector("h2").textContent = name;
     dialog.querySelector(".facts").textContent = execution.workflow + " · " + execution.status +
-      (execution.error ? " (" + execution.error + ")" : "") + " · " + execution.rows.length + " events · " +
+      (execution.error ? " (" + execution.error + ")" : "") + " · " + execution.events + " events" +
+      (execution.rows.length < execution.events ? " (" + execution.rows.length + " shown)" : "") + " · " +
       dur((execution.end == null ? start : execution.end) - execution.start) + " · kept: " + execution.why;
     head.innerHTML = "<tr><th>#</th><th>Type</th><th>State</th><th>Time</th><th>Elapsed</th><th>Details</th></tr>";
+    var previous = 0;
     body.innerHTML = execution.rows.map(function (r) {
       var type = words[r[1]], failure = /(Failed|TimedOut)$/.test(type);
-      return "<tr class=\"" + (failure ? "failure" : "") + "\" data-type=\"" + esc(type) + "\"><td class=num>" + r[0] +
-        "</td><td>" + esc(type) + "</td><td>" + esc(r[2] < 0 ? "" : words[r[2]]) + "</td><td>" + iso(r[3]) +
+      var gap = r[0] > previous + 1 ? "<tr class=\"gap\"><td colspan=6>\u2026 events " + (previous + 1) + "\u2013" +
+        (r[0] - 1) + " are left out of this page (" + (r[0] - 1 - previous) + " events) \u2026</td></tr>" : "";
+      previous = r[0];
+      return gap + "<tr class=\"" + (failure ? "failure" : "") + "\" data-type=\"" + esc(type) + "\"><td class=num>" +
+        r[0] + "</td><td>" + esc(type) + "</td><td>" + esc(r[2] < 0 ? "" : words[r[2]]) + "</td><td>" + iso(r[3]) +
         "</td><td class=num>" + clock(r[3] - start) + "</td><td class=\"detail\">" + esc(r[4]) + "</td></tr>";
     }).join("");
   }
