@@ -12,7 +12,7 @@ from ..local.history import detail_line, with_states
 from .model import Event
 from .stages import epoch
 
-DETAIL_WIDTH = 240
+DETAIL_WIDTH = 160
 
 
 def history_rows(history: Iterable[dict], origin: float) -> tuple[Event, ...]:

@@ -107,7 +107,8 @@ def report_of(record: RunRecord) -> Report:
     kept, notes = choose(candidates)
     executions = tuple(_execution(row, histories[row["executionArn"]], record, origin, kept, machines)
                        for row in sorted(record.executions, key=lambda row: (row["startDate"], row["name"])))
-    letters = tuple(_dead_letter(value) for _, value in items["deadLetter"])
+    defects = {m["body"]: m["defect"] for _, m in items["message"] if m.get("kind") == "invalid"}
+    letters = tuple(_dead_letter(value, defects) for _, value in items["deadLetter"])
     notes += _cuts(run["run"], executions, items["deadLetter"])
     return Report(
         run_id=run["run"], command=run["command"], finished_at=iso8601(run["finishedAt"]), origin=iso8601(origin),
@@ -160,12 +161,13 @@ def _execution(row: dict, light: list[dict], record: RunRecord, origin: float, k
                      row["error"], events, kept.get(row["name"], ""))
 
 
-def _dead_letter(value: dict) -> DeadLetter:
+def _dead_letter(value: dict, defects: dict[str, str]) -> DeadLetter:
+    """A dead letter as the page shows it; ``defects``: body -> what the run broke in it on purpose."""
     attributes = value.get("attributes") or {}
     body = value.get("body") or ""
     return DeadLetter(value["messageId"], attributes.get(REASON), attributes.get("waveflow.receivedAt"),
                       attributes.get("waveflow.correlationId"),
-                      body if len(body) <= BODY_WIDTH else body[:BODY_WIDTH - 1] + "…")
+                      body if len(body) <= BODY_WIDTH else body[:BODY_WIDTH - 1] + "…", defects.get(body))
 
 
 def _groups(failures: list[dict]) -> tuple[FailureGroup, ...]:

@@ -73,13 +73,15 @@ class Migration:
 
 @dataclass(frozen=True)
 class DeadLetter:
-    """A message of the requests' dead-letter queue, with the reason ingress gave (None: redriven by SQS)."""
+    """A message of the requests' dead-letter queue, with the reason ingress gave (None: redriven by SQS), and
+    ``sent_as``: what the requester got wrong, when the run sent it broken on purpose (a fault profile's defect)."""
 
     message_id: str
     reason: str | None
     received_at: str | None = None
     correlation_id: str | None = None
     body: str = ""
+    sent_as: str | None = None
 
 
 @dataclass(frozen=True)

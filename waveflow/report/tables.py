@@ -99,11 +99,12 @@ def dead_letter_table(letters: tuple[DeadLetter, ...]) -> str:
     rows = "".join(
         f'<tr data-message="{_e(d.message_id)}"><td class=num>{n}</td>'
         f'<td class="reason">{_e(d.reason or "redriven by SQS after its maximum receives (no reason given)")}</td>'
-        f"<td>{_e(d.received_at)}</td><td><code>{_e(d.correlation_id)}</code></td>"
-        f'<td><details><summary><code>{_e(d.message_id)}</code></summary><pre>{_e(d.body)}</pre></details></td></tr>'
+        f'<td class="sent-as">{_e(d.sent_as)}</td><td class="time">{_e(d.received_at)}</td>'
+        f"<td><details><summary><code>{_e(d.message_id)}</code></summary>"
+        f"<p>correlation ID <code>{_e(d.correlation_id)}</code></p><pre>{_e(d.body)}</pre></details></td></tr>"
         for n, d in enumerate(letters, 1))
-    return ('<table class="dlq"><thead><tr><th>#</th><th>Reason</th><th>Received</th><th>Correlation ID</th>'
-            f"<th>Message (body)</th></tr></thead><tbody>{rows}</tbody></table>")
+    return ('<table class="dlq"><thead><tr><th>#</th><th>Reason (ingress)</th><th>Sent broken on purpose</th>'
+            f"<th>Received</th><th>Message (correlation ID, body)</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def execution_table(executions: tuple[Execution, ...]) -> str:
