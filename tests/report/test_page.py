@@ -170,3 +170,15 @@ def test_a_long_history_marks_the_events_it_leaves_out(shown):
     dialog = page.locator("dialog#history")
     assert dialog.locator("tbody tr.gap").inner_text() == "… events 2–3 are left out of this page (2 events) …"
     assert f"{len(events)} events ({len(trimmed)} shown)" in dialog.locator(".facts").inner_text()
+
+
+def test_a_run_that_admitted_nothing_still_draws(shown):
+    report = constructed(1)
+    empty = constructed(1, migrations=(), executions=(), failures=(), left_out=(),
+                        summary=report.summary.__class__(**{**report.summary.__dict__, "by_status": {}}))
+    visit = shown(empty, "empty")
+    page = visit.page
+    assert page.locator("#timeline .shown").inner_text() == "no migration matches"
+    assert page.locator("#failures .empty").inner_text() == "No migration failed."
+    assert page.locator("#executions .empty").is_visible() and not page.locator(".banner").count()
+    assert visit.errors == [] and visit.fetched == []

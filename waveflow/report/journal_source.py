@@ -85,7 +85,7 @@ def report_of(record: RunRecord) -> Report:
     graphs = {name: read_graph(m["definition"], m["workflow"]) for name, m in machines.items()}
     histories = {row["executionArn"]: _light(record.events(row["executionArn"])) for row in record.executions}
     starts = [h[0]["timestamp"] for h in histories.values() if h]
-    origin = min(starts, default=0.0)
+    origin = min(starts, default=run["startedAt"])  # a run that started no execution: its own start
     records = [value for _, value in items["migration"]]
     failures = {value["migrationId"]: value for _, value in items["failure"]}
     by_arn = {row["executionArn"]: row for row in record.executions}
