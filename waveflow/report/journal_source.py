@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from ..graph import counts_from_histories, read_graph
+from ..graph import StateCounts, counts_from_history, read_graph
 from ..local.clock import iso8601
 from ..local.history import details_key
 from ..local.journal import Journal, materialize
+from ..local.timestamps import parse_timestamp
 from ..run.costs import CostEstimate
 from .costs import own_usage, shares
 from .events import DETAIL_WIDTH, history_rows
@@ -79,43 +80,48 @@ def _light(events: list[tuple]) -> list[dict]:
 
 
 def report_of(record: RunRecord) -> Report:
-    """The report of one finished run."""
+    """The report of one finished run. Each history is decoded once, used for its state machine's counts and its
+    migration's stages and cost, and dropped: a 1,000-server run is never in memory whole."""
     run, items = record.run, record.items
     machines = {name: value for name, value in items["stateMachine"]}
     graphs = {name: read_graph(m["definition"], m["workflow"]) for name, m in machines.items()}
-    histories = {row["executionArn"]: _light(record.events(row["executionArn"])) for row in record.executions}
-    starts = [h[0]["timestamp"] for h in histories.values() if h]
-    origin = min(starts, default=run["startedAt"])  # a run that started no execution: its own start
+    origin = min((parse_timestamp(row["startDate"]) for row in record.executions), default=run["startedAt"])
     records = [value for _, value in items["migration"]]
-    failures = {value["migrationId"]: value for _, value in items["failure"]}
-    by_arn = {row["executionArn"]: row for row in record.executions}
+    of_migration = {r["executionArn"]: r["migrationId"] for r in records if r.get("executionArn")}
     summary = _summary(run["summary"])
 
+    counts: dict[str, dict[str, StateCounts]] = {name: {} for name in machines}
     stages, usage = {}, {}
-    for r in records:
-        arn = r.get("executionArn")
-        if arn in histories and by_arn[arn]["stateMachine"] in graphs:
-            stages[r["migrationId"]] = stages_of(histories[arn], graphs[by_arn[arn]["stateMachine"]], origin)
-            usage[r["migrationId"]] = own_usage(histories[arn])
+    for row in record.executions:
+        history = _light(record.events(row["executionArn"]))
+        machine = row["stateMachine"]
+        if machine in counts:
+            for state, c in counts_from_history(history).items():
+                counts[machine][state] = counts[machine].get(state, StateCounts()) + c
+        key = of_migration.get(row["executionArn"])
+        if key is not None and machine in graphs:
+            stages[key] = stages_of(history, graphs[machine], origin)
+            usage[key] = own_usage(history)
     cost = shares(usage, summary.cost.total)
+    by_arn = {row["executionArn"]: row for row in record.executions}
+    failures = {value["migrationId"]: value for _, value in items["failure"]}
     migrations = tuple(_migration(r, by_arn, stages, cost, failures) for r in records)
 
-    migration_arns = {r.get("executionArn") for r in records}
     retries = {m.execution: m.retries for m in migrations}
     candidates = [Candidate(row["name"], row["status"], row["durationSeconds"] or 0.0, retries.get(row["name"], 0),
-                            row["events"], row["executionArn"] in migration_arns) for row in record.executions]
+                            row["events"], row["executionArn"] in of_migration) for row in record.executions]
     kept, notes = choose(candidates)
-    executions = tuple(_execution(row, histories[row["executionArn"]], record, origin, kept, machines)
+    executions = tuple(_execution(row, record, origin, kept, machines)
                        for row in sorted(record.executions, key=lambda row: (row["startDate"], row["name"])))
     defects = {m["body"]: m["defect"] for _, m in items["message"] if m.get("kind") == "invalid"}
     letters = tuple(_dead_letter(value, defects) for _, value in items["deadLetter"])
     notes += _cuts(run["run"], executions, items["deadLetter"])
+    statuses = {name: Counter(row["status"] for row in record.executions if row["stateMachine"] == name)
+                for name in machines}
     return Report(
         run_id=run["run"], command=run["command"], finished_at=iso8601(run["finishedAt"]), origin=iso8601(origin),
         summary=summary,
-        machines=tuple(_machine(name, m, [histories[row["executionArn"]] for row in record.executions
-                                          if row["stateMachine"] == name],
-                                Counter(row["status"] for row in record.executions if row["stateMachine"] == name))
+        machines=tuple(Machine(m["workflow"], name, m["definition"], counts[name], dict(sorted(statuses[name].items())))
                        for name, m in sorted(machines.items(), key=_migration_first)),
         migrations=migrations, executions=executions, dead_letters=letters,
         failures=_groups(list(failures.values())), left_out=tuple(notes))
@@ -133,11 +139,6 @@ def _summary(data: dict) -> Summary:
         cost_per_wave=dict(cost["perWave"]))
 
 
-def _machine(name: str, spec: dict, histories: list[list[dict]], statuses: Counter) -> Machine:
-    return Machine(spec["workflow"], name, spec["definition"], counts_from_histories(histories),
-                   dict(sorted(statuses.items())))
-
-
 def _migration(record: dict, by_arn: dict, stages: dict, cost: dict, failures: dict) -> Migration:
     key = record["migrationId"]
     execution = by_arn.get(record.get("executionArn"))
@@ -147,9 +148,8 @@ def _migration(record: dict, by_arn: dict, stages: dict, cost: dict, failures: d
                      failure.get("error") or (execution or {}).get("error"), failure.get("stage"), cost.get(key))
 
 
-def _execution(row: dict, light: list[dict], record: RunRecord, origin: float, kept: dict[str, str],
-               machines: dict) -> Execution:
-    start = light[0]["timestamp"] - origin if light else 0.0
+def _execution(row: dict, record: RunRecord, origin: float, kept: dict[str, str], machines: dict) -> Execution:
+    start = parse_timestamp(row["startDate"]) - origin
     end = None if row["durationSeconds"] is None else start + row["durationSeconds"]
     events = None
     if row["name"] in kept:
