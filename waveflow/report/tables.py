@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 
 from ..graph.words import duration
-from ..run.costs import CostEstimate
 from .model import DeadLetter, Execution, FailureGroup, Report, Summary
 
 #: Migrations named in one failure group before "and N more".
