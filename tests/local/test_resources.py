@@ -54,6 +54,13 @@ def test_a_result_that_is_not_json_is_a_marshal_error():
     assert "Unable to marshal response" in json.loads(result.cause)["errorMessage"]
 
 
+def test_a_result_with_keys_json_writes_as_text_arrives_as_lambda_serialises_it():
+    result = run_definition(task(FN + "Keys"), {}, handlers={"Keys": lambda e, c: {7: "a", 2.5: "b", None: "c"}})
+    assert result.output == {"7": "a", "2.5": "b", "null": "c"}
+    refused = run_definition(task(FN + "Tuple"), {}, handlers={"Tuple": lambda e, c: {(1, 2): "a"}})
+    assert refused.error == "Runtime.MarshalError"
+
+
 def test_a_result_over_256_kib_is_data_limit_exceeded():
     result = run_definition(task(FN + "Big"), {}, handlers={"Big": lambda e, c: "y" * 300_000})
     assert result.error == "States.DataLimitExceeded"
@@ -72,6 +79,17 @@ def test_handlers_get_a_private_copy_and_a_lambda_like_context():
     assert result.output == {"a": 1, "r": {"a": 1, "mutated": True}}
     assert seen["name"] == "Ctx" and seen["arn"].endswith(":function:Ctx")
     assert seen["remaining"] == 30_000
+
+
+def test_a_part_the_payload_holds_twice_reaches_the_handler_as_two_objects_as_json_would_bring_it():
+    def handler(event, context):
+        event["first"]["touched"] = True
+        return event
+    definition = task(FN + "Twice", Parameters={"first.$": "$.server", "second.$": "$.server"})
+    result = run_definition(definition, {"server": {"id": "s-1"}}, handlers={"Twice": handler})
+    assert result.output == {"first": {"id": "s-1", "touched": True}, "second": {"id": "s-1"}}
+    entered = json.loads(result.history[1]["stateEnteredEventDetails"]["input"])
+    assert entered == {"server": {"id": "s-1"}}  # and the engine's own payloads are untouched
 
 
 def test_lambda_invoke_returns_the_invoke_envelope():

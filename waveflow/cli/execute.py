@@ -2,6 +2,8 @@
 
 Exit codes (DESIGN.md): 0 the execution succeeded, 1 it failed (stdout holds ``{"error", "cause"}``), 2 the
 definition, the input, a mock file or an option is invalid (every problem on stderr, before anything runs).
+
+What only some runs need (mock files, ``--respond``) is imported when asked for: every module costs each start.
 """
 from __future__ import annotations
 
@@ -15,8 +17,6 @@ import click
 from ..local.clock import RealtimeClock
 from ..local.errors import InvalidDefinition, LocalRuntimeError
 from ..local.limits import DEFAULT_HISTORY_LIMIT
-from ..local.mocks import MockConfigError
-from ..local.responders import ResponseError
 from ..local.wiring import WiringError, wire
 from .options import EXIT_FAILED, InvalidInvocation, journal_option, open_journal, output_kept_clean, read_json
 
@@ -70,12 +70,10 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
     input_value = read_json(input_text, "--input")
     try:
         wiring = wire(definition, build_dir, handler_specs, machine_specs)
-        responder = _responder(respond_specs, wiring)
-        config = _mock_config(mock_config, test_case)
-    except (WiringError, ResponseError, MockConfigError) as exc:
+    except WiringError as exc:
         raise InvalidInvocation(str(exc)) from None
-    except ValueError as exc:
-        raise InvalidInvocation(f"DEFINITION: {wiring.source} is not JSON ({exc})") from None
+    responder = _responder(respond_specs, wiring)
+    config = _mock_config(mock_config, test_case)
     journal = open_journal(journal_path)
     runtime = LocalRuntime(wiring.handlers, seed=seed, clock=RealtimeClock() if realtime else None,
                            history_limit=None if no_history_limit else DEFAULT_HISTORY_LIMIT, journal=journal,
@@ -90,9 +88,7 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
     if replace:
         journal.delete(f"arn:aws:states:{runtime.region}:{runtime.account}:execution:{machine}:{name}")
     try:
-        execution = runtime.start_execution(machine + (f"#{test_case}" if test_case else ""), input_value, name=name)
-    except MockConfigError as exc:
-        raise InvalidInvocation(str(exc)) from None
+        execution = _start(runtime, machine, test_case, input_value, name)
     except LocalRuntimeError as exc:
         hint = "; use --replace to run it again under that name" if "Already Exists" in str(exc) else ""
         raise InvalidInvocation(f"{exc}{hint}") from None
@@ -106,19 +102,38 @@ def _run(definition, input_text, handler_specs, machine_specs, mock_config, test
 def _responder(specs, wiring):
     if not specs:
         return None
-    from ..local.responders import Responder
-    responder = Responder.parse(specs)
-    responder.check([wiring.parsed, *(json.loads(text) for text in wiring.machines.values())])
+    from ..local.responders import Responder, ResponseError
+    try:
+        responder = Responder.parse(specs)
+        responder.check([wiring.parsed, *(json.loads(text) for text in wiring.machines.values())])
+    except ResponseError as exc:
+        raise InvalidInvocation(str(exc)) from None
+    except ValueError as exc:
+        raise InvalidInvocation(f"DEFINITION: {wiring.source} is not JSON ({exc})") from None
     return responder
 
 
 def _mock_config(path: Path | None, test_case: str | None):
     if test_case and path is None:
-        raise MockConfigError("--test-case", ["needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG"])
+        raise InvalidInvocation("--test-case: needs a mock configuration: --mock-config FILE or SFN_MOCK_CONFIG")
     if path is None or not test_case:
         return None
-    from ..local.mocks import MockConfig
-    return MockConfig.load(path)
+    from ..local.mocks import MockConfig, MockConfigError
+    try:
+        return MockConfig.load(path)
+    except MockConfigError as exc:
+        raise InvalidInvocation(str(exc)) from None
+
+
+def _start(runtime, machine: str, test_case: str | None, input_value, name: str):
+    """StartExecution, of ``machine#test_case`` for a test case (whose mocks may not fit the definition)."""
+    if not test_case:
+        return runtime.start_execution(machine, input_value, name=name)
+    from ..local.mocks import MockConfigError
+    try:
+        return runtime.start_execution(f"{machine}#{test_case}", input_value, name=name)
+    except MockConfigError as exc:
+        raise InvalidInvocation(str(exc)) from None
 
 
 def _register(runtime, name: str, text: str, source: str) -> None:

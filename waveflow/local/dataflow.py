@@ -141,6 +141,7 @@ def checked_input(run, value):
     if problem is not None:
         raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{run.state_name}' has an input {problem} after "
                                                f"Parameters processing.")
+    run.proved = value  # a Pass whose output is its Parameters is not measured again when it exits
     return value
 
 

@@ -29,7 +29,7 @@ class Run:
 
     __slots__ = ("execution", "graph", "parent", "history", "variables", "cancelled", "children", "timers",
                  "state_name", "entered_time", "entered_id", "retry_count", "task_token", "map_item",
-                 "last_event", "on_done", "_driving", "_sync", "scheduler", "clock_now")
+                 "last_event", "on_done", "_driving", "_sync", "scheduler", "clock_now", "proved")
 
     def __init__(self, execution, graph, parent: "Run | None" = None, record: bool = True):
         self.execution = execution
@@ -52,6 +52,7 @@ class Run:
         self._sync = None
         self.scheduler = execution.scheduler
         self.clock_now = self.scheduler.clock.now
+        self.proved = None  # the last value this run measured within the payload quota (see exit_state)
         if parent is not None:
             parent.children.add(self)
 
@@ -170,11 +171,13 @@ class Run:
         return Run(self.execution, graph, parent=self, record=record and self.history is not None)
 
     # --- states and history ----------------------------------------------------------------------------------
-    def record(self, event_type: str, details: dict | None = None) -> int:
+    def record(self, event_type: str, details=None, name: str | None = None) -> int:
+        """Record an event (a state entered/exited event: the state's ``name``, its input or output as
+        ``details``); returns its id, 0 when nothing is recorded."""
         history = self.history
         if history is None:
             return 0
-        event_id = history.add(event_type, self.clock_now(), self.last_event, details)
+        event_id = history.add(event_type, self.clock_now(), self.last_event, details, name)
         if event_id:
             self.last_event = event_id
         return event_id
@@ -185,14 +188,18 @@ class Run:
         self.retry_count = 0
         self.task_token = None
         self.execution.runtime.stats["state_transitions"] += 1
-        self.entered_id = self.record(state.entered_event, {"name": state.name, "input": raw})
+        self.entered_id = self.record(state.entered_event, raw, state.name)
 
     def exit_state(self, state, raw, output) -> None:
-        if output is not raw:
+        """Record the state's output, held to the payload quota. Payloads are never mutated in place, so a value
+        already proved within it needs no second walk: the state's input (proved when it was the previous
+        state's output) passed through unchanged, or the very value this run measured last (Parameters, a
+        task's result)."""
+        if output is not raw and output is not self.proved:
             problem = over_limit(output)
             if problem is not None:
                 raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result {problem}.")
-        self.record(state.exited_event, {"name": state.name, "output": output})
+        self.record(state.exited_event, output, state.name)
 
     def runtime_error(self, error: str, cause: str) -> StatesError:
         """An error raised by the engine while processing this run's current state, worded like AWS."""

@@ -11,8 +11,6 @@ other backslash makes the definition invalid, as AWS refuses it at creation.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import random
 import re
@@ -328,6 +326,7 @@ def _array_unique(run, array):
 def _base64_encode(run, text):
     _need(isinstance(text, str) and len(text) <= MAX_STRING,
           f"States.Base64Encode: the argument must be a string of at most {MAX_STRING} characters")
+    import base64  # here, not at the top: with hashlib, milliseconds of every start that few documents need
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
@@ -335,6 +334,7 @@ def _base64_encode(run, text):
 def _base64_decode(run, text):
     _need(isinstance(text, str) and len(text) <= MAX_STRING,
           f"States.Base64Decode: the argument must be a string of at most {MAX_STRING} characters")
+    import base64
     try:
         return base64.b64decode(text.encode("ascii"), validate=True).decode("utf-8")
     except (ValueError, UnicodeError):
@@ -349,6 +349,7 @@ def _hash(run, data, algorithm):
     _need(algorithm in _HASHES, f"States.Hash: unknown algorithm {algorithm!r}; use one of {', '.join(_HASHES)}")
     text = _to_text(data)
     _need(len(text) <= MAX_STRING, f"States.Hash: the input must be at most {MAX_STRING} characters")
+    import hashlib
     return hashlib.new(_HASHES[algorithm], text.encode("utf-8")).hexdigest()
 
 

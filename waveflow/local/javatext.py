@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from fractions import Fraction
 
 
 def java_text(value) -> str:
@@ -34,4 +33,5 @@ def java_round(number) -> int:
     """
     if type(number) is int:
         return number
+    from fractions import Fraction  # here, not at the top: fractions and decimal cost milliseconds of every start
     return math.floor(Fraction(number) + Fraction(1, 2))

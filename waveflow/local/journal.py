@@ -1,7 +1,7 @@
 """The journal: finished executions and their histories in SQLite (``.waveflow/journal.sqlite3``).
 
 Written once per execution, when it closes, and cheap enough to leave on: the history is stored as one
-compressed blob (``zlib(marshal(events))``: the recorder's own tuples, payloads shared between events stored
+compressed blob (``zlib(marshal(columns))``: the recorder's own columns, payloads shared between events stored
 once), a few bytes per event, and only decoded when someone reads it. Commits are batched, so a wave of 10,000
 executions is not 10,000 fsyncs; ``flush()`` (called at the end of ``LocalRuntime.run``) makes them durable.
 
@@ -12,6 +12,7 @@ This is an API for every long run, not only ``waveflow exec``::
     journal.executions(limit=20)                 # newest first by when they ran (wall clock)
     journal.find("m-0001")                       # every ARN with that name or ARN
     journal.history(arn)                         # GetExecutionHistory-shaped events (ISO timestamps)
+    journal.recorded(arn)                        # the same as a history.History
     journal.prune(keep=1000)                     # bound it
 """
 from __future__ import annotations
@@ -27,14 +28,14 @@ from .clock import iso8601
 from .history import History, to_jsonable
 
 DEFAULT_PATH = Path(".waveflow") / "journal.sqlite3"
-SCHEMA_VERSION = 2
-_MARSHAL = 1   # events blob = zlib(marshal(list of recorder tuples))
-_JSON = 2      # events blob = zlib(JSON of the same tuples): for payloads marshal cannot encode (subclasses)
+SCHEMA_VERSION = 3
+_MARSHAL = 1   # events blob = zlib(marshal(the recorder's columns))
+_JSON = 2      # events blob = zlib(JSON of the same columns): for payloads marshal cannot encode (subclasses)
 _COMMIT_EVERY = 256
 
 _SCHEMA = f"""
 PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
+BEGIN;
 CREATE TABLE IF NOT EXISTS executions (
     arn TEXT PRIMARY KEY, name TEXT NOT NULL, state_machine TEXT NOT NULL, status TEXT NOT NULL,
     start_date REAL NOT NULL, stop_date REAL, ran_at REAL NOT NULL, input TEXT, output TEXT, error TEXT,
@@ -44,6 +45,7 @@ CREATE INDEX IF NOT EXISTS executions_by_name ON executions (name);
 CREATE INDEX IF NOT EXISTS executions_by_ran_at ON executions (ran_at);
 CREATE TABLE IF NOT EXISTS histories (arn TEXT PRIMARY KEY, encoding INTEGER NOT NULL, events BLOB NOT NULL);
 PRAGMA user_version = {SCHEMA_VERSION};
+COMMIT;
 """
 
 
@@ -77,7 +79,9 @@ class Journal:
             if tables and version != SCHEMA_VERSION:
                 raise JournalError(f"{self.path} holds a journal of another waveflow version (format {version}); "
                                    f"delete it or choose another --journal")
-            self._db.executescript(_SCHEMA)
+            self._db.execute("PRAGMA synchronous = NORMAL")  # a connection's setting; WAL mode is the file's
+            if not tables:  # only a new file (one transaction): writing the schema on every open cost a sync
+                self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{self.path} is not a waveflow journal (not an SQLite database: {exc})") from None
         except sqlite3.Error as exc:
@@ -87,19 +91,19 @@ class Journal:
     # --- writing ------------------------------------------------------------------------------------------
     def record(self, execution) -> "JournalledHistory":
         """Store a closed execution, free its in-memory events, and return a history that reads them back."""
-        events = execution.recorder.events
-        encoding, blob = _encode(events)
+        history = execution.recorder
+        count = len(history)
+        encoding, blob = _encode(history)
         self._begin()
         self._db.execute("INSERT OR REPLACE INTO executions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
             execution.arn, execution.name, execution.machine.name, execution.status, execution.start_time,
             execution.stop_time, time.time(), json.dumps(execution.input), json.dumps(execution.output),
-            execution.error, execution.cause, len(events)))
+            execution.error, execution.cause, count))
         self._db.execute("INSERT OR REPLACE INTO histories VALUES (?,?,?)", (execution.arn, encoding, blob))
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
             self.flush()
-        count = len(events)
-        events.clear()  # Runs of this execution still hold the recorder: empty it in place
+        history.clear()  # Runs of this execution still hold the recorder: empty it in place
         return JournalledHistory(self, execution.arn, count)
 
     def flush(self) -> None:
@@ -166,16 +170,16 @@ class Journal:
     def exists(self, arn: str) -> bool:
         return self._db.execute("SELECT 1 FROM executions WHERE arn = ?", (arn,)).fetchone() is not None
 
-    def events(self, arn: str) -> list[tuple]:
-        """The recorder tuples ``(type, timestamp, previous_id, details)`` of one execution."""
+    def recorded(self, arn: str) -> History:
+        """The recorded history of one execution (empty for an ARN the journal does not hold)."""
         row = self._db.execute("SELECT encoding, events FROM histories WHERE arn = ?", (arn,)).fetchone()
         if row is None:
-            return []
+            return History(None, None)
         return _decode(self.path, *row)
 
     def history(self, arn: str) -> list[dict]:
         """The events of one execution as GetExecutionHistory shapes them, timestamps as ISO strings."""
-        return to_jsonable(materialize(self.events(arn)))
+        return to_jsonable(self.recorded(arn).materialize())
 
 
 class JournalledHistory:
@@ -189,38 +193,27 @@ class JournalledHistory:
     def __len__(self) -> int:
         return self.count
 
-    @property
-    def events(self) -> list[tuple]:
-        self.journal.flush()
-        return self.journal.events(self.arn)
-
     def materialize(self) -> list[dict]:
-        return materialize(self.events)
+        self.journal.flush()
+        return self.journal.recorded(self.arn).materialize()
 
     def add(self, *args) -> int:  # the execution is closed: nothing more is recorded, as in History
         return 0
 
 
-def materialize(events: list[tuple]) -> list[dict]:
-    """Recorder tuples -> GetExecutionHistory events (``timestamp`` a datetime, payloads JSON strings)."""
-    history = History(None, None)
-    history.events = events
-    return history.materialize()
-
-
-def _encode(events: list[tuple]) -> tuple[int, bytes]:
+def _encode(history: History) -> tuple[int, bytes]:
+    columns = history.columns()
     try:
-        return _MARSHAL, zlib.compress(marshal.dumps(events), 1)
+        return _MARSHAL, zlib.compress(marshal.dumps(columns), 1)
     except ValueError:  # a payload marshal cannot encode (a list or dict subclass): JSON takes any of them
-        return _JSON, zlib.compress(json.dumps(events, separators=(",", ":")).encode(), 1)
+        jsonable = [list(column) for column in columns]
+        return _JSON, zlib.compress(json.dumps(jsonable, separators=(",", ":")).encode(), 1)
 
 
-def _decode(path: Path, encoding: int, blob: bytes) -> list[tuple]:
+def _decode(path: Path, encoding: int, blob: bytes) -> History:
     try:
         data = zlib.decompress(blob)
-        if encoding == _MARSHAL:
-            return marshal.loads(data)
-        return [tuple(event) for event in json.loads(data)]
+        return History.from_columns(marshal.loads(data) if encoding == _MARSHAL else json.loads(data))
     except (ValueError, EOFError, TypeError, zlib.error) as exc:
         raise JournalError(f"{path}: a history cannot be read ({exc}); it may have been written by another "
                            f"Python version") from None

@@ -9,6 +9,7 @@ costs at most one payload's worth of work, however large the value would be as t
 from __future__ import annotations
 
 import json
+import marshal
 from json.encoder import encode_basestring
 
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB per state input/output, task result and execution input
@@ -34,6 +35,20 @@ def dumps(value) -> str:
     return _ENCODER.encode(value)
 
 
+def json_copy(value):
+    """A private copy of an engine payload, as a JSON round trip (``json.loads(dumps(value))``) makes it: nothing
+    shared with ``value``, nor between two places that held the same object.
+
+    Payloads inside the engine hold only plain JSON values (every way in parses or converts them), and for those
+    marshal's version 2 (no back-references, so a repeated part comes back as distinct objects) is that round
+    trip at a quarter of its cost; what marshal refuses (a subclass) takes the JSON road.
+    """
+    try:
+        return marshal.loads(marshal.dumps(value, 2))
+    except ValueError:
+        return json.loads(dumps(value))
+
+
 def _refuse_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
@@ -55,6 +70,12 @@ def _string_size(text: str) -> int:
             return len(text) + 2
         return len(encode_basestring(text))
     return len(encode_basestring(text).encode("utf-8", "surrogatepass"))
+
+
+def _key_text(key) -> str:
+    """A dict key as JSON writes it: a handler may return ``{1: "a"}``, which Lambda serialises as ``{"1": "a"}``;
+    a key JSON cannot write (a tuple) raises TypeError, as serialising it would."""
+    return key if type(key) is str else next(iter(json.loads(_ENCODER.encode({key: 0}))))
 
 
 _SCALAR_SIZE = {
@@ -93,21 +114,22 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
                 break
         if type(node) is dict:
             total += 2 * len(node) + 1 if node else 2
-            for key, item in node.items():
-                total += _string_size(key)
-                kind = type(item)
-                if kind is dict or kind is list:
-                    stack.append((item, depth + 1))
-                else:
-                    total += _scalar_size(item)
+            for key in node:
+                total += _string_size(key if type(key) is str else _key_text(key))
+            items = node.values()
         else:
             total += len(node) + 1 if node else 2
-            for item in node:
-                kind = type(item)
-                if kind is dict or kind is list:
-                    stack.append((item, depth + 1))
-                else:
-                    total += _scalar_size(item)
+            items = node
+        for item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            elif kind is str:  # the commonest leaves, sized without the table's indirection
+                total += _string_size(item)
+            elif kind is int:
+                total += len(int.__repr__(item))
+            else:
+                total += _scalar_size(item)
         if total > max_bytes:
             break
     return total, deepest

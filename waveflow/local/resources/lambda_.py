@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import traceback
 from pathlib import Path
 
 from ..errors import TIMEOUT, DATA_LIMIT_EXCEEDED, StatesError
 from ..guard import HandlerTimedOut
 from ..lambda_context import LambdaContext
-from ..limits import dumps, over_limit
+from ..limits import dumps, json_copy, over_limit
 from ..routing import function_name
 from .base import Integration
 
@@ -33,7 +32,7 @@ def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
                           f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; Error Code: "
                           f"ResourceNotFoundException; Request ID: {request_id}; Proxy: null)")
     runtime.stats["lambda_invocations"] += 1
-    event = json.loads(dumps(payload))
+    event = json_copy(payload)
     context = LambdaContext(name, request_id, runtime.region, runtime.account, runtime.clock,
                             timeout if timeout is not None else DEFAULT_TIMEOUT)
     try:
@@ -53,11 +52,15 @@ def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
         problem = over_limit(result)
         if problem is not None:
             raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{resource_label}' returned a result {problem}.")
-        return json.loads(dumps(result)), request_id
+        # the handler's own value goes through JSON text, as Lambda returns it: tuples become lists, what is not
+        # JSON (NaN included) is refused, and nothing the handler keeps can change it later
+        result = json.loads(dumps(result))
     except (TypeError, ValueError) as exc:
         raise StatesError("Runtime.MarshalError", dumps({
             "errorMessage": f"Unable to marshal response: {exc}", "errorType": "Runtime.MarshalError",
             "requestId": request_id, "stackTrace": []})) from None
+    run.proved = result  # measured above: a task whose output is this result is not measured again
+    return result, request_id
 
 
 EXIT_ERROR = "Runtime.ExitError"
@@ -76,6 +79,7 @@ _ENGINE_DIR = str(Path(__file__).resolve().parent.parent)
 
 def _lambda_cause(exc: BaseException, request_id: str) -> str:
     """Lambda's error document; the stack trace shows the handler's frames, not the engine's."""
+    import traceback  # here, not at the top: only a failing handler needs it, every start would pay for it
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
               if not frame.filename.startswith(_ENGINE_DIR)]
     message = str(exc) if not isinstance(exc, KeyError) else repr(exc.args[0]) if exc.args else ""

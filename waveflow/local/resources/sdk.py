@@ -2,7 +2,6 @@
 ones, executed with boto3 against whatever endpoint the runtime's session points at (moto locally)."""
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 
 from ..errors import StatesError
@@ -31,6 +30,7 @@ def _jsonable(value):
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
+        import base64  # here, not at the top: every start would pay for it
         return base64.b64encode(value).decode("ascii")
     if hasattr(value, "read"):
         return value.read().decode("utf-8", errors="replace")

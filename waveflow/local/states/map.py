@@ -13,7 +13,6 @@ from ..execution import SUSPEND
 from ..jsonata import compile_jsonata_template, compile_typed
 from ..jsonpath import JsonPath
 from ..paths import ABSENT, compile_template, required_reader
-from ..resources.itemreader import read_items
 from ..retry import error_output
 from .map_limits import compile_limit
 from .retrying import RetryingState
@@ -77,6 +76,7 @@ class MapState(RetryingState):
     def _load_items(self, run, raw, data):
         if self.reader is None:
             return self.items(run, raw, data)
+        from ..resources.itemreader import read_items  # here, not at the top: csv for every start otherwise
         if self.reader_params is None:
             params = {}
         elif self.jsonata:
