@@ -136,7 +136,7 @@ def _record(runtime, journal: Journal, machines: dict, definitions: dict) -> Run
                               for name, workflow in sorted(machines.items())]}
     run = {"run": 1, "command": "waveflow run --wave tests/report/small-run --seed 3", "status": "completed",
            "startedAt": 1767225600.0, "finishedAt": 1767225700.0, "summary": summary}
-    return RunRecord(run, items, executions, journal.events)
+    return RunRecord(run, items, executions, journal.recorded)
 
 
 def _parsed(body: str):

@@ -2,14 +2,13 @@
 parts adding up to the run's total."""
 import pytest
 
-from waveflow.local.journal import materialize
 from waveflow.report.costs import own_usage, shares
 from waveflow.run.costs import estimate
 
 
 def history_of(record, name):
     row = next(r for r in record.executions if r["name"] == name)
-    return materialize(record.events(row["executionArn"]))
+    return record.recorded(row["executionArn"]).materialize()
 
 
 def test_own_usage_counts_states_entered_and_lambda_attempts(record):

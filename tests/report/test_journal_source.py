@@ -7,7 +7,6 @@ from report_runs import BROKEN, FAILS, SERVERS, STACK
 from tasks.lib.request import summarise, validate_request
 from waveflow.graph import counts_from_histories
 from waveflow.local.history import to_jsonable
-from waveflow.local.journal import materialize
 from waveflow.report import render
 from waveflow.report.events import DETAIL_WIDTH
 from waveflow.report.journal_source import report_of
@@ -15,7 +14,7 @@ from waveflow.report.journal_source import report_of
 
 def full_histories(record, machine):
     """GetExecutionHistory events of every execution of ``machine``, as `waveflow history` reads them."""
-    return [to_jsonable(materialize(record.events(row["executionArn"]))) for row in record.executions
+    return [to_jsonable(record.recorded(row["executionArn"]).materialize()) for row in record.executions
             if row["stateMachine"] == machine]
 
 

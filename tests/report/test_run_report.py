@@ -8,7 +8,6 @@ from report_runs import BROKEN, SERVERS
 
 from waveflow.graph import counts_from_histories
 from waveflow.local.history import to_jsonable
-from waveflow.local.journal import materialize
 
 PARTS = ("summary", "graphs", "timeline", "failures", "dlq", "executions")
 
@@ -34,7 +33,7 @@ def test_every_state_is_drawn_with_the_counts_of_the_journals_histories(visit, r
         assert panel.is_visible()
         drawn = panel.locator("svg [data-state]").evaluate_all("els => els.map(e => e.dataset.state)")
         assert sorted(drawn) == sorted(asl_names(definitions[machine]))
-        histories = [to_jsonable(materialize(record.events(row["executionArn"]))) for row in record.executions
+        histories = [to_jsonable(record.recorded(row["executionArn"]).materialize()) for row in record.executions
                      if row["stateMachine"].endswith(machine)]
         expected = counts_from_histories(histories)
         shown = panel.locator("g.state[data-state]").evaluate_all("""els => els.map(e => [e.dataset.state,

@@ -3,7 +3,7 @@
 ``read_run`` asks the journal for what a run kept (docs/interfaces.md, "The journal": the run, its summary, its
 items by kind, its executions and their histories) and ``report_of`` derives the report from that alone: per-state
 counts over every history, each migration's stages and cost, failures grouped by stage and error, and the histories
-the page keeps whole (``sampling``). Histories are decoded once each, as the recorder's tuples; only the kept ones
+the page keeps whole (``sampling``). Histories are decoded once each, as the recorder's columns; only the kept ones
 are turned into GetExecutionHistory events with their payloads, so a 1,000-execution run is read in seconds.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Callable
 from ..graph import StateCounts, counts_from_history, read_graph
 from ..local.clock import iso8601
 from ..local.history import details_key
-from ..local.journal import Journal, materialize
+from ..local.history import History
+from ..local.journal import Journal
 from ..local.timestamps import parse_timestamp
 from ..run.costs import CostEstimate
 from .costs import own_usage, shares
@@ -37,12 +38,12 @@ class ReportError(Exception):
 @dataclass(frozen=True)
 class RunRecord:
     """What the journal keeps of one run: its row (``Journal.run``), items by kind, executions (``Journal.executions``
-    rows) and ``events(arn)``, the recorder's tuples of one execution."""
+    rows) and ``recorded(arn)``, one execution's recorded ``History``."""
 
     run: dict
     items: dict[str, list[tuple[str, object]]]
     executions: list[dict]
-    events: Callable[[str], list[tuple]]
+    recorded: Callable[[str], History]
 
 
 ITEM_KINDS = ("migration", "failure", "deadLetter", "message", "stateMachine")
@@ -64,16 +65,18 @@ def read_run(journal: Journal, run_id: int | None = None) -> RunRecord:
                           f"`waveflow executions --run {run_id}` lists what it recorded")
     items = {kind: journal.items(run_id, kind) for kind in ITEM_KINDS}
     return RunRecord(run, items, journal.executions(scope=run_id),
-                     lambda arn: journal.events(arn, scope=run_id))
+                     lambda arn: journal.recorded(arn, scope=run_id))
 
 
-def _light(events: list[tuple]) -> list[dict]:
-    """Recorder tuples as GetExecutionHistory events, timestamps in epoch seconds and payloads left unserialised:
-    enough for counts, stages and usage, at a fraction of ``materialize``'s cost."""
+def _light(history: History) -> list[dict]:
+    """A recorded history as GetExecutionHistory events, timestamps in epoch seconds, with only what counts, stages
+    and usage read (a state's name, an attempt's details): a fraction of ``materialize``'s cost."""
     out = []
-    for number, (kind, stamp, previous, details) in enumerate(events, 1):
-        event = {"id": number, "type": kind, "previousEventId": previous, "timestamp": stamp}
-        if details is not None:
+    for number, (kind, stamp, back, name, details) in enumerate(zip(*history.columns()), 1):
+        event = {"id": number, "type": kind, "previousEventId": number - back, "timestamp": stamp}
+        if name is not None:
+            event[details_key(kind)] = {"name": name}
+        elif details is not None:
             event[details_key(kind)] = details
         out.append(event)
     return out
@@ -93,7 +96,7 @@ def report_of(record: RunRecord) -> Report:
     counts: dict[str, dict[str, StateCounts]] = {name: {} for name in machines}
     stages, usage = {}, {}
     for row in record.executions:
-        history = _light(record.events(row["executionArn"]))
+        history = _light(record.recorded(row["executionArn"]))
         machine = row["stateMachine"]
         if machine in counts:
             for state, c in counts_from_history(history).items():
@@ -154,7 +157,7 @@ def _execution(row: dict, record: RunRecord, origin: float, kept: dict[str, str]
     events = None
     if row["name"] in kept:
         spans = kept_ids(row["events"])
-        events = tuple(event for event in history_rows(materialize(record.events(row["executionArn"])), origin)
+        events = tuple(event for event in history_rows(record.recorded(row["executionArn"]).materialize(), origin)
                        if any(event.event_id in span for span in spans))
     workflow = machines.get(row["stateMachine"], {}).get("workflow", row["stateMachine"])
     return Execution(row["name"], row["executionArn"], workflow, row["status"], start, end, row["events"],
