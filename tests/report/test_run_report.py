@@ -96,6 +96,7 @@ def test_screenshots_of_each_part(visit, artifacts):
         section.scroll_into_view_if_needed()
         section.screenshot(path=artifacts / f"report-{part}.png")
     page.click('#timeline .row[data-migration="mig-004"] [data-history]')
+    page.locator("dialog#history tbody tr.failure").first.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "report-history.png")
     page.keyboard.press("Escape")
     assert all((artifacts / f"report-{part}.png").stat().st_size > 10_000 for part in PARTS)
