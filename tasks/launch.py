@@ -1,8 +1,8 @@
 """Launch: the test and cutover instances, through MGN launch jobs. All four handlers run while the migration is
 MIGRATION_IN_PROGRESS and keep their progress under ``launch``.
 
-``start_test`` (skipped when ``testLaunch`` is false) and ``start_cutover`` start a LAUNCH job; ``poll_launch``
-follows it until the instance is launched (``launch.done``, ``launch.instanceId``) or raises ``LaunchFailed``;
+``start_test`` (skipped when ``testLaunch`` is false) and ``start_cutover`` start a LAUNCH job (and say when to
+look at it first: ``nextPollSeconds``); ``poll_launch`` follows it until the instance is launched (``launch.done``, ``launch.instanceId``) or raises ``LaunchFailed``;
 ``mark_ready_for_cutover`` runs after the test instance was verified: lifecycle READY_FOR_CUTOVER.
 
 Crash safety: before starting a job, the stage asks MGN whether the server is already in that launch
@@ -13,8 +13,10 @@ lifecycle change is skipped when MGN already shows it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from tasks.lib import aws
 from tasks.lib.errors import LaunchFailed
@@ -23,6 +25,9 @@ from tasks.lib.stage import StageRun, field_value, stage
 from tasks.lib.status import Status
 
 IN_PROGRESS = {Status.MIGRATION_IN_PROGRESS}
+#: MGN launches an instance in some six minutes (snapshot, conversion, boot): a started launch asks to be looked at
+#: then (``launch.nextPollSeconds``), later looks come every minute.
+TYPICAL_LAUNCH_SECONDS = 360
 LAUNCH_POLL_SECONDS = 60
 #: A participant's launchStatus that ends the launch without an instance.
 FAILED_LAUNCH = frozenset({"FAILED", "TERMINATED"})
@@ -74,12 +79,22 @@ def _start(document: dict, run: StageRun, mode: LaunchMode) -> dict:
         "jobId": job_id,
         "done": False,
         "startedAt": aws.iso_now(),
+        "nextPollSeconds": TYPICAL_LAUNCH_SECONDS,
         "adoptedRunningJob": adopted,
         "jobIds": [*previous.get("jobIds", []), job_id],
         **({"test": _summary(previous)} if mode.name == "cutover" and previous else {}),
     }
     run.note(launch)
     return launch
+
+
+def _next_poll(job: dict) -> int:
+    """Seconds until the next look at a running launch job: until it is typically done, then every minute."""
+    created = job.get("creationDateTime")
+    if not created:
+        return LAUNCH_POLL_SECONDS
+    elapsed = (aws.now() - datetime.fromisoformat(created.replace("Z", "+00:00"))).total_seconds()
+    return max(LAUNCH_POLL_SECONDS, math.ceil(TYPICAL_LAUNCH_SECONDS - elapsed))
 
 
 def _job_in_flight(server: dict, mode: LaunchMode) -> str | None:
@@ -116,7 +131,7 @@ def poll_launch(document: dict, run: StageRun) -> dict:
         done=done,
         jobStatus=job.get("status"),
         launchStatus=launch_status,
-        nextPollSeconds=0 if done else LAUNCH_POLL_SECONDS,
+        nextPollSeconds=0 if done else _next_poll(job),
         **({"instanceId": participant["launchedEc2InstanceID"]} if done else {}),
     )
     if done:

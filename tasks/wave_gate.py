@@ -112,7 +112,8 @@ def watch_wave(event: dict, context: Any) -> dict:
     document = _wave_document(event, "WaitForWave")
     starter = Starter.from_config()
     wave = starter.waves.get(document["wave"])
-    records = {record["migrationId"]: record for record in StatusStore().by_wave(wave.name)}
+    records = {record["migrationId"]: record
+               for record in StatusStore().by_wave(wave.name, fields=("migrationId", "status", "executionArn"))}
     ended = {migration_id for migration_id, record in records.items() if _ended(record, starter)}
     for migration_id in wave.running:
         if migration_id in ended:  # its MigrationSucceeded/MigrationFailed never reached the starter

@@ -37,6 +37,6 @@ def handler(event: dict, context: Any) -> dict:
     """Count the wave's servers by final status from the status table."""
     if not isinstance(event, dict) or event.get("wave") in (None, ""):
         raise InvalidMigrationDocument("SummariseWave needs the wave document with its 'wave' field")
-    summary = summarise(StatusStore().by_wave(event["wave"]))
+    summary = summarise(StatusStore().by_wave(event["wave"], fields=("status",)))
     logger.info("wave summary", extra={"wave": event["wave"], **summary})
     return {**event, "summary": summary}

@@ -3,10 +3,11 @@ from waveflow.dsl import (Catch, Choice, Fail, LambdaTask, Poll, Retry, Succeed,
                           seconds)
 
 #: Errors worth another try: throttling and passing outages of MGN, AWS, Lambda and the callback receiver.
-#: (IdempotencyAlreadyInProgressError: a duplicate invocation arrived while the first still runs; try again later.)
+#: (IdempotencyAlreadyInProgressError: a duplicate invocation arrived while the first still runs; try again later.
+#: Sandbox.Timedout: the function ran past its timeout; every stage is idempotent, so running it again is safe.)
 TRANSIENT = ["MgnThrottled", "MgnUnavailable", "AwsThrottled", "CallbackUnavailable",
              "IdempotencyAlreadyInProgressError", "Lambda.ServiceException", "Lambda.AWSLambdaException",
-             "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
+             "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "Sandbox.Timedout"]
 
 # A rollback that fails for good must still notify and still end with the original error (kept at $.error).
 rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
@@ -21,16 +22,19 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
     validate = LambdaTask("ValidateInput", handler="tasks.validate_input.handler", timeout=minutes(2))
     prepare = LambdaTask("PrepareSource", handler="tasks.prepare_source.handler", timeout=minutes(10))
     trigger = LambdaTask("TriggerMigration", handler="tasks.trigger_migration.handler", timeout=minutes(5))
+    # Checks land just past MGN's ETA (the check's nextPollSeconds), at most 4 h apart: a long initial sync costs a
+    # few checks, not one every 15 minutes.
     replicated = Poll("WaitForReplication", check="tasks.poll_status.handler",
                       until=Var("$.replication.ready") == True, interval=minutes(1), backoff=1.5,
-                      max_interval=minutes(15), timeout=hours(24), timeout_error="ReplicationTimeout",
+                      max_interval=hours(4), interval_path="$.replication.nextPollSeconds", timeout=days(3),
+                      timeout_error="ReplicationTimeout",
                       comment="Poll MGN until initial sync is done and replication is continuous")
 
     test_first = Choice("TestLaunchRequested", comment="MGN practice: launch a test instance before cutover")
     start_test = LambdaTask("StartTestLaunch", handler="tasks.launch.start_test", timeout=minutes(5))
     test_launched = Poll("WaitForTestLaunch", check="tasks.launch.poll_launch", until=Var("$.launch.done") == True,
-                         interval=seconds(30), backoff=1.5, max_interval=minutes(5), timeout=hours(2),
-                         timeout_error="LaunchTimeout")
+                         interval=seconds(30), backoff=1.5, max_interval=minutes(10), wait_first=True,
+                         interval_path="$.launch.nextPollSeconds", timeout=hours(2), timeout_error="LaunchTimeout")
     verify_test = Poll("VerifyTestInstance", check="tasks.verify_migration.handler",
                        until=Var("$.verification.pending") == False, interval=seconds(30), backoff=1.5,
                        max_interval=minutes(2), timeout=minutes(30), timeout_error="VerificationTimeout",
@@ -45,7 +49,8 @@ with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
     cutover = LambdaTask("LaunchCutover", handler="tasks.launch.start_cutover", timeout=minutes(5))
     cutover_launched = Poll("WaitForCutoverLaunch", check="tasks.launch.poll_launch",
                             until=Var("$.launch.done") == True, interval=seconds(30), backoff=1.5,
-                            max_interval=minutes(5), timeout=hours(2), timeout_error="LaunchTimeout")
+                            max_interval=minutes(10), wait_first=True, interval_path="$.launch.nextPollSeconds",
+                            timeout=hours(2), timeout_error="LaunchTimeout")
     verify = Poll("VerifyMigration", check="tasks.verify_migration.handler",
                   until=Var("$.verification.pending") == False, interval=seconds(30), backoff=1.5,
                   max_interval=minutes(2), timeout=minutes(30), timeout_error="VerificationTimeout",

@@ -14,7 +14,8 @@ from waveflow.dsl import (Approval, Catch, Choice, Fail, LambdaTask, Poll, Retry
 with Workflow("MigrationWave", timeout=days(21),
               default_retry=Retry(attempts=3, delay=seconds(5), backoff=2.0, max_delay=minutes(1), jitter=True,
                                   errors=["AwsThrottled", "Lambda.ServiceException", "Lambda.AWSLambdaException",
-                                          "Lambda.SdkClientException", "Lambda.TooManyRequestsException"])) as wf:
+                                          "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+                                          "Sandbox.Timedout"])) as wf:
     open_wave = LambdaTask("OpenWave", handler="tasks.wave_gate.open_wave", timeout=minutes(2))
     approve = Approval("ApproveWaveCutover", notify="tasks.approval.request_approval", timeout=hours(72),
                        message="Approve the cutover of this wave: its servers replicate and test-launch, then wait "

@@ -8,6 +8,7 @@ in a status is checked too (:func:`tasks.lib.status.may_note`): no write skips t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -193,7 +194,8 @@ class StatusStore:
     ) -> dict[str, Any]:
         """Move ``migration_id`` to ``to``, recording ``detail`` under ``executionDetails.<stage>``; the new record.
 
-        ``based_on`` is the record the writer decided on (default: the record as read now). From another status,
+        ``based_on`` is the record the writer decided on (default: the record as read now; no second read is made
+        when it is given). From another status,
         this is a *move*, legal only along :data:`TRANSITIONS`. From ``to`` itself it is a *note*: the detail is
         updated in place (a poll recording progress), legal only where :func:`may_note` allows it — on a SUCCESS
         or FAILED record only the callback's result. Re-sending what is already stored writes nothing: stages are
@@ -202,8 +204,10 @@ class StatusStore:
         writes nothing; an unknown ID raises :class:`MigrationNotFound`.
         """
         to = Status(to)
-        current = self.get(migration_id)
-        origin = Status((based_on or current or {}).get("status", to))
+        # The record the writer decided on is as good as a fresh read: the write is conditional on its version,
+        # and a refused write returns the stored record to decide again on.
+        current = based_on if based_on is not None else self.get(migration_id)
+        origin = Status((current or {}).get("status", to))
         for _ in range(_WRITE_ATTEMPTS):
             if current is None:
                 raise MigrationNotFound(f"no status record for migration {migration_id!r} in {self.table_name}")
@@ -327,14 +331,19 @@ class StatusStore:
             return False
         return True
 
-    def _query(self, attribute: str, value: str) -> list[dict[str, Any]]:
+    def _query(self, attribute: str, value: str, fields: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """The records of one index key; only ``fields`` of each when given (a record is kilobytes, a wave
+        thousands of them, and a wave's watcher reads them on every pass)."""
+        names = {"#key": attribute, **{f"#f{n}": name for n, name in enumerate(fields)}}
+        projection = {"ProjectionExpression": ", ".join(f"#f{n}" for n in range(len(fields)))} if fields else {}
         paginator = self.client.get_paginator("query")
         pages = paginator.paginate(
             TableName=self.table_name,
             IndexName=_INDEXES[attribute],
             KeyConditionExpression="#key = :value",
-            ExpressionAttributeNames={"#key": attribute},
+            ExpressionAttributeNames=names,
             ExpressionAttributeValues={":value": to_attribute(value)},
+            **projection,
         )
         with transient_as_throttled(f"DynamoDB Query on {self.table_name}/{_INDEXES[attribute]}"):
             return [from_item(item) for page in pages for item in page.get("Items", [])]
@@ -343,9 +352,13 @@ class StatusStore:
         """Records in ``status``, oldest update first (``statusIndex``)."""
         return self._query("status", Status(status).value)
 
-    def by_wave(self, wave: str | int | float) -> list[dict[str, Any]]:
-        """Records of one wave, by migration ID (``waveIndex``); ``7``, ``7.0`` and ``"7"`` name the same wave."""
-        return self._query("wave", wave_text(wave))
+    def by_wave(self, wave: str | int | float, fields: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Records of one wave, by migration ID (``waveIndex``); ``7``, ``7.0`` and ``"7"`` name the same wave.
+
+        >>> StatusStore().by_wave("7", fields=("migrationId", "status"))  # doctest: +SKIP
+        [{'migrationId': 's-0a1b2c3d4e5f60718-7', 'status': 'SUCCESS'}, ...]
+        """
+        return self._query("wave", wave_text(wave), fields)
 
     def by_app(self, app_name: str) -> list[dict[str, Any]]:
         """Records of one application, by migration ID (``appNameIndex``)."""

@@ -101,7 +101,7 @@ def test_history_and_executions_read_the_journal(cli, workdir):
 
 def test_history_without_a_journal_explains_what_to_do(cli, workdir):
     result = CliRunner().invoke(cli, ["executions"])
-    assert result.exit_code == 2 and "run `waveflow exec` here first" in result.stderr
+    assert result.exit_code == 2 and "run `waveflow exec` or `waveflow run` here first" in result.stderr
 
 
 def _built(workdir):

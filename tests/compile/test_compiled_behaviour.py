@@ -109,6 +109,45 @@ def test_a_failure_is_rolled_back_and_the_execution_ends_failed_with_the_origina
     assert estate.calls[-3:] == ["LaunchStartCutover", "Rollback", "Callback"]
 
 
+def test_a_check_that_says_when_to_look_again_is_believed_within_the_polls_bounds(migration):
+    estate = Estate(ready_after=4)
+    handlers = estate.handlers()
+    hints = iter([7200, 20, 100_000])  # two hours; below the 1-minute floor; past the 4-hour cap
+
+    def poll_status(event, context):
+        estate.polls += 1
+        return {**event, "replication": {"ready": estate.polls >= 4, "nextPollSeconds": next(hints, 0)}}
+    handlers["PollStatus"] = poll_status
+    execution = estate.run(migration, REQUEST, handlers)
+    waits = [e for e in execution.history
+             if e["type"] == "WaitStateEntered" and e["stateEnteredEventDetails"]["name"] == "WaitForReplicationWait"]
+    started = [e["timestamp"] for e in execution.history if e["type"] == "TaskStateEntered"
+               and e["stateEnteredEventDetails"]["name"] == "WaitForReplicationCheck"]
+    gaps = [(b - a).total_seconds() for a, b in zip(started, started[1:])]
+    assert gaps == [7200, 60, 14_400] and len(waits) == 3
+    entered = [e["stateEnteredEventDetails"]["name"] for e in execution.history if e["type"].endswith("StateEntered")]
+    loop = [name for name in entered if name.startswith("WaitForReplication") and name != "WaitForReplication"]
+    assert len(loop) == 2 + 3 * 4 - 1  # start, done, and three transitions a pass (no wait after the last check)
+
+
+def test_a_launch_poll_waits_before_its_first_look_as_the_launch_asks(migration):
+    estate = Estate(ready_after=1)
+    handlers = estate.handlers()
+    looks = []
+
+    def start_test(event, context):
+        return {**event, "launch": {"mode": "test", "nextPollSeconds": 420}}
+
+    def poll_launch(event, context):
+        looks.append(estate.runtime.clock.now())
+        return {**event, "launch": {**event["launch"], "done": len(looks) >= 2, "nextPollSeconds": 60}}
+    handlers.update(LaunchStartTest=start_test, LaunchPollLaunch=poll_launch)
+    execution = estate.run(migration, REQUEST, handlers)
+    started = next(e["timestamp"] for e in execution.history if e["type"] == "TaskStateEntered"
+                   and e["stateEnteredEventDetails"]["name"] == "StartTestLaunch").timestamp()
+    assert [round(t - started) for t in looks[:2]] == [420, 480]
+
+
 def test_a_rollback_that_fails_still_notifies_and_keeps_the_original_error(migration):
     estate = Estate(ready_after=1, fail="LaunchStartCutover")
     handlers = estate.handlers()
@@ -122,16 +161,19 @@ def test_a_rollback_that_fails_still_notifies_and_keeps_the_original_error(migra
     assert estate.calls[-3:] == ["LaunchStartCutover", "Rollback", "Callback"]  # tried once: it is not transient
 
 
-def test_replication_that_never_becomes_ready_times_out_after_24_hours_and_rolls_back(migration):
+def test_replication_that_never_becomes_ready_times_out_after_3_days_and_rolls_back(migration):
     estate = Estate(ready_after=10**9)
     result = run_definition(migration, REQUEST, handlers=estate.handlers())
     assert result.status == "FAILED"
     assert result.error == "ReplicationTimeout"
-    # Waits of 60, 90, 135, 202, 304, 456, 683 s, then 900 s each: the first check at or past 86,400 s of waiting.
-    schedule = [60, 90, 135, 202, 304, 456, 683]
+    # A check that says nothing of when to look again gets the backoff schedule: 60 s growing x1.5 up to 4 h, then
+    # 4 h each; the first check at or past 259,200 s of waiting gives up.
+    schedule = [60]
+    while schedule[-1] < 14_400:
+        schedule.append(min(round(60 * 1.5 ** len(schedule)), 14_400))
     waited, checks = 0, 1
-    while waited < 86_400:
-        waited += schedule[checks - 1] if checks <= len(schedule) else 900
+    while waited < 259_200:
+        waited += schedule[min(checks, len(schedule)) - 1]
         checks += 1
     assert estate.polls == checks
     assert estate.calls[-2:] == ["Rollback", "Callback"]

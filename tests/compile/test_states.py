@@ -332,17 +332,40 @@ def test_poll_compiles_to_a_bounded_loop_inside_a_parallel(project):
     assert poll["Type"] == "Parallel" and poll["OutputPath"] == "$[0]"
     states = poll["Branches"][0]["States"]
     assert list(states) == ["WaitReadyStart", "WaitReadyCheck", "WaitReadyDecide", "WaitReadyWait",
-                            "WaitReadyCount", "WaitReadyTimedOut", "WaitReadyDone", "WaitReadyBackoff",
-                            "WaitReadyGrow"]
-    decide = states["WaitReadyDecide"]["Choices"]
-    assert decide[0] == {"Variable": "$.ready", "BooleanEquals": True, "Next": "WaitReadyDone"}
-    assert decide[1] == {"Or": [{"Variable": "$waveflowPollElapsed", "NumericGreaterThanEquals": 600},
-                                {"Variable": "$waveflowPollAttempt", "NumericGreaterThanEquals": 19}],
-                         "Next": "WaitReadyTimedOut"}
+                            "WaitReadyTimedOut", "WaitReadyDone"]  # a pass: check, decide, wait
+    decide = states["WaitReadyDecide"]
+    assert decide["Choices"][0] == {"Variable": "$.ready", "BooleanEquals": True, "Next": "WaitReadyDone"}
+    assert decide["Choices"][1] == {"Or": [{"Variable": "$waveflowPollElapsed", "NumericGreaterThanEquals": 600},
+                                           {"Variable": "$waveflowPollAttempt", "NumericGreaterThanEquals": 19}],
+                                    "Next": "WaitReadyTimedOut"}
+    step = decide["Choices"][2]
+    assert (step["Variable"], step["NumericLessThan"], step["Next"]) == ("$waveflowPollAttempt", 4, "WaitReadyWait")
+    assert "States.Array(10, 20, 40, 60)" in step["Assign"]["waveflowPollInterval.$"]
+    assert decide["Assign"]["waveflowPollInterval"] == 60 and decide["Default"] == "WaitReadyWait"
     assert states["WaitReadyTimedOut"]["Error"] == "NotReady"
-    assert states["WaitReadyWait"]["SecondsPath"] == "$waveflowPollInterval"
-    assert "States.Array(10, 20, 40, 60)" in states["WaitReadyGrow"]["Assign"]["waveflowPollInterval.$"]
+    assert states["WaitReadyWait"] == {"Type": "Wait", "SecondsPath": "$waveflowPollInterval",
+                                       "Next": "WaitReadyCheck"}
     assert states["WaitReadyCheck"]["Comment"] == "Looks at the status."
+
+
+def test_a_poll_takes_its_waits_from_the_check_within_its_bounds_and_may_wait_first(project):
+    project.workflow('''
+        with Workflow("Flow") as wf:
+            Poll("WaitReady", check="tasks.steps.check", until=Var("$.ready") == True, interval=seconds(10),
+                 backoff=2.0, max_interval=seconds(60), timeout=minutes(10), interval_path="$.next",
+                 wait_first=True)
+    ''')
+    states = project.build()["Flow"]["States"]["WaitReady"]["Branches"][0]["States"]
+    start = states["WaitReadyStart"]
+    assert start["Type"] == "Choice" and start["Default"] == "WaitReadyWait"
+    assert start["Assign"] == {"waveflowPollInterval": 10, "waveflowPollAttempt": 0, "waveflowPollElapsed": 10}
+    below, above, given = start["Choices"]
+    assert below["Assign"]["waveflowPollInterval"] == 10 and above["Assign"]["waveflowPollInterval"] == 60
+    assert given["Assign"] == {"waveflowPollInterval.$": "$.next", "waveflowPollAttempt": 0,
+                               "waveflowPollElapsed.$": "$.next"}
+    rules = states["WaitReadyDecide"]["Choices"]
+    assert rules[4]["Assign"]["waveflowPollElapsed.$"] == "States.MathAdd($waveflowPollElapsed, $.next)"
+    assert "States.Array(20, 40, 60)" in rules[5]["Assign"]["waveflowPollInterval.$"]  # the first wait is taken
 
 
 # A value for every field a user can set, and the ASL key it must produce (None: the kind refuses it by name).

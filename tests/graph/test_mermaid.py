@@ -47,13 +47,14 @@ def test_server_migration_reads_as_the_issue_asks(shipped):
     assert set(names) == set(shipped["ServerMigration"].root.nodes)
     s = names
     assert f"    [*] --> {s['ValidateInput']}" in text
-    assert f"    {s['ValidateInput']} : retry 3× from 5s ×2 ≤2m jitter on MgnThrottled, MgnUnavailable +7" in text
+    assert f"    {s['ValidateInput']} : retry 3× from 5s ×2 ≤2m jitter on MgnThrottled, MgnUnavailable +8" in text
     assert f"    {s['ValidateInput']} --> {s['RollbackHandler']} : catch States.ALL" in text
     assert (f"    {s['TestLaunchRequested']} --> {s['AwaitWaveCutover']} : "
             f"#36;.testLaunch is present and #36;.testLaunch == false") in text
     assert f"    {s['TestLaunchRequested']} --> {s['StartTestLaunch']} : Default" in text
     assert f"    {s['WaitForReplication']} : Poll: Lambda: Invoke PollStatus" in text
-    assert f"    {s['WaitForReplication']} : every 1m ×1.5 up to 15m, at most 24h, then ReplicationTimeout" in text
+    assert (f"    {s['WaitForReplication']} : every 1m ×1.5 up to 4h or as #36;.replication.nextPollSeconds says, "
+            f"at most 3d, then ReplicationTimeout") in text
     rollback = f"    class {s['RollbackHandler']},{s['NotifyFailure']},{s['MigrationFailed']} rollback"
     assert rollback in text and "    classDef rollback " in text
     assert f"    {s['MigrationSucceeded']} --> [*]" in text

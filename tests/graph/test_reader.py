@@ -33,7 +33,10 @@ def test_a_poll_is_recognised_by_its_shape_and_its_schedule_read_from_the_asl(sh
     graph = read_graph(shipped["ServerMigration"], "ServerMigration")
     poll = graph.root.nodes["WaitForReplication"]
     assert poll.kind == "Poll"
-    assert poll.schedule == "every 1m ×1.5 up to 15m, at most 24h, then ReplicationTimeout"
+    assert poll.schedule == ("every 1m ×1.5 up to 4h or as $.replication.nextPollSeconds says, at most 3d, "
+                             "then ReplicationTimeout")
+    launch = graph.root.nodes["WaitForTestLaunch"]
+    assert launch.schedule.startswith("waits first, every 30s ×1.5 up to 10m or as $.launch.nextPollSeconds says")
     assert poll.until == "$.replication.ready == true"
     assert poll.detail == "Lambda: Invoke PollStatus"
     assert poll.retries and poll.retries[0].attempts == 3

@@ -92,6 +92,18 @@ def test_terminate_target_instances_terminates_the_instance(world, session):
     assert "launchedInstance" not in mgn.describe_source_servers()["items"][0]
 
 
+def test_a_cutover_launch_replaces_the_test_instance(world, session):
+    clock, emu, mgn, ec2, sid = world
+    emu.use_instance_launcher(Ec2InstanceLauncher(session))
+    test_instance, _ = launch_test(clock, mgn, sid)
+    mgn.change_server_life_cycle_state(sourceServerID=sid, lifeCycle={"state": "READY_FOR_CUTOVER"})
+    mgn.start_cutover(sourceServerIDs=[sid])
+    assert instance(ec2, test_instance)["State"]["Name"] == "terminated"
+    clock.now += JOB_DONE_SECONDS
+    cutover = mgn.describe_source_servers()["items"][0]["launchedInstance"]["ec2InstanceID"]
+    assert cutover != test_instance and instance(ec2, cutover)["State"]["Name"] == "running"
+
+
 def test_given_subnet_groups_and_image_are_used_and_the_launch_configuration_is_honoured(world, session):
     clock, emu, mgn, ec2, sid = world
     vpc_id = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]

@@ -205,6 +205,22 @@ def test_injected_stall_holds_replication_until_retried_then_it_completes(clock)
     assert stall_events == ["STALLED", "NOT_STALLED"]
 
 
+def test_a_stuck_stall_stalls_again_where_it_stopped_after_each_retry(clock):
+    emu = MgnEmulator(clock=clock, faults=FaultPlan(stall_servers=frozenset({"db-01"}), stuck_stall_rate=1.0))
+    sid = emu.add_source_server(hostname="db-01", disks_gib=(10,), replication_speed_mib_s=100)
+    mgn = emu.client()
+    clock.now = T0 + 3600
+    copied = info(mgn, sid)["replicatedDisks"][0]["replicatedStorageBytes"]
+    for _ in range(2):
+        assert mgn.retry_data_replication(sourceServerID=sid)["dataReplicationInfo"]["dataReplicationState"] \
+            == "INITIATING"
+        clock.now += 3600
+        again = info(mgn, sid)
+        assert again["dataReplicationState"] == "STALLED"
+        assert again["replicatedDisks"][0]["replicatedStorageBytes"] == copied
+    assert describe(mgn, sid)["lifeCycle"]["state"] == "NOT_READY"
+
+
 def test_stall_rate_stalls_a_seeded_share_of_servers(clock):
     def stalled_hosts(seed: int) -> set[str]:
         emu = MgnEmulator(clock=clock, seed=seed, faults=FaultPlan(stall_rate=0.3))

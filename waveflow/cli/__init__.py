@@ -25,6 +25,7 @@ COMMANDS = {
     "test": "testing:test_command",
     "test-state": "testing:test_state_command",
     "graph": "graph:graph_command",
+    "run": "run:run_command",
     "report": "report:report_command",
 }
 

@@ -46,7 +46,7 @@ def journal_option(command):
 def open_journal(path: Path, must_exist: bool = False) -> Journal:
     """The journal at ``path``; the default folder (.waveflow) is created, another missing folder is an error."""
     if must_exist and not path.exists():
-        raise InvalidInvocation(f"No journal at {path}: run `waveflow exec` here first")
+        raise InvalidInvocation(f"No journal at {path}: run `waveflow exec` or `waveflow run` here first")
     try:
         return Journal(path, create_folder=path == DEFAULT_PATH)
     except JournalError as exc:

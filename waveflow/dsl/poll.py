@@ -19,10 +19,18 @@ class Poll(Guarded):
     ...      until=Var("$.replication.ready") == True, interval=minutes(1), backoff=1.5,
     ...      max_interval=minutes(15), timeout=hours(24))
 
+    ``interval_path`` lets the check say when to look again: after each check the wait is the number of seconds
+    it left there (e.g. ``"$.replication.nextPollSeconds"``, from MGN's ETA), kept between ``interval`` and
+    ``max_interval`` (a check can neither make the Poll hammer an API nor sleep past ``max_interval``); where
+    there is no number, the backoff schedule decides. ``wait_first=True`` waits before the first check too (the
+    first wait read from the Poll's input at ``interval_path`` where the state before it left one), for a job
+    that cannot be done the moment it was started, such as an instance launch.
+
     The check's own ``retry`` (merged with the defaults) covers transient errors of a single check.
     It compiles to a one-branch Parallel, so the whole loop shows as one box in the console and its timeout
-    error can be caught. The loop keeps its counters in variables of that branch, never in the document, so
-    the check may return whatever document it likes and the Poll's output is the check's last return.
+    error can be caught: check -> decide -> wait -> check, three state transitions a pass. The loop keeps its
+    counters in variables of that branch, never in the document, so the check may return whatever document it
+    likes and the Poll's output is the check's last return.
     """
 
     check: str | Callable | None = None
@@ -33,6 +41,8 @@ class Poll(Guarded):
     timeout: int | None = None
     max_polls: int | None = None
     timeout_error: str | None = None
+    interval_path: str | None = None
+    wait_first: bool = False
 
     @property
     def handler_path(self) -> str | None:

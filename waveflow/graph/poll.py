@@ -1,12 +1,15 @@
 """Recognise a polling loop in ASL and read its schedule, so it can be drawn as one box.
 
-waveflow compiles ``Poll`` to a one-branch Parallel holding check -> decide -> wait -> count [-> grow] -> check
-(``waveflow/compile/kinds/poll.py``). Nothing marks it as a Poll in the ASL, so it is recognised by shape: a
-one-branch Parallel whose branch has exactly one Task, a Wait, a Succeed and a Fail, with the Task and the Wait on
-one loop. The schedule is read from the values the loop uses: the first interval (a Pass ``Result.interval``, a
-variable ``...Interval`` a Pass assigns, or the Wait's ``Seconds``), the backoff steps (``States.Array(...)`` in
-Parameters or Assign), the limits (Choice rules on ``*.elapsed``/``$...Elapsed`` and ``*.attempt``/``$...Attempt``)
-and the Fail's error. A hand-written loop of the same shape is a poll too, and draws as one.
+waveflow compiles ``Poll`` to a one-branch Parallel holding start -> check -> decide -> wait -> check
+(``waveflow/compile/kinds/poll.py``; a ``wait_first`` Poll starts with the wait). Nothing marks it as a Poll in the
+ASL, so it is recognised by shape: a one-branch Parallel whose branch has exactly one Task, a Wait, a Succeed and
+a Fail, with the Task and the Wait on one loop. The schedule is read from the values the loop uses: the first
+interval (what the branch's start assigns to an ``...Interval`` variable, a Pass ``Result.interval``, the first of
+the backoff steps, or the Wait's ``Seconds``), the backoff steps (``States.Array(...)`` in Parameters or an Assign,
+a Choice rule's included), the longest wait (the largest number assigned to ``...Interval``), a wait the check
+gives (an ``...Interval`` assigned from a path of the document), the limits (Choice rules on
+``*.elapsed``/``$...Elapsed`` and ``*.attempt``/``$...Attempt``) and the Fail's error. A hand-written loop of the
+same shape is a poll too, and draws as one.
 """
 from __future__ import annotations
 
@@ -45,7 +48,9 @@ def recognise(spec: dict) -> PollShape | None:
     check = tasks[0]
     if not any(_reaches(states, check, w) and _reaches(states, w, check) for w in waits):
         return None
-    return PollShape(check, _schedule(states, waits, by_type["Fail"]), _until(states, by_type["Succeed"]))
+    start = branches[0].get("StartAt")
+    return PollShape(check, _schedule(states, start if isinstance(start, str) else None, waits, by_type["Fail"]),
+                     _until(states, by_type["Succeed"]))
 
 
 def _targets(state: dict) -> list[str]:
@@ -80,21 +85,34 @@ def _rules(states: dict):
                 stack.extend(item.get("Or") or [])
 
 
-def _schedule(states: dict, waits: list[str], fails: list[str]) -> str:
-    first, steps = None, []
-    for state in states.values():
+def _assigns(state: dict) -> list[dict]:
+    """A state's Assign and those of its Choice rules."""
+    found = [state.get("Assign") or {}]
+    found += [rule.get("Assign") or {} for rule in state.get("Choices") or [] if isinstance(rule, dict)]
+    return [assign for assign in found if isinstance(assign, dict)]
+
+
+def _schedule(states: dict, start: str | None, waits: list[str], fails: list[str]) -> str:
+    first, steps, longest, given = None, [], None, None
+    for name, state in states.items():
         result = state.get("Result")
         if state.get("Type") == "Pass" and isinstance(result, dict) and isinstance(result.get("interval"), int):
             first = result["interval"]
-        assigned = state.get("Assign") or {}
-        for name, value in assigned.items():
-            if state.get("Type") == "Pass" and name.endswith("Interval") and isinstance(value, int):
+        for key, value in (state.get("Assign") or {}).items() if name == start else ():
+            if key.endswith("Interval") and isinstance(value, int):
                 first = value
-        for value in [*(state.get("Parameters") or {}).values(), *assigned.values()]:
-            found = _STEPS.search(value) if isinstance(value, str) else None
-            if found:
-                steps = [float(x) for x in found.group(1).split(",") if x.strip()]
+        for assign in _assigns(state):
+            for key, value in assign.items():
+                if key.endswith("Interval") and isinstance(value, int):
+                    longest = max(longest or value, value)
+                if key.endswith("Interval.$") and isinstance(value, str) and value.startswith("$."):
+                    given = value
+            for value in [*(state.get("Parameters") or {}).values(), *assign.values()]:
+                found = _STEPS.search(value) if isinstance(value, str) else None
+                if found:
+                    steps = [float(x) for x in found.group(1).split(",") if x.strip()]
     seconds = states[waits[0]].get("Seconds")
+    first = first if first is not None else steps[0] if steps else longest
     if first is None and isinstance(seconds, (int, float)):
         first = seconds
     timeout = polls = None
@@ -106,7 +124,12 @@ def _schedule(states: dict, waits: list[str], fails: list[str]) -> str:
             polls = int(limit) + 1
     parts = [f"every {duration(first)}" if first is not None else "waits between checks"]
     if len(steps) > 1 and steps[0]:
-        parts[0] += f" ×{round(steps[1] / steps[0], 2):g} up to {duration(steps[-1])}"
+        ratio = steps[0] / first if first and steps[0] != first else steps[1] / steps[0]
+        parts[0] += f" ×{round(ratio, 2):g} up to {duration(max(steps[-1], longest or 0))}"
+    if given:
+        parts[0] += f" or as {given} says"
+    if start is not None and start in states and _first_wait(states, start, waits):
+        parts.insert(0, "waits first")
     if timeout is not None:
         parts.append(f"at most {duration(timeout)}")
     if polls is not None:
@@ -116,6 +139,11 @@ def _schedule(states: dict, waits: list[str], fails: list[str]) -> str:
     if error:
         parts.append(f"then {error}")
     return ", ".join(parts)
+
+
+def _first_wait(states: dict, start: str, waits: list[str]) -> bool:
+    """Whether the loop's start leads to a wait before any check."""
+    return any(target in waits for target in _targets(states[start]))
 
 
 def _until(states: dict, succeeds: list[str]) -> str | None:

@@ -14,6 +14,19 @@ This is an API for every long run, not only ``waveflow exec``::
     journal.history(arn)                         # GetExecutionHistory-shaped events (ISO timestamps)
     journal.recorded(arn)                        # the same as a history.History
     journal.prune(keep=1000)                     # bound it
+
+**Runs.** Executions are kept per *scope*, as AWS keeps them per account: scope ``0`` holds what ``waveflow exec``
+runs (a name used there stays taken, as on AWS), and each ``waveflow run`` is a fresh account of its own, a scope
+numbered by :meth:`Journal.begin_run`, so the names a wave's executions share with an earlier run's never collide.
+A run also keeps what its report is drawn from, as items by kind (``put_items``/``items``: the migrations'
+records, dead letters with their reasons, callbacks and notifications received, the state machines) and its
+summary (``finish_run``)::
+
+    run_id = journal.begin_run("waveflow run --servers 200", {"servers": 200, "seed": 7})  # records go there
+    journal.put_items(run_id, "migration", [(record["migrationId"], record) for record in records])
+    journal.finish_run(run_id, "completed", summary)
+    journal.runs()                               # newest first; journal.run(run_id) for one
+    journal.executions(scope=run_id)             # a run's executions (default: the scope that ran last)
 """
 from __future__ import annotations
 
@@ -28,25 +41,51 @@ from .clock import iso8601
 from .history import History, to_jsonable
 
 DEFAULT_PATH = Path(".waveflow") / "journal.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+EXEC_SCOPE = 0  # what ``waveflow exec`` runs; each ``waveflow run`` has a scope of its own, numbered from 1
+LATEST = -1  # "the scope of the execution that ran last", for the readers' ``scope`` argument
 _MARSHAL = 1   # events blob = zlib(marshal(the recorder's columns))
 _JSON = 2      # events blob = zlib(JSON of the same columns): for payloads marshal cannot encode (subclasses)
 _COMMIT_EVERY = 256
 
-_SCHEMA = f"""
-PRAGMA journal_mode = WAL;
-BEGIN;
+_TABLES = f"""
 CREATE TABLE IF NOT EXISTS executions (
-    arn TEXT PRIMARY KEY, name TEXT NOT NULL, state_machine TEXT NOT NULL, status TEXT NOT NULL,
-    start_date REAL NOT NULL, stop_date REAL, ran_at REAL NOT NULL, input TEXT, output TEXT, error TEXT,
-    cause TEXT, event_count INTEGER NOT NULL
+    scope INTEGER NOT NULL, arn TEXT NOT NULL, name TEXT NOT NULL, state_machine TEXT NOT NULL,
+    status TEXT NOT NULL, start_date REAL NOT NULL, stop_date REAL, ran_at REAL NOT NULL, input TEXT, output TEXT,
+    error TEXT, cause TEXT, event_count INTEGER NOT NULL, PRIMARY KEY (scope, arn)
 );
 CREATE INDEX IF NOT EXISTS executions_by_name ON executions (name);
 CREATE INDEX IF NOT EXISTS executions_by_ran_at ON executions (ran_at);
-CREATE TABLE IF NOT EXISTS histories (arn TEXT PRIMARY KEY, encoding INTEGER NOT NULL, events BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS histories (
+    scope INTEGER NOT NULL, arn TEXT NOT NULL, encoding INTEGER NOT NULL, events BLOB NOT NULL,
+    PRIMARY KEY (scope, arn)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, command TEXT NOT NULL, options TEXT NOT NULL, status TEXT NOT NULL,
+    started_at REAL NOT NULL, finished_at REAL, summary TEXT
+);
+CREATE TABLE IF NOT EXISTS run_items (
+    run_id INTEGER NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (run_id, kind, seq)
+);
 PRAGMA user_version = {SCHEMA_VERSION};
-COMMIT;
 """
+#: A journal of format 3 (histories in columns, no scopes, no runs) becomes format 4: its executions are
+#: ``waveflow exec``'s. (Format 2 stored histories as tuples; it is refused, as format 3 refused it.)
+_FROM_3 = """
+ALTER TABLE executions RENAME TO executions_3;
+ALTER TABLE histories RENAME TO histories_3;
+DROP INDEX IF EXISTS executions_by_name;
+DROP INDEX IF EXISTS executions_by_ran_at;
+"""
+_COPY_3 = """
+INSERT INTO executions SELECT 0, * FROM executions_3;
+INSERT INTO histories SELECT 0, * FROM histories_3;
+DROP TABLE executions_3;
+DROP TABLE histories_3;
+"""
+_SUMMARY = ("SELECT arn, name, state_machine, status, start_date, stop_date, ran_at, error, event_count, scope "
+            "FROM executions")
 
 
 class JournalError(Exception):
@@ -76,17 +115,76 @@ class Journal:
             self._db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables and version != SCHEMA_VERSION:
+            if tables and version not in (3, SCHEMA_VERSION):
                 raise JournalError(f"{self.path} holds a journal of another waveflow version (format {version}); "
                                    f"delete it or choose another --journal")
             self._db.execute("PRAGMA synchronous = NORMAL")  # a connection's setting; WAL mode is the file's
             if not tables:  # only a new file (one transaction): writing the schema on every open cost a sync
-                self._db.executescript(_SCHEMA)
+                self._db.executescript("PRAGMA journal_mode = WAL; BEGIN;" + _TABLES + "COMMIT;")
+            elif version == 3:
+                self._db.executescript("BEGIN;" + _FROM_3 + _TABLES + _COPY_3 + "COMMIT;")
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"{self.path} is not a waveflow journal (not an SQLite database: {exc})") from None
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal {self.path}: {exc}") from None
         self._pending = 0
+        #: the scope ``record``, ``exists`` and ``delete`` work in (``begin_run`` moves it to the new run's)
+        self.scope = EXEC_SCOPE
+
+    # --- runs ----------------------------------------------------------------------------------------------
+    def begin_run(self, command: str, options: dict) -> int:
+        """Start a run (a fresh scope): its number, and executions recorded from now on belong to it."""
+        self.flush()
+        with self._transaction():
+            cursor = self._db.execute("INSERT INTO runs (command, options, status, started_at) VALUES (?,?,?,?)",
+                                      (command, json.dumps(options, sort_keys=True), "running", time.time()))
+        self.scope = int(cursor.lastrowid)
+        return self.scope
+
+    def finish_run(self, run_id: int, status: str, summary: dict | None = None) -> None:
+        """Close a run: ``completed`` (with its summary) or ``broken``."""
+        self.flush()
+        with self._transaction():
+            self._db.execute("UPDATE runs SET status = ?, finished_at = ?, summary = ? WHERE run_id = ?",
+                             (status, time.time(), None if summary is None else json.dumps(summary), run_id))
+
+    def put_items(self, run_id: int, kind: str, items) -> None:
+        """Keep a run's items of one kind (``(key, JSON-able value)`` pairs, in order), replacing earlier ones."""
+        self.flush()
+        with self._transaction():
+            self._db.execute("DELETE FROM run_items WHERE run_id = ? AND kind = ?", (run_id, kind))
+            self._db.executemany("INSERT INTO run_items VALUES (?,?,?,?,?)", (
+                (run_id, kind, seq, str(key), zlib.compress(json.dumps(value, default=str).encode(), 1))
+                for seq, (key, value) in enumerate(items)))
+
+    def items(self, run_id: int, kind: str) -> list[tuple[str, object]]:
+        """A run's items of one kind, as ``(key, value)`` in the order they were put."""
+        rows = self._db.execute("SELECT key, data FROM run_items WHERE run_id = ? AND kind = ? ORDER BY seq",
+                                (run_id, kind))
+        return [(key, json.loads(zlib.decompress(data))) for key, data in rows]
+
+    def runs(self, limit: int | None = None) -> list[dict]:
+        """Every run, the latest first."""
+        rows = self._db.execute("SELECT run_id, command, options, status, started_at, finished_at, summary FROM runs "
+                                "ORDER BY run_id DESC LIMIT ?", (-1 if limit is None else limit,))
+        return [_run_row(row) for row in rows]
+
+    def run(self, run_id: int) -> dict | None:
+        row = self._db.execute("SELECT run_id, command, options, status, started_at, finished_at, summary FROM runs "
+                               "WHERE run_id = ?", (run_id,)).fetchone()
+        return None if row is None else _run_row(row)
+
+    def latest_scope(self) -> int:
+        """The scope of the execution recorded last (wall clock); the latest run when nothing is recorded yet."""
+        self.flush()
+        row = self._db.execute("SELECT scope FROM executions ORDER BY ran_at DESC, arn LIMIT 1").fetchone()
+        if row is not None:
+            return row[0]
+        latest = self._db.execute("SELECT max(run_id) FROM runs").fetchone()[0]
+        return EXEC_SCOPE if latest is None else latest
+
+    def _scope(self, scope: int | None) -> int:
+        return self.latest_scope() if scope == LATEST else self.scope if scope is None else scope
 
     # --- writing ------------------------------------------------------------------------------------------
     def record(self, execution) -> "JournalledHistory":
@@ -95,16 +193,17 @@ class Journal:
         count = len(history)
         encoding, blob = _encode(history)
         self._begin()
-        self._db.execute("INSERT OR REPLACE INTO executions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
-            execution.arn, execution.name, execution.machine.name, execution.status, execution.start_time,
+        self._db.execute("INSERT OR REPLACE INTO executions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+            self.scope, execution.arn, execution.name, execution.machine.name, execution.status, execution.start_time,
             execution.stop_time, time.time(), json.dumps(execution.input), json.dumps(execution.output),
             execution.error, execution.cause, count))
-        self._db.execute("INSERT OR REPLACE INTO histories VALUES (?,?,?)", (execution.arn, encoding, blob))
+        self._db.execute("INSERT OR REPLACE INTO histories VALUES (?,?,?,?)", (self.scope, execution.arn, encoding,
+                                                                                blob))
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
             self.flush()
         history.clear()  # Runs of this execution still hold the recorder: empty it in place
-        return JournalledHistory(self, execution.arn, count)
+        return JournalledHistory(self, execution.arn, count, self.scope)
 
     def flush(self) -> None:
         """Commit what ``record`` wrote since the last flush."""
@@ -117,21 +216,24 @@ class Journal:
             self._db.execute("BEGIN")
 
     def delete(self, arn: str) -> None:
-        """Remove one execution (``waveflow exec --replace``)."""
+        """Remove one execution of the current scope (``waveflow exec --replace``)."""
         self.flush()
         with self._transaction():
-            self._db.execute("DELETE FROM executions WHERE arn = ?", (arn,))
-            self._db.execute("DELETE FROM histories WHERE arn = ?", (arn,))
+            self._db.execute("DELETE FROM executions WHERE scope = ? AND arn = ?", (self.scope, arn))
+            self._db.execute("DELETE FROM histories WHERE scope = ? AND arn = ?", (self.scope, arn))
 
     def prune(self, keep: int) -> int:
-        """Keep the ``keep`` executions that ran last; delete the rest and give the space back. Returns how
-        many were deleted."""
+        """Keep the ``keep`` executions that ran last; delete the rest and give the space back, and the runs none
+        of whose executions is left. Returns how many executions were deleted."""
         self.flush()
         with self._transaction():
-            doomed = [row[0] for row in self._db.execute(
-                "SELECT arn FROM executions ORDER BY ran_at DESC, arn LIMIT -1 OFFSET ?", (keep,))]
-            self._db.executemany("DELETE FROM executions WHERE arn = ?", [(arn,) for arn in doomed])
-            self._db.executemany("DELETE FROM histories WHERE arn = ?", [(arn,) for arn in doomed])
+            doomed = [row for row in self._db.execute(
+                "SELECT scope, arn FROM executions ORDER BY ran_at DESC, arn LIMIT -1 OFFSET ?", (keep,))]
+            self._db.executemany("DELETE FROM executions WHERE scope = ? AND arn = ?", doomed)
+            self._db.executemany("DELETE FROM histories WHERE scope = ? AND arn = ?", doomed)
+            emptied = "run_id NOT IN (SELECT DISTINCT scope FROM executions)"
+            self._db.execute(f"DELETE FROM run_items WHERE {emptied}")
+            self._db.execute(f"DELETE FROM runs WHERE {emptied}")
         if doomed:
             self._db.execute("VACUUM")
         return len(doomed)
@@ -152,50 +254,63 @@ class Journal:
         self._db.close()
 
     # --- reading ------------------------------------------------------------------------------------------
-    def executions(self, limit: int | None = None) -> list[dict]:
-        """Recorded executions, the one that ran last first (wall clock), with their virtual duration."""
-        rows = self._db.execute(
-            "SELECT arn, name, state_machine, status, start_date, stop_date, ran_at, error, event_count "
-            "FROM executions ORDER BY ran_at DESC, arn LIMIT ?", (-1 if limit is None else limit,))
+    # ``scope``: a run's number, EXEC_SCOPE, LATEST (the scope that ran last: the readers' default) or None (the
+    # journal's current scope, where ``record`` writes).
+    def executions(self, limit: int | None = None, scope: int | None = LATEST) -> list[dict]:
+        """Recorded executions of one scope, the one that ran last first (wall clock), with their virtual
+        duration."""
+        self.flush()
+        rows = self._db.execute(f"{_SUMMARY} WHERE scope = ? ORDER BY ran_at DESC, arn LIMIT ?",
+                                (self._scope(scope), -1 if limit is None else limit))
         return [_summary(row) for row in rows]
 
-    def find(self, name_or_arn: str) -> list[dict]:
-        """Every execution whose ARN or name is ``name_or_arn`` (a name may be reused by several state
-        machines), the one that ran last first."""
-        rows = self._db.execute(
-            "SELECT arn, name, state_machine, status, start_date, stop_date, ran_at, error, event_count "
-            "FROM executions WHERE arn = ? OR name = ? ORDER BY ran_at DESC, arn", (name_or_arn, name_or_arn))
+    def find(self, name_or_arn: str, scope: int | None = LATEST) -> list[dict]:
+        """Every execution of the scope whose ARN or name is ``name_or_arn`` (a name may be reused by several
+        state machines), the one that ran last first."""
+        self.flush()
+        rows = self._db.execute(f"{_SUMMARY} WHERE scope = ? AND (arn = ? OR name = ?) ORDER BY ran_at DESC, arn",
+                                (self._scope(scope), name_or_arn, name_or_arn))
         return [_summary(row) for row in rows]
+
+    def scopes_of(self, name_or_arn: str) -> list[int]:
+        """The scopes holding an execution of that name or ARN, the latest first."""
+        self.flush()
+        rows = self._db.execute("SELECT DISTINCT scope FROM executions WHERE arn = ? OR name = ? ORDER BY scope DESC",
+                                (name_or_arn, name_or_arn))
+        return [row[0] for row in rows]
 
     def exists(self, arn: str) -> bool:
-        return self._db.execute("SELECT 1 FROM executions WHERE arn = ?", (arn,)).fetchone() is not None
+        """Whether the current scope holds an execution of that ARN."""
+        return self._db.execute("SELECT 1 FROM executions WHERE scope = ? AND arn = ?",
+                                (self.scope, arn)).fetchone() is not None
 
-    def recorded(self, arn: str) -> History:
-        """The recorded history of one execution (empty for an ARN the journal does not hold)."""
-        row = self._db.execute("SELECT encoding, events FROM histories WHERE arn = ?", (arn,)).fetchone()
+    def recorded(self, arn: str, scope: int | None = LATEST) -> History:
+        """The recorded history of one execution (empty for an ARN the scope does not hold)."""
+        self.flush()
+        row = self._db.execute("SELECT encoding, events FROM histories WHERE scope = ? AND arn = ?",
+                               (self._scope(scope), arn)).fetchone()
         if row is None:
             return History(None, None)
         return _decode(self.path, *row)
 
-    def history(self, arn: str) -> list[dict]:
+    def history(self, arn: str, scope: int | None = LATEST) -> list[dict]:
         """The events of one execution as GetExecutionHistory shapes them, timestamps as ISO strings."""
-        return to_jsonable(self.recorded(arn).materialize())
+        return to_jsonable(self.recorded(arn, scope).materialize())
 
 
 class JournalledHistory:
     """What an execution's ``recorder`` becomes once journalled: the same read API, backed by the file."""
 
-    __slots__ = ("journal", "arn", "count")
+    __slots__ = ("journal", "arn", "count", "scope")
 
-    def __init__(self, journal: Journal, arn: str, count: int):
-        self.journal, self.arn, self.count = journal, arn, count
+    def __init__(self, journal: Journal, arn: str, count: int, scope: int = EXEC_SCOPE):
+        self.journal, self.arn, self.count, self.scope = journal, arn, count, scope
 
     def __len__(self) -> int:
         return self.count
 
     def materialize(self) -> list[dict]:
-        self.journal.flush()
-        return self.journal.recorded(self.arn).materialize()
+        return self.journal.recorded(self.arn, self.scope).materialize()
 
     def add(self, *args) -> int:  # the execution is closed: nothing more is recorded, as in History
         return 0
@@ -220,8 +335,14 @@ def _decode(path: Path, encoding: int, blob: bytes) -> History:
 
 
 def _summary(row) -> dict:
-    arn, name, machine, status, start, stop, ran_at, error, count = row
+    arn, name, machine, status, start, stop, ran_at, error, count, scope = row
     return {"executionArn": arn, "name": name, "stateMachine": machine, "status": status,
             "startDate": iso8601(start), "stopDate": None if stop is None else iso8601(stop),
             "durationSeconds": None if stop is None else stop - start, "ranAt": ran_at, "error": error,
-            "events": count}
+            "events": count, "run": scope or None}
+
+
+def _run_row(row) -> dict:
+    run_id, command, options, status, started, finished, summary = row
+    return {"run": run_id, "command": command, "options": json.loads(options), "status": status,
+            "startedAt": started, "finishedAt": finished, "summary": None if summary is None else json.loads(summary)}

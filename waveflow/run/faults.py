@@ -41,10 +41,11 @@ _BAD_REQUESTS = {"invalid_requests": 0.1, "duplicate_requests": 0.1, "redelivere
 PROFILES: dict[str, FaultProfile] = {
     "none": FaultProfile("none"),
     "flaky-mgn": FaultProfile("flaky-mgn", FaultPlan(**_FLAKY)),
-    "stalls": FaultProfile("stalls", FaultPlan(stall_rate=0.1)),
+    "stalls": FaultProfile("stalls", FaultPlan(stall_rate=0.1, stuck_stall_rate=0.5)),
     "bad-launches": FaultProfile("bad-launches", FaultPlan(failed_launch_rate=0.1)),
     "bad-requests": FaultProfile("bad-requests", **_BAD_REQUESTS),
-    "chaos": FaultProfile("chaos", FaultPlan(**_FLAKY, stall_rate=0.05, failed_launch_rate=0.05), **_BAD_REQUESTS,
+    "chaos": FaultProfile("chaos", FaultPlan(**_FLAKY, stall_rate=0.05, stuck_stall_rate=0.5, failed_launch_rate=0.05),
+                          **_BAD_REQUESTS,
                           lambda_timeouts=0.01, dynamodb_throttles=0.02),
 }
 

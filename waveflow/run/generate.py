@@ -45,9 +45,10 @@ def landing_id(prefix: str, *key: str) -> str:
 
 def generate_wave(count: int, *, seed: int = 0, wave: str = "1", region: str = "us-east-1",
                   hosted_zone_id: str | None = None, domain: str = "corp.example.com",
-                  callback_url: str | None = None, requested_by: str = "waveflow-run") -> list[WaveRow]:
+                  callback_url: str | None = None, requested_by: str = "waveflow-run",
+                  accounts: dict[str, str] = ACCOUNTS) -> list[WaveRow]:
     """``count`` servers of one wave; DNS records only when ``hosted_zone_id`` is given, callbacks to
-    ``callback_url`` when given."""
+    ``callback_url`` when given; ``accounts`` is the target account of each environment."""
     dice = random.Random(f"waveflow-wave/{seed}")
     rows: list[WaveRow] = []
     app_round = 0
@@ -59,12 +60,13 @@ def generate_wave(count: int, *, seed: int = 0, wave: str = "1", region: str = "
         for index in range(size):
             tier = TIERS[min(index * len(TIERS) // max(size, 1), len(TIERS) - 1)]
             rows.append(_server(dice, len(rows) + 1, app_name, tier, index + 1, environment, wave, region,
-                                hosted_zone_id, domain, callback_url, requested_by))
+                                hosted_zone_id, domain, callback_url, requested_by, accounts[environment]))
     return rows
 
 
 def _server(dice: random.Random, line: int, app: str, tier: Tier, number: int, environment: str, wave: str,
-            region: str, zone: str | None, domain: str, callback: str | None, requested_by: str) -> WaveRow:
+            region: str, zone: str | None, domain: str, callback: str | None, requested_by: str,
+            account: str) -> WaveRow:
     hostname = f"{app}-{tier.name}-{number:02d}"
     source = SourceFacts(hostname=hostname, ip=f"10.{dice.randint(16, 31)}.{dice.randint(0, 255)}."
                                                f"{dice.randint(4, 250)}",
@@ -73,7 +75,7 @@ def _server(dice: random.Random, line: int, app: str, tier: Tier, number: int, e
     request = {
         "appName": app, "wave": wave, "environment": environment, "requestedBy": requested_by,
         "source": {"hostname": hostname, "ipAddress": source.ip, "os": source.os},
-        "target": {"accountId": ACCOUNTS[environment], "region": region,
+        "target": {"accountId": account, "region": region,
                    "subnetId": landing_id("subnet", environment, tier.name),
                    "instanceType": tier.instance_type,
                    "securityGroupIds": [landing_id("sg", environment, tier.name)]},

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import datetime
 
 import pytest
 from stage_pipeline import SERVER_ID, calls, record_of
@@ -27,10 +29,13 @@ def test_polls_until_ready_moving_the_clock_by_the_hint(pipeline, clock):
     assert record_of(document)["status"] == "MIGRATION_IN_PROGRESS"
 
 
-def test_next_poll_follows_the_eta_within_bounds(pipeline, clock):
+def test_next_poll_lands_just_past_the_eta(pipeline, clock):
     pipeline.through("trigger")
     first = pipeline.run(poll_status.handler)["replication"]
-    assert first["eta"] and poll_status.MIN_POLL_SECONDS <= first["nextPollSeconds"] <= poll_status.MAX_POLL_SECONDS
+    remaining = datetime.fromisoformat(first["eta"].replace("Z", "+00:00")).timestamp() - clock.now
+    assert first["nextPollSeconds"] == math.ceil(remaining) + poll_status.ETA_MARGIN_SECONDS
+    clock.advance(first["nextPollSeconds"])
+    assert pipeline.run(poll_status.handler)["replication"]["ready"]  # one wait was enough
     assert poll_status.next_poll_seconds(None) == poll_status.MIN_POLL_SECONDS
 
 
@@ -54,16 +59,29 @@ def test_a_stall_outlasting_the_grace_after_the_retry_raises_replication_stalled
     pipeline.through("trigger")
     faults.respond("mgn", "RetryDataReplication", {}, times=None)  # the retry does not reach MGN: it stays stalled
     polled_after_the_retry = []
+    hints = []
     with pytest.raises(ReplicationStalled, match="still stalled .* 600 s after RetryDataReplication"):
         while True:
             replication = pipeline.run(poll_status.handler)["replication"]
             if replication.get("stallRetriedAt"):
                 polled_after_the_retry.append(clock.now)
-            clock.advance(replication["nextPollSeconds"])
+                hints.append(replication["nextPollSeconds"])
+            clock.advance(poll_status.MIN_POLL_SECONDS)  # a Poll checking more often than the hint asks
     assert len(polled_after_the_retry) > 2  # later polls within the grace wait for MGN rather than give up
+    assert hints[0] == poll_status.STALL_GRACE.total_seconds() and hints[1] == hints[0] - 60  # the rest of it
     assert clock.now - polled_after_the_retry[0] >= poll_status.STALL_GRACE.total_seconds()
     assert record_of(pipeline.document)["executionDetails"]["replication"]["stallRetriedAt"]
     assert calls(emulator, "RetryDataReplication") == 0
+
+
+@pytest.mark.parametrize("fault_plan", [FaultPlan(stall_servers=frozenset({SERVER_ID}), stuck_stall_rate=1.0)])
+def test_a_stall_that_comes_back_after_each_retry_fails_after_the_last_one(pipeline, emulator, clock):
+    pipeline.through("trigger")
+    with pytest.raises(ReplicationStalled, match="stalled again .* after 2 RetryDataReplication"):
+        for _ in range(100):
+            clock.advance(pipeline.run(poll_status.handler)["replication"]["nextPollSeconds"])
+    assert calls(emulator, "RetryDataReplication") == poll_status.MAX_STALL_RETRIES
+    assert record_of(pipeline.document)["executionDetails"]["replication"]["stallRetries"] == 2
 
 
 def operator_retries_first(aws_mock):

@@ -14,6 +14,8 @@ Choices where MGN's documentation is silent (each kept in one table or function,
 - StartTest/StartCutover accept READY_FOR_TEST, TESTING and READY_FOR_CUTOVER servers that are launchable
   (``lagDuration`` set) and have no running job; any ineligible server refuses the whole request.
 - A failed launch leaves the lifecycle where the launch put it (TESTING / CUTTING_OVER) for the caller to revert.
+- A server has one target instance, as in MGN's console: a new launch (the cutover after a test) terminates the
+  instance of the previous launch when it starts.
 - StopReplication discards the replica (a restart re-syncs everything) and moves NOT_READY/READY_FOR_TEST to
   STOPPED; injected stalls hit once per server, during the initial sync.
 - DeleteSourceServer needs data replication DISCONNECTED (after DisconnectFromService or FinalizeCutover).

@@ -21,6 +21,8 @@ class FaultPlan:
     server_error_rate: float = 0.0
     stall_servers: frozenset[str] = frozenset()
     stall_rate: float = 0.0
+    #: share of stalls that RetryDataReplication does not clear: replication stalls again where it stopped
+    stuck_stall_rate: float = 0.0
     failed_launch_servers: frozenset[str] = frozenset()
     failed_launch_rate: float = 0.0
     uninitialized: bool = False
@@ -36,10 +38,12 @@ class FaultPlan:
 
 @dataclass(frozen=True)
 class Stall:
-    """Where an injected stall interrupts the initial sync, and what MGN reports for it."""
+    """Where an injected stall interrupts the initial sync, what MGN reports for it, and whether it stays
+    (``stuck``: a retried replication stalls again at the same point)."""
 
     fraction: float
     error: str
+    stuck: bool = False
 
 
 class FaultDice:
@@ -64,7 +68,8 @@ class FaultDice:
         if not named and self._seeded.unit("stall", server_id) >= self.plan.stall_rate:
             return None
         error = STALL_ERRORS[int(self._seeded.unit("stall-error", server_id) * len(STALL_ERRORS))]
-        return Stall(fraction=self._seeded.between(0.2, 0.8, "stall-at", server_id), error=error)
+        return Stall(fraction=self._seeded.between(0.2, 0.8, "stall-at", server_id), error=error,
+                     stuck=self._seeded.unit("stall-stuck", server_id) < self.plan.stuck_stall_rate)
 
     def launch_fails(self, server_id: str, hostname: str, job_id: str) -> bool:
         """Whether this server's instance fails to launch in this job."""

@@ -55,6 +55,9 @@ def launch(estate: Estate, server_ids: list[str], initiated_by: str, tags: dict[
     job = estate.create_job("LAUNCH", initiated_by, [s.source_server_id for s in servers], tags,
                             lambda job, at: _launch_outcomes(estate, job, at))
     for server in servers:
+        replaced = (server.launched_instance or {}).get("ec2InstanceID")
+        if replaced:  # a server has one target instance: a new launch replaces the previous one
+            estate.instances.terminate(replaced)
         server.lifecycle = kind.enters
         server.active_job_id = job.job_id
         server.record_milestone(kind.milestone, "initiated", job.created, job.job_id)

@@ -2,7 +2,7 @@
 
 INITIATING (replication server boots, ``init_seconds``) -> INITIAL_SYNC (bytes at ``speed``) -> CONTINUOUS
 (launchable: ``lagDuration`` set). An injected stall stops the initial sync at a fraction of the bytes until
-RetryDataReplication re-initiates. Bytes, lag and ETA are computed from the clock when asked; only the state
+RetryDataReplication re-initiates (a *stuck* stall stops it there again). Bytes, lag and ETA are computed from the clock when asked; only the state
 changes are scheduled (see ``due``), so the model is exact on a virtual clock.
 """
 from __future__ import annotations
@@ -75,7 +75,9 @@ class Replication:
             return "syncing"
         self.done = self._target() if self.state == "INITIAL_SYNC" else self.done
         if self.stall and self.done < self.total:
-            self.error, self.stall = self.stall.error, None
+            self.error = self.stall.error
+            if not self.stall.stuck:
+                self.stall = None
             self._enter("STALLED", at)
             return "stalled"
         self.synced_at = at if self.synced_at is None else self.synced_at

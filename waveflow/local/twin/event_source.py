@@ -13,6 +13,11 @@ to the dead-letter queue, as moto's SQS applies it on receive.
 
 The mapping does not poll an empty queue: it watches SendMessage/SendMessageBatch to its queue on the twin's
 session and wakes up then, so an idle twin has nothing scheduled and its clock can run out.
+
+Concurrency (``ScalingConfig.MaximumConcurrency``): at most that many invocations are in flight; each holds its
+slot for its billed duration (``functions``' model) on the twin's clock, and the poller takes the next batch when
+a slot frees. A message the twin's faults redeliver (``faults.TwinFaults.redelivers``) is left undeleted after it
+was processed and comes back after the visibility timeout, as SQS's at-least-once delivery brings it back.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
+from .faults import TwinFaults
 from .functions import LocalFunction
 from .stack import EventSourceMapping, Stack
 from .wire import Wiring
@@ -42,7 +48,8 @@ class SqsEventSource:
     >>> source.install(session, wiring)  # doctest: +SKIP
     """
 
-    def __init__(self, mapping: EventSourceMapping, stack: Stack, function: LocalFunction, scheduler) -> None:
+    def __init__(self, mapping: EventSourceMapping, stack: Stack, function: LocalFunction, scheduler,
+                 faults: TwinFaults | None = None) -> None:
         queue = stack.queue(mapping.queue)
         self.mapping = mapping
         self.function = function
@@ -52,10 +59,14 @@ class SqsEventSource:
         self.arn = stack.queue_arn(queue.name)
         self.region = stack.region
         self.visibility_timeout = queue.visibility_timeout
+        self.faults = faults or TwinFaults()
+        self.limit = mapping.maximum_concurrency or 1000
         self.batches: list[BatchOutcome] = []
+        self.redelivered = 0
         self._sent_at: dict[str, float] = {}
         self._first_received: dict[str, float] = {}
         self._poll = None
+        self._busy = 0
 
     def install(self, session, wiring: Wiring) -> None:
         """Wake up on every message sent to the queue through clients of ``session`` built from now on."""
@@ -79,12 +90,20 @@ class SqsEventSource:
 
     def _run(self) -> None:
         self._poll = None
-        messages = self._receive()
-        if not messages:
-            return
-        self._invoke(messages)
-        if len(messages) >= self.mapping.batch_size:  # a full batch: more may be waiting
-            self.wake()
+        while self._busy < self.limit:
+            messages = self._receive()
+            if not messages:
+                return
+            billed = self.function.counters.billed_ms
+            self._invoke(messages)
+            self._busy += 1
+            self.scheduler.after((self.function.counters.billed_ms - billed) / 1000, self._freed)
+            if len(messages) < self.mapping.batch_size:  # the queue is drained for now
+                return
+
+    def _freed(self) -> None:
+        self._busy -= 1
+        self.wake()
 
     def _receive(self) -> list[dict]:
         messages: list[dict] = []
@@ -110,6 +129,10 @@ class SqsEventSource:
         else:
             failed = self._failures(response, ids)
         self.batches.append(BatchOutcome(tuple(ids), tuple(i for i in ids if i in failed)))
+        again = {m["MessageId"] for m in messages if m["MessageId"] not in failed and self.faults.redelivers(
+            m["MessageId"], int(m.get("Attributes", {}).get("ApproximateReceiveCount", "1")))}
+        self.redelivered += len(again)
+        failed |= again
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), _SQS_BATCH):
             chunk = done[start:start + _SQS_BATCH]

@@ -6,6 +6,10 @@ knows the state machine's ARN), so each invocation sees its function's variables
 variable nor any variable another function sets, and the tasks' cached configuration is re-read. The process
 environment is restored after the call.
 
+Billed duration is a deterministic model, not the wall time a call took here (which would make the same run cost
+differently on another machine): :data:`BASE_MS` per invocation plus :data:`REQUEST_MS` per AWS request the
+invocation made (counted on the twin's session), the whole timeout for one that timed out (``faults``).
+
 Asynchronous invocation (docs: "Lambda retries function errors twice, waiting one minute, then two minutes")
 is scheduled on the twin's clock; an event that still fails goes to the function's dead-letter queue with
 Lambda's message attributes (``RequestID``, ``ErrorCode``, ``ErrorMessage``), or, without one, is kept in
@@ -15,9 +19,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import math
 import os
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -25,19 +27,25 @@ from typing import Any, Callable, Iterator
 from tasks.lib.config import load_config
 
 from ..lambda_context import LambdaContext
+from .faults import SandboxTimedout, TwinFaults
 from .stack import Function, Stack
 
 _OWN_PREFIX = "WAVEFLOW_"
 #: Waits before Lambda's retries of a failed asynchronous invocation.
 ASYNC_RETRY_DELAYS = (60, 120)
+#: The duration model: a Lambda invocation's own overhead, and what each AWS request it makes adds (a DynamoDB
+#: or MGN call from Lambda in the same region takes some 10-30 ms).
+BASE_MS = 10
+REQUEST_MS = 20
 
 
 @dataclass
 class Counters:
-    """What a function cost: invocations, errors, and billed duration (in-process wall time, rounded up per ms)."""
+    """What a function cost: invocations, errors (timeouts among them), and billed duration (the model above)."""
 
     invocations: int = 0
     errors: int = 0
+    timeouts: int = 0
     billed_ms: int = 0
 
     def gb_seconds(self, memory_mb: int) -> float:
@@ -61,12 +69,16 @@ class LocalFunction:
     """
 
     def __init__(self, spec: Function, stack: Stack, clock, uuid: Callable[[], str],
-                 foreign_keys: frozenset[str] = frozenset()) -> None:
-        """``foreign_keys``: the variables any function of the stack sets (hidden unless this one sets them)."""
+                 foreign_keys: frozenset[str] = frozenset(), requests: Callable[[], int] = lambda: 0,
+                 faults: TwinFaults | None = None) -> None:
+        """``foreign_keys``: the variables any function of the stack sets (hidden unless this one sets them);
+        ``requests``: how many AWS requests have been made so far (the duration model reads it)."""
         self.spec = spec
         self.stack = stack
         self.clock = clock
         self.uuid = uuid
+        self.requests = requests
+        self.faults = faults or TwinFaults()
         self.counters = Counters()
         self._others = foreign_keys - set(spec.environment)
         self._handler: Callable | None = None
@@ -92,15 +104,22 @@ class LocalFunction:
         own_context = LambdaContext(self.name, request_id, self.stack.region, self.stack.account, self.clock,
                                     self.spec.timeout, self.spec.memory)
         self.counters.invocations += 1
-        started = time.perf_counter()
+        before = self.requests()
         try:
             with self._environment():
-                return self.handler(event, own_context)
+                result = self.handler(event, own_context)
         except Exception:
             self.counters.errors += 1
+            self.counters.billed_ms += BASE_MS + REQUEST_MS * (self.requests() - before)
             raise
-        finally:
-            self.counters.billed_ms += max(1, math.ceil((time.perf_counter() - started) * 1000))
+        if self.faults.times_out(self.name, request_id):
+            self.counters.errors += 1
+            self.counters.timeouts += 1
+            self.counters.billed_ms += self.spec.timeout * 1000
+            raise SandboxTimedout(f"RequestId: {request_id} Error: Task timed out after {self.spec.timeout:.2f} "
+                                  f"seconds")
+        self.counters.billed_ms += min(BASE_MS + REQUEST_MS * (self.requests() - before), self.spec.timeout * 1000)
+        return result
 
     @contextmanager
     def _environment(self) -> Iterator[None]:
@@ -129,13 +148,26 @@ class Functions:
     stack: Stack
     scheduler: Any
     send_to_queue: Callable[[str, str, dict], None]
+    faults: TwinFaults = field(default_factory=TwinFaults)
     by_name: dict[str, LocalFunction] = field(default_factory=dict)
     dropped: list[Dropped] = field(default_factory=list)
+    requests: int = 0
 
     def __post_init__(self) -> None:
         keys = frozenset(key for spec in self.stack.functions for key in spec.environment)
         for spec in self.stack.functions:
-            self.by_name[spec.name] = LocalFunction(spec, self.stack, self.scheduler.clock, self.scheduler.uuid4, keys)
+            self.by_name[spec.name] = LocalFunction(spec, self.stack, self.scheduler.clock, self.scheduler.uuid4, keys,
+                                                    lambda: self.requests, self.faults)
+
+    def install(self, session) -> None:
+        """Count the AWS requests made through ``session`` (the duration model's input)."""
+        session.events.register("after-call", self._counted, unique_id=f"waveflow-twin-requests-{id(self)}")
+
+    def uninstall(self, session) -> None:
+        session.events.unregister("after-call", unique_id=f"waveflow-twin-requests-{id(self)}")
+
+    def _counted(self, **_: Any) -> None:
+        self.requests += 1
 
     def __getitem__(self, name: str) -> LocalFunction:
         if name not in self.by_name:

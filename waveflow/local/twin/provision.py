@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moto.secretsmanager.utils import SecretsManagerSecretIdentifier
+from moto.utilities.id_generator import moto_id_manager
+
 from .stack import Stack, Table
 
 #: CloudFormation table properties passed to CreateTable as they are.
@@ -28,13 +31,28 @@ def provision(stack: Stack, session) -> None:
     for topic in stack.topics:
         sns.create_topic(Name=topic)
     secrets = session.client("secretsmanager", region_name=stack.region)
-    for name, value in stack.secrets.items():
-        secrets.create_secret(Name=name, SecretString=value)
+    for name_or_arn, value in stack.secrets.items():
+        create_secret(secrets, stack, name_or_arn, value)
     s3 = session.client("s3", region_name=stack.region)
     for bucket in stack.buckets:
         location = {} if stack.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint":
                                                                                          stack.region}}
         s3.create_bucket(Bucket=bucket, **location)
+
+
+def create_secret(secrets, stack: Stack, name_or_arn: str, value: str) -> None:
+    """CreateSecret; a secret named by its ARN keeps the ARN's last six characters (which Secrets Manager draws
+    itself) through moto's custom-ID registry, so the ARN the functions are given names it."""
+    if not name_or_arn.startswith("arn:"):
+        secrets.create_secret(Name=name_or_arn, SecretString=value)
+        return
+    name, _, suffix = name_or_arn.split(":secret:", 1)[1].rpartition("-")
+    identifier = SecretsManagerSecretIdentifier(stack.account, stack.region, name)
+    moto_id_manager.set_custom_id(identifier, suffix)
+    try:
+        secrets.create_secret(Name=name, SecretString=value)
+    finally:
+        moto_id_manager.unset_custom_id(identifier)
 
 
 def _queues(stack: Stack, sqs) -> None:

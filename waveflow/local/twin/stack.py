@@ -86,13 +86,15 @@ class Function:
 
 @dataclass(frozen=True)
 class EventSourceMapping:
-    """Lambda polling an SQS queue: ``function`` and ``queue`` are names."""
+    """Lambda polling an SQS queue: ``function`` and ``queue`` are names; ``maximum_concurrency`` is the
+    mapping's ScalingConfig (batches in flight at once; ``None``: as many as the queue holds)."""
 
     function: str
     queue: str
     batch_size: int = 10
     batching_window: int = 0
     report_batch_item_failures: bool = True
+    maximum_concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class Stack:
     buses: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     topics: tuple[str, ...] = ()
+    #: secret name or ARN (``arn:...:secret:<name>-<6 characters>``, as a template's Ref gives it) -> its value
     secrets: dict[str, str] = field(default_factory=dict)
     buckets: tuple[str, ...] = ()
     functions: tuple[Function, ...] = ()

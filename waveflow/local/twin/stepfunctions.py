@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any, Callable
 
-from ..errors import LocalRuntimeError
+from ..errors import ExecutionAlreadyExists, LocalRuntimeError
 from ..execution import Execution
 from ..history import details_key
 from ..runtime import LocalRuntime
@@ -57,6 +57,9 @@ class StepFunctionsApi:
     def __init__(self, runtime: LocalRuntime) -> None:
         self.runtime = runtime
         self.calls: list[tuple[str, dict]] = []
+        #: StartExecution calls that started nothing: the execution of that name already existed (open with the
+        #: same input: returned as it is; else ExecutionAlreadyExists)
+        self.duplicate_starts = 0
         self._wiring = Wiring()
         self._operations: dict[str, Callable[[dict], dict]] = {
             "StartExecution": self.start_execution,
@@ -101,7 +104,14 @@ class StepFunctionsApi:
             document = json.loads(params.get("input") or "{}")
         except ValueError as exc:
             raise ApiError("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{exc}'") from None
-        execution = self.runtime.start_execution(machine.name, document, name=params.get("name"))
+        started = self.runtime.stats["executions_started"]
+        try:
+            execution = self.runtime.start_execution(machine.name, document, name=params.get("name"))
+        except ExecutionAlreadyExists:
+            self.duplicate_starts += 1
+            raise
+        if self.runtime.stats["executions_started"] == started:
+            self.duplicate_starts += 1
         return {"executionArn": execution.arn, "startDate": _epoch(execution.start_date)}
 
     def describe_execution(self, params: dict) -> dict:

@@ -6,7 +6,7 @@ its state machines over its functions, and the pieces that join them as AWS woul
     ...     twin.run()
 
 ``up()`` wires, in this order: the hooks on the twin's session (Step Functions API, PutEvents, the watches of
-SQS sends and SNS publishes) — before any client is built from it, since botocore copies hooks into clients
+SQS sends and SNS publishes, the count of AWS requests, the injected faults) — before any client is built from it, since botocore copies hooks into clients
 when they are made; the resources in moto (``provision``); the local receiver and its keys; the functions
 (``functions``) as the interpreter's handlers and as rule and queue targets; the state machines with their
 substitutions; and the tasks' client factory and callback poster, pointed at the session, the clock and the
@@ -24,6 +24,7 @@ from ..runtime import LocalRuntime
 from .certificates import SigningKey, TlsIdentity
 from .event_source import SqsEventSource
 from .eventbridge import EventBridge
+from .faults import TwinFaults
 from .functions import Functions
 from .provision import provision
 from .receiver import LocalReceiver
@@ -36,9 +37,11 @@ from .wire import Wiring
 class LocalTwin:
     """The stack of ``stack`` in process, on ``session`` (inside ``mock_aws``) and one virtual clock."""
 
-    def __init__(self, stack: Stack, session, *, seed: int = 0, clock=None, journal=None) -> None:
+    def __init__(self, stack: Stack, session, *, seed: int = 0, clock=None, journal=None,
+                 faults: TwinFaults | None = None) -> None:
         self.stack = stack
         self.session = session
+        self.faults = faults or TwinFaults(seed)
         self.runtime = LocalRuntime({}, seed=seed, clock=clock if clock is not None else VirtualClock(),
                                     boto_session=session, region=stack.region, account=stack.account,
                                     journal=journal)
@@ -68,7 +71,9 @@ class LocalTwin:
 
     def up(self) -> "LocalTwin":
         stack, session, scheduler = self.stack, self.session, self.scheduler
-        self.functions = Functions(stack, scheduler, self.send_to_queue)
+        self.functions = Functions(stack, scheduler, self.send_to_queue, self.faults)
+        self.functions.install(session)
+        self.faults.install(session, self.wiring)
         self.eventbridge = EventBridge(stack, self.functions, self.send_to_queue, scheduler)
         identity, signing_key = TlsIdentity.create(), SigningKey()
         self.receiver = LocalReceiver(identity, self._callback_secret(), signing_key.certificate).start()
@@ -78,7 +83,7 @@ class LocalTwin:
         self.eventbridge.install(session, self.wiring)
         self.sns.install(session, self.wiring)
         for mapping in stack.event_source_mappings:
-            source = SqsEventSource(mapping, stack, self.functions[mapping.function], scheduler)
+            source = SqsEventSource(mapping, stack, self.functions[mapping.function], scheduler, self.faults)
             source.install(session, self.wiring)
             self.event_sources.append(source)
         self._sqs = session.client("sqs", region_name=stack.region)  # built after the watches: its sends wake them
@@ -93,6 +98,8 @@ class LocalTwin:
 
     def down(self) -> None:
         self.wiring.uninstall()
+        if self.functions is not None:
+            self.functions.uninstall(self.session)
         self.stepfunctions.uninstall()
         if self.receiver is not None:
             self.receiver.stop()

@@ -1,0 +1,81 @@
+"""The process a run happens in: a fake AWS account in moto, seeded, and the functions' output kept off stdout.
+
+* **Credentials and settings**: fake keys, the stack's region, nothing read from the machine's AWS configuration
+  (profiles, config and credentials files are hidden), no instance metadata lookups; moto without its default
+  AMIs (the twin registers its own).
+* **One attempt per AWS request** (``AWS_MAX_ATTEMPTS=1``): a throttled or failing request reaches the task at
+  once, and the workflow retries it on the virtual clock. botocore's own retries would sleep in wall time and
+  hide the faults a run injects from the workflow that has to handle them.
+* **Seeded moto**: moto draws message IDs, instance IDs and the like from its own random generator; seeding it
+  with the run's seed makes them, and the correlation IDs ingress derives from message IDs, repeat.
+* **The functions' stdout** (Powertools' log lines and EMF metrics) goes where Lambda sends a function's output,
+  a log, here ``log`` (a file), never to the command's stdout, which belongs to ``--json``.
+
+    >>> with local_aws(seed=7, region="us-east-1", log=open("run.log", "w")) as session:   # doctest: +SKIP
+    ...     twin = LocalTwin(stack, session)
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from typing import IO, Iterator
+
+import boto3
+from moto import mock_aws
+from moto.moto_api._internal import mock_random
+
+from tasks.lib import aws, http, observability
+from tasks.lib.config import load_config
+
+from ..local.twin.speed import faster_moto
+
+PROCESS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_MAX_ATTEMPTS": "1", "AWS_EC2_METADATA_DISABLED": "true", "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_DEV": "false",
+}
+HIDDEN = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL",
+          "AWS_RETRY_MODE", "MOTO_ACCOUNT_ID")
+
+
+@contextlib.contextmanager
+def local_aws(*, seed: int, region: str, log: IO[str]) -> Iterator[boto3.Session]:
+    """A session on a fresh moto account; the process's environment and the tasks' settings restored after."""
+    saved = {key: os.environ.get(key) for key in (*PROCESS_ENV, *HIDDEN, "AWS_DEFAULT_REGION")}
+    os.environ.update({**PROCESS_ENV, "AWS_DEFAULT_REGION": region})
+    for key in HIDDEN:
+        os.environ.pop(key, None)
+    load_config.cache_clear()
+    mock_random.seed(seed)
+    try:
+        with mock_aws(), faster_moto(), _output_to(log):
+            yield boto3.Session(region_name=region)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        load_config.cache_clear()
+        aws.configure()
+        http.configure()
+
+
+@contextlib.contextmanager
+def _output_to(log: IO[str]) -> Iterator[None]:
+    """Whatever the functions print goes to ``log``: stdout itself, and the tasks' logger (Powertools' logger takes
+    hold of the stream it writes to when it is built, at import)."""
+    logger = logging.getLogger(observability.SERVICE)
+    handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
+    streams, propagates = [handler.stream for handler in handlers], logger.propagate
+    for handler in handlers:
+        handler.setStream(log)
+    logger.propagate = False  # nor to whatever the hosting process logs to
+    try:
+        with contextlib.redirect_stdout(log):
+            yield
+    finally:
+        logger.propagate = propagates
+        for handler, stream in zip(handlers, streams):
+            handler.setStream(stream)
