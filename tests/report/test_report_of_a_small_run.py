@@ -54,8 +54,9 @@ def test_the_timeline_has_a_row_per_migration_with_its_stages(visit, report):
     assert [key for key, (_, _, behaviour) in SERVERS.items() if behaviour == "throttled"] == ["mig-002"]
     assert page.locator('#timeline .row[data-migration="mig-002"] .retry').get_attribute("data-state") == \
         "PrepareSource"
-    # the five waits of its replication poll, checked in no time, are one stretch; then the wait at the gate
-    assert page.locator('#timeline .row[data-migration="mig-003"] .wait').count() == 2
+    # the five waits of its replication poll, checked in no time, are one stretch; each launch poll waits the
+    # launch's typical time before its first check; and the wait at the gate
+    assert page.locator('#timeline .row[data-migration="mig-003"] .wait').count() == 4
     page.select_option("[data-filter=status]", "FAILED")
     assert page.eval_on_selector_all("#timeline .row", "els => els.map(e => e.dataset.migration)") == \
         ["mig-004", "mig-005"]
