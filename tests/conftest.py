@@ -3,6 +3,8 @@
 * ``built_stack`` (session): ``build/`` of this repository, built into a temporary folder (no checks).
 * ``moto_stack`` (module): that template created with ``create_stack`` in moto (CREATE_COMPLETE), with the
   session, outputs and template — one per test module, since moto's state lives only while its mock does.
+* ``browser`` (session) and ``open_page``: headless Chromium, every request refused and recorded
+  (``tests/browser_pages.py``, a plugin of this file).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from cfnlint.decode import decode_str
 from moto import mock_aws
 
 from waveflow.compile import build
+
+pytest_plugins = ["browser_pages"]
 
 REPO = Path(__file__).resolve().parent.parent
 STACK = "waveflow-test"

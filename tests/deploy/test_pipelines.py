@@ -32,7 +32,7 @@ def test_ci_runs_the_readme_test_command_then_the_checked_build_and_keeps_it():
     assert readme_test_command() in runs
     assert ".venv/bin/python build.py --check" in runs
     uploads = {s["with"]["path"] for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")}
-    assert uploads == {"build/", ".waveflow/artifacts/graph"}
+    assert uploads == {"build/", ".waveflow/artifacts"}  # the browser tests' screenshots: graph/ and report/
 
 
 def test_ci_writes_the_graphs_of_changed_workflows_into_a_pull_requests_summary():

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import migration_stubs
+from migration_stubs import Behaviour
+
 from waveflow.local.runtime import LocalRuntime
 
 SAMPLES = Path(__file__).parent / "asl"
@@ -14,54 +17,11 @@ def sample(name: str) -> dict:
     return json.loads((SAMPLES / name).read_text())
 
 
-def asl_names(body: dict) -> list[str]:
-    """Every state name of an ASL document, found by walking its JSON (independently of waveflow.graph)."""
-    names = []
-    for name, state in body["States"].items():
-        names.append(name)
-        for branch in state.get("Branches", []):
-            names += asl_names(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                names += asl_names(state[key])
-    return names
-
-
-class MgnThrottled(Exception):
-    pass
-
-
-class LaunchFailed(Exception):
-    pass
-
-
 def stub_handlers(calls: dict, fail_cutover: bool) -> dict:
     """Every function ServerMigration calls: PrepareSource is throttled once, replication is ready at the third
     look, and the cutover launch fails when ``fail_cutover``."""
-    def stage(name):
-        def handler(event, context):
-            calls[name] = calls.get(name, 0) + 1
-            if name == "PrepareSource" and calls[name] == 1:
-                raise MgnThrottled("slow down")
-            if name == "PollStatus":
-                event["replication"] = {"ready": calls[name] >= 3}
-            elif name == "LaunchStartCutover":
-                event["launch"] = {"mode": "cutover"}
-            elif name == "LaunchPollLaunch":
-                if fail_cutover and event.get("launch", {}).get("mode") == "cutover":
-                    raise LaunchFailed("the cutover instance did not start")
-                event["launch"] = {**event.get("launch", {}), "done": True}
-            elif name == "VerifyMigration":
-                event["verification"] = {"pending": False}
-            return event
-        return handler
-    def gate(event, context):
-        gate.tokens.append(event["taskToken"])  # answered by the wave: run() approves it
-    gate.tokens = []
-    names = ["ValidateInput", "PrepareSource", "TriggerMigration", "PollStatus", "LaunchStartTest",
-             "LaunchPollLaunch", "VerifyMigration", "LaunchMarkReadyForCutover", "LaunchStartCutover",
-             "FinalizeCutover", "Rollback", "Callback"]
-    return {**{name: stage(name) for name in names}, "WaveGateAwaitCutover": gate}
+    return migration_stubs.stub_handlers(calls, lambda migration_id: Behaviour(throttled=True, ready_at=3,
+                                                                                cutover_fails=fail_cutover))
 
 
 def run(definition: dict, handlers: dict, name: str = "m-1"):
@@ -69,9 +29,9 @@ def run(definition: dict, handlers: dict, name: str = "m-1"):
     runtime = LocalRuntime(handlers, seed=1)
     runtime.register_state_machine("Machine", definition)
     execution = runtime.start_execution("Machine", {"migrationId": name}, name=name)
-    tokens = handlers["WaveGateAwaitCutover"].tokens
+    parked = handlers["WaveGateAwaitCutover"].parked
     while execution.status == "RUNNING":
         runtime.run_for(3600)  # run() would let the gate time out: the wave answers within the hour
-        while tokens:
-            runtime.send_task_success(tokens.pop(), {"decision": "APPROVED"})
+        while parked:
+            runtime.send_task_success(parked.pop()[1], {"decision": "APPROVED"})
     return execution

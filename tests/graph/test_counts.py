@@ -21,7 +21,7 @@ def test_a_rolled_back_migration_counts_retries_catches_and_failures(migration):
     assert "MigrationSucceeded" not in counts and "FinalizeCutover" not in counts
     assert [counts[n].outcome for n in ("PrepareSource", "WaitForCutoverLaunch", "WaitForCutoverLaunchCheck")] == \
         ["succeeded", "caught", "failed"]
-    assert calls["PrepareSource"] == 2 and calls["PollStatus"] == 3
+    assert calls[("PrepareSource", "m-1")] == 2 and calls[("PollStatus", "m-1")] == 3
 
 
 def test_counts_add_up_over_many_executions(migration):

@@ -2,7 +2,8 @@
 fetched, text fits its card, zoom, pan and hover work, the rollback path and run outcomes have their colours.
 Screenshots are saved as test artifacts."""
 import pytest
-from graph_samples import asl_names, run, sample, stub_handlers
+from asl_states import asl_names
+from graph_samples import run, sample, stub_handlers
 
 from waveflow.graph import counts_from_history, read_graph, render_html
 from waveflow.graph.layout import LEdge, LNode, layout

@@ -1,7 +1,8 @@
 """The drawing model read from ASL: what each state shows, Choice labels, the rollback path and polls derived
 from structure alone, and documents that cannot be drawn reported place by place."""
 import pytest
-from graph_samples import asl_names, sample
+from asl_states import asl_names
+from graph_samples import sample
 
 from waveflow.graph import GraphError, read_graph
 from waveflow.graph.conditions import describe

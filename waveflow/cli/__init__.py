@@ -26,6 +26,7 @@ COMMANDS = {
     "test-state": "testing:test_state_command",
     "graph": "graph:graph_command",
     "run": "run:run_command",
+    "report": "report:report_command",
 }
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import click
 
+from ..local.history import detail_line, with_states
 from ..local.journal import EXEC_SCOPE, Journal
 from .options import InvalidInvocation, journal_option, open_journal
 
@@ -105,7 +106,7 @@ def history_command(execution, journal_path, scope, state_filter, type_filter, a
         listed = "\n".join(f"  {row['executionArn']}  ({row['status']})" for row in matches)
         raise InvalidInvocation(f"'{execution}' names {len(matches)} executions; give one ARN:\n{listed}")
     events = journal.history(matches[0]["executionArn"], scope=scope)
-    rows = list(_with_states(events))
+    rows = list(with_states(events))
     rows = [(event, state) for event, state in rows
             if (state_filter is None or state == state_filter)
             and (type_filter is None or type_filter.lower() in event["type"].lower())]
@@ -117,32 +118,7 @@ def history_command(execution, journal_path, scope, state_filter, type_filter, a
     for event, state in rows:
         elapsed = _duration(_seconds(event["timestamp"]) - start)
         click.echo(f"{event['id']:>6}  {event['timestamp']:<24}  {elapsed:>9}  {event['type']:<28}  "
-                   f"{state or '':<24}  {_detail(event)}")
-
-
-def _with_states(events):
-    """Each event with the state it belongs to: entered/exited events name it; the others follow their
-    previous event's state."""
-    state_of: dict[int, str | None] = {}
-    for event in events:
-        details = _details(event)
-        state = details.get("name") if event["type"].endswith(("StateEntered", "StateExited")) else None
-        if state is None:
-            state = state_of.get(event["previousEventId"])
-        state_of[event["id"]] = state
-        yield event, state
-
-
-def _details(event) -> dict:
-    return next((value for key, value in event.items() if key.endswith("EventDetails")), {})
-
-
-def _detail(event, width: int = 80) -> str:
-    details = _details(event)
-    parts = [f"{key}={value}" for key, value in details.items()
-             if key not in ("name", "roleArn", "stateMachineArn") and not key.endswith("Details")]
-    text = " ".join(" ".join(parts).split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+                   f"{state or '':<24}  {detail_line(event)}")
 
 
 def _seconds(stamp: str) -> float:

@@ -7,7 +7,6 @@ the wave file, a fault profile, a broken workflow; nothing is sent), 1 when the 
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -60,6 +59,7 @@ def run_command(wave, servers, seed, faults, rate, concurrency, approval, send_i
         except Exception as exc:  # the run itself broke: say what, where the log is, and exit 1
             errors.print(f"[red]waveflow run broke[/red]: {type(exc).__name__}: {exc}")
             raise SystemExit(EXIT_FAILED) from exc
+    written = _report(result, report)
     if as_json:
         click.echo(json.dumps(result.summary, indent=2), file=stdout)
         return
@@ -67,15 +67,17 @@ def run_command(wave, servers, seed, faults, rate, concurrency, approval, send_i
     print_summary(console, result)
     console.print(f"  journal: {result.journal} (waveflow executions, waveflow history NAME), functions' log: "
                   f"{result.log}")
-    console.print(f"  report: {_report(result, report)}")
+    console.print(f"  report: {written}")
 
 
 def _report(result, path: Path) -> str:
-    """Write the HTML report where ``waveflow.report`` exists; else say where it will be and what draws it."""
-    if importlib.util.find_spec("waveflow.report") is None:
-        return (f"`waveflow report {result.run_id}` draws it into {path} from the journal (it is not part of this "
-                f"version yet); the journal holds everything it needs")
-    from ..report import write_report
+    """Draw the run's HTML report from the journal; a report that cannot be written does not undo the run."""
+    from ..report import ReportError, write_report
 
-    write_report(result.journal, result.run_id, path)
-    return str(path)
+    try:
+        size = write_report(result.journal, result.run_id, path)
+    except (ReportError, OSError) as exc:
+        Console(stderr=True).print(f"[yellow]the report was not written[/yellow]: {exc}; "
+                                   f"`waveflow report {result.run_id} --out PATH` draws it from the journal")
+        return f"not written (`waveflow report {result.run_id}` draws it)"
+    return f"{path} ({size:,} bytes; `waveflow report {result.run_id}` draws it again)"

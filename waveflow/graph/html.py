@@ -1,7 +1,9 @@
 """A scene -> one self-contained HTML page: the SVG inline, with zoom, pan, hover details and a legend.
 
 Styles and script are inlined from ``assets/``; the page's Content-Security-Policy forbids every fetch, so it
-opens from a file, offline, and can never reach the network.
+opens from a file, offline, and can never reach the network. The view's own parts (``view.css``, ``view.js``:
+zoom, pan, hover, legend) are shared with the run report, which shows a graph per state machine
+(``view_assets``, ``legend``).
 """
 from __future__ import annotations
 
@@ -24,7 +26,19 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(f"assets/{name}").read_text(encoding="utf-8")
 
 
-def _legend(with_counts: bool) -> str:
+def page_head(*, title: str, style: str, generator: str) -> str:
+    """The ``<head>`` of a self-contained page (the graph's and the run report's): UTF-8, and a
+    Content-Security-Policy that allows inline styles and scripts and forbids every request."""
+    return Template(_asset("head.html")).substitute(title=escape(title), style=style, generator=escape(generator))
+
+
+def view_assets() -> tuple[str, str]:
+    """``(css, script)`` of a graph view: zoom, pan and hover for every ``[data-graph-view]`` of a page."""
+    return _asset("view.css"), _asset("view.js")
+
+
+def legend(with_counts: bool) -> str:
+    """The legend's ``<li>`` items: kinds of state and of line, and the run outcomes' colours ``with_counts``."""
     items = [f'<li><span class="swatch" style="background:#fff;border-left:4px solid {colour}"></span>{kind}</li>'
              for kind, colour in _KINDS]
     items.append('<li><span class="swatch" style="background:#fdecea;border-color:#d13212"></span>Rollback path</li>')
@@ -39,13 +53,14 @@ def _legend(with_counts: bool) -> str:
 def to_html(graph: Graph, frame: Frame, *, title: str | None = None, facts: str = "", with_counts: bool = False) -> str:
     """The page of a laid-out graph; ``facts`` is a line under the title (what was drawn, or a run's summary)."""
     page = Template(_asset("page.html"))
+    view_css, view_script = view_assets()
     return page.substitute(
-        title=escape(title or f"{graph.name} · waveflow graph"),
+        head=page_head(title=title or f"{graph.name} · waveflow graph", style=_asset("page.css") + view_css,
+                       generator="waveflow graph"),
         name=escape(graph.name),
         comment=escape(graph.comment or ""),
         facts=escape(facts),
-        legend=_legend(with_counts),
-        style=_asset("page.css"),
+        legend=legend(with_counts),
         svg=to_svg(graph, frame),
-        script=_asset("page.js"),
+        script=view_script,
     )

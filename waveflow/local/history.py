@@ -121,3 +121,30 @@ def _event_dict(event_id: int, event_type: str, timestamp: float, previous: int,
 def to_jsonable(events: list[dict]) -> list[dict]:
     """History events with timestamps as ISO strings, for JSON output and the journal."""
     return [{**event, "timestamp": event["timestamp"].isoformat().replace("+00:00", "Z")} for event in events]
+
+
+def with_states(events):
+    """Each GetExecutionHistory event with the state it belongs to: entered/exited events name it; the others
+    follow their previous event's state (``waveflow history`` and the run report's history tables)."""
+    state_of: dict[int, str | None] = {}
+    for event in events:
+        details = event_details(event)
+        state = details.get("name") if event["type"].endswith(("StateEntered", "StateExited")) else None
+        if state is None:
+            state = state_of.get(event["previousEventId"])
+        state_of[event["id"]] = state
+        yield event, state
+
+
+def event_details(event: dict) -> dict:
+    """The ``...EventDetails`` of an event, or ``{}``."""
+    return next((value for key, value in event.items() if key.endswith("EventDetails")), {})
+
+
+def detail_line(event: dict, width: int = 80) -> str:
+    """An event's details on one line (``error=... cause=...``, ``input=...``), cut at ``width`` characters."""
+    details = event_details(event)
+    parts = [f"{key}={value}" for key, value in details.items()
+             if key not in ("name", "roleArn", "stateMachineArn") and not key.endswith("Details")]
+    text = " ".join(" ".join(parts).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
