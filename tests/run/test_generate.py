@@ -26,6 +26,7 @@ def test_a_generated_wave_is_valid_and_realistic():
     databases = [row for row in rows if "-db-" in row.source.hostname]
     assert all(max(row.source.disks_gib) >= 500 for row in databases)
     assert all(r["callbackUrl"] == "https://callbacks.waveflow.local/migrations" for r in requests)
+    assert len({r["correlationId"] for r in requests}) == 300  # each request its own, as a requester sends them
 
 
 def test_the_same_seed_gives_the_same_wave_and_another_seed_another():

@@ -63,7 +63,7 @@ def run_command(wave, servers, seed, faults, rate, concurrency, approval, send_i
     if as_json:
         click.echo(json.dumps(result.summary, indent=2), file=stdout)
         return
-    console = Console(file=stdout)
+    console = Console(file=stdout, width=None if stdout.isatty() else 132)  # a file or pipe gets whole lines
     print_summary(console, result)
     console.print(f"  journal: {result.journal} (waveflow executions, waveflow history NAME), functions' log: "
                   f"{result.log}")

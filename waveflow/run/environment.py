@@ -62,6 +62,15 @@ def local_aws(*, seed: int, region: str, log: IO[str]) -> Iterator[boto3.Session
         http.configure()
 
 
+def reseed(session: boto3.Session, *, seed: int, region: str) -> None:
+    """Seed moto's random IDs again, once its region's EC2 is built, so the IDs drawn from here on (VPCs, instances,
+    ...) depend on the seed alone. moto builds a region's EC2 (a default VPC, with random IDs) on first use, and when
+    it happens depends on what ran earlier in the process (a run before this one, in tests or a notebook): without
+    this, a chaos wave after another run got other subnets' zones and other faults than the same wave alone."""
+    session.client("ec2", region_name=region).describe_vpcs()
+    mock_random.seed(seed)
+
+
 @contextlib.contextmanager
 def _output_to(log: IO[str]) -> Iterator[None]:
     """Whatever the functions print goes to ``log``: stdout itself, and the tasks' logger (Powertools' logger takes

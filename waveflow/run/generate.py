@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import uuid
 from dataclasses import dataclass
 
 from .intake.rows import SourceFacts, WaveRow
@@ -59,9 +60,19 @@ def generate_wave(count: int, *, seed: int = 0, wave: str = "1", region: str = "
         size = min(dice.randint(2, 6), count - len(rows))
         for index in range(size):
             tier = TIERS[min(index * len(TIERS) // max(size, 1), len(TIERS) - 1)]
-            rows.append(_server(dice, len(rows) + 1, app_name, tier, index + 1, environment, wave, region,
-                                hosted_zone_id, domain, callback_url, requested_by, accounts[environment]))
+            row = _server(dice, len(rows) + 1, app_name, tier, index + 1, environment, wave, region,
+                          hosted_zone_id, domain, callback_url, requested_by, accounts[environment])
+            row.request["correlationId"] = _correlation_id(seed, row.line)
+            rows.append(row)
     return rows
+
+
+def _correlation_id(seed: int, line: int) -> str:
+    """A requester's correlation ID, as a ticketing system would send one, drawn from the seed (not from the dice,
+    so the servers a seed gives stay the same): without one, ingress makes a random one and two runs of the same seed
+    would differ in every history."""
+    digest = hashlib.sha256(f"waveflow-wave/{seed}/correlation/{line}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
 def _server(dice: random.Random, line: int, app: str, tier: Tier, number: int, environment: str, wave: str,

@@ -5,6 +5,8 @@ stage and reason, the dead letters, the durations and the cost.
 """
 from __future__ import annotations
 
+import json
+
 from collections import Counter
 
 from rich.console import Console
@@ -61,7 +63,7 @@ def _failures(console: Console, failures: list[dict]) -> None:
                   title_justify="left", box=None, pad_edge=False)
     for failure in failures[:_FAILURES_SHOWN]:
         table.add_row(failure["migrationId"], failure["appName"] or "", failure["stage"], failure["error"] or "",
-                      _short(failure["cause"] or "", 90))
+                      _short(_message(failure["cause"]), 90))
     console.print(table)
     by_error = Counter((f["stage"], f["error"]) for f in failures)
     if len(failures) > _FAILURES_SHOWN:
@@ -94,6 +96,15 @@ def _cost(console: Console, cost: dict, migrations: int) -> None:
                   f"${cost['perMigration']:.5f} per migration over {migrations}; per wave "
                   + ", ".join(f"{wave} ${usd:.4f}" for wave, usd in cost["perWave"].items()))
     console.print(f"    {items}")
+
+
+def _message(cause: str | None) -> str:
+    """A Lambda error's cause is its JSON error document; what a reader wants is its ``errorMessage``."""
+    try:
+        document = json.loads(cause or "")
+    except ValueError:
+        return cause or ""
+    return document.get("errorMessage", cause) if isinstance(document, dict) else cause
 
 
 def _short(text: str, width: int) -> str:

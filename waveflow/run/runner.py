@@ -29,7 +29,7 @@ from ..local.twin.faults import TwinFaults
 from ..local.twin.template import LOCAL_PARAMETERS, read_stack
 from ..local.twin.twin import LocalTwin
 from .admission import admit
-from .environment import local_aws
+from .environment import local_aws, reseed
 from .generate import ACCOUNTS, generate_wave
 from .intake import WaveRow, read_wave
 from .landing import LandingZone
@@ -95,6 +95,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
             with twin:
                 valid, rejected = admit(rows, emulator, twin.receiver, send_invalid=options.send_invalid)
                 reader = boto3.Session(region_name=stack.region)  # the run's own calls: neither metered nor faulted
+                reseed(reader, seed=options.seed, region=stack.region)
                 LandingZone(reader, account=stack.account, region=stack.region).create([r.request for r in valid])
                 emulator.use_instance_launcher(Ec2InstanceLauncher(reader))
                 delay = random.Random(f"waveflow-approval/{options.seed}").uniform(*APPROVAL_DELAY)

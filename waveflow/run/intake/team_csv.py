@@ -85,10 +85,11 @@ def read(file: str, raw_header: list[str], records: list[tuple[int, list[str]]],
                  for name, column in COLUMNS.items() if column.required and name not in header]
     if problems:
         return [], problems
-    return [_row(file, line, dict(zip(header, cells)), requested_by) for line, cells in records], []
+    headings = {name: raw.strip() for name, raw in zip(header, raw_header)}  # problems name the file's own heading
+    return [_row(file, line, dict(zip(header, cells)), headings, requested_by) for line, cells in records], []
 
 
-def _row(file: str, line: int, cells: dict[str, str], requested_by: str) -> WaveRow:
+def _row(file: str, line: int, cells: dict[str, str], headings: dict[str, str], requested_by: str) -> WaveRow:
     request: dict[str, Any] = {"requestedBy": requested_by}
     columns = {}
     for name, text in cells.items():
@@ -96,12 +97,12 @@ def _row(file: str, line: int, cells: dict[str, str], requested_by: str) -> Wave
             continue
         column = COLUMNS[name]
         set_path(request, column.path, column.convert(text))
-        columns[column.path] = name
+        columns[column.path] = headings[name]
     server = request.get("sourceServerId", "")
     if not server.startswith(_SERVER_ID):  # a hostname to look up in MGN, not an id
         del request["sourceServerId"]
         request.setdefault("source", {}).setdefault("hostname", server)
-        columns.setdefault("source.hostname", "server")
+        columns.setdefault("source.hostname", headings["server"])
     columns.setdefault("sourceServerId", "server")
     columns.setdefault("source", "hostname")
     source = request.get("source", {})
