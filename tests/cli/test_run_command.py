@@ -3,14 +3,18 @@ the report written beside it, bad rows refused before anything is sent (exit 2, 
 ``--send-invalid`` sending them to the DLQ with their reasons."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from waveflow.cli import cli
 from waveflow.local.journal import Journal
+from waveflow.run.options import RunOptions
+from waveflow.run.runner import run_wave
 
 REPO = Path(__file__).resolve().parents[2]
 HEADER = ("Server,Hostname,IP,OS,App,Wave,Environment,Account,Region,Subnet,Instance Type,Security Groups,DNS Zone,"
@@ -64,3 +68,12 @@ def test_send_invalid_sends_bad_rows_to_the_dlq_with_their_reasons(project, tmp_
     assert done.exit_code == 0, done.output
     assert "SUCCESS 1" in done.stdout and "Dead letters (1)" in done.stdout
     assert "mars-north-1" in done.stdout  # the reason ingress gave, as the DLQ message carries it
+
+
+def test_on_a_terminal_the_functions_output_goes_to_the_log_not_above_the_progress(project, tmp_path):
+    terminal = io.StringIO()
+    result = run_wave(RunOptions(servers=2, seed=1, journal=tmp_path / "journal.sqlite3", build=tmp_path / "build"),
+                      console=Console(file=terminal, force_terminal=True, width=100))
+    assert result.summary["byStatus"] == {"SUCCESS": 2}
+    assert '"_aws"' in result.log.read_text(encoding="utf-8")  # the tasks' metrics (EMF), as CloudWatch gets them
+    assert '"_aws"' not in terminal.getvalue() and "waveflow run" in terminal.getvalue()

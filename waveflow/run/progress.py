@@ -47,7 +47,9 @@ class LiveProgress:
 
     def __enter__(self) -> "LiveProgress":
         if self.console.is_terminal:
-            self._live = Live(self._view(0), console=self.console, auto_refresh=False, transient=True)
+            # redirect_*=False: what the functions print goes to the run's log, not above the progress on the terminal
+            self._live = Live(self._view(0), console=self.console, auto_refresh=False, transient=True,
+                              redirect_stdout=False, redirect_stderr=False)
             self._live.start()
             self._next()
         return self
