@@ -22,7 +22,9 @@ rollback = LambdaTask("RollbackHandler", handler="tasks.rollback.handler",
                       catch=[Catch(["States.ALL"], next="NotifyFailure", result_path="$.rollbackError")])
 
 with Workflow("ServerMigration", timeout=days(7), on_failure=rollback,
-              default_retry=Retry(attempts=3, delay=seconds(5), backoff=2.0, max_delay=minutes(2), jitter=True,
+              # Six attempts, about 4.5 minutes in all: a stage makes several MGN calls, each of which a throttled MGN may
+              # refuse, so three attempts rolled back one cutover in 200 of a flaky-mgn wave.
+              default_retry=Retry(attempts=6, delay=seconds(5), backoff=2.0, max_delay=minutes(2), jitter=True,
                                   errors=TRANSIENT)) as wf:
     validate = LambdaTask("ValidateInput", handler="tasks.validate_input.handler", timeout=minutes(2))
     prepare = LambdaTask("PrepareSource", handler="tasks.prepare_source.handler", timeout=minutes(10))

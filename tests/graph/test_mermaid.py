@@ -47,7 +47,7 @@ def test_server_migration_reads_as_the_issue_asks(shipped):
     assert set(names) == set(shipped["ServerMigration"].root.nodes)
     s = names
     assert f"    [*] --> {s['ValidateInput']}" in text
-    assert f"    {s['ValidateInput']} : retry 3× from 5s ×2 ≤2m jitter on MgnThrottled, MgnUnavailable +8" in text
+    assert f"    {s['ValidateInput']} : retry 6× from 5s ×2 ≤2m jitter on MgnThrottled, MgnUnavailable +8" in text
     assert f"    {s['ValidateInput']} --> {s['RollbackHandler']} : catch States.ALL" in text
     assert (f"    {s['TestLaunchRequested']} --> {s['AwaitWaveCutover']} : "
             f"#36;.testLaunch is present and #36;.testLaunch == false") in text

@@ -39,7 +39,7 @@ def test_a_poll_is_recognised_by_its_shape_and_its_schedule_read_from_the_asl(sh
     assert launch.schedule.startswith("waits first, every 30s ×1.5 up to 10m or as $.launch.nextPollSeconds says")
     assert poll.until == "$.replication.ready == true"
     assert poll.detail == "Lambda: Invoke PollStatus"
-    assert poll.retries and poll.retries[0].attempts == 3
+    assert poll.retries and poll.retries[0].attempts == 6
     assert [n.kind for n in graph.root.nodes.values()].count("Poll") == 5
     # A one-branch Parallel that does not loop stays a Parallel.
     task = {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": True}
