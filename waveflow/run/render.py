@@ -13,6 +13,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
+_APPS_SHOWN = 12
 _FAILURES_SHOWN = 20
 
 
@@ -55,9 +56,14 @@ _ERROR_MESSAGE = re.compile(r'\{\s*"errorMessage"\s*:\s*"((?:[^"\\]|\\.)*)"')
 def _apps(console: Console, apps: dict[str, dict[str, int]]) -> None:
     statuses = sorted({status for counts in apps.values() for status in counts})
     table = Table("app", *statuses, title="Per application", title_justify="left", box=None, pad_edge=False)
-    for app, counts in apps.items():
+    # the apps with failures first, then the largest: a wave of 1,000 servers has a hundred apps
+    ranked = sorted(apps.items(), key=lambda item: (-sum(n for s, n in item[1].items() if s != "SUCCESS"),
+                                                    -sum(item[1].values()), item[0]))
+    for app, counts in ranked[:_APPS_SHOWN]:
         table.add_row(app, *(str(counts.get(status, "")) for status in statuses))
     console.print(table)
+    if len(apps) > _APPS_SHOWN:
+        console.print(f"  ... and {len(apps) - _APPS_SHOWN} more apps (the report filters its timeline by app)")
 
 
 def _failures(console: Console, failures: list[dict]) -> None:
