@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from typing import IO, Iterator
 
 import boto3
@@ -26,8 +25,8 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
 from tasks.lib import aws, http, observability
-from tasks.lib.config import load_config
 
+from ..local.environment import environment
 from ..local.twin.speed import faster_moto
 
 PROCESS_ENV = {
@@ -42,22 +41,12 @@ HIDDEN = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_C
 @contextlib.contextmanager
 def local_aws(*, seed: int, region: str, log: IO[str]) -> Iterator[boto3.Session]:
     """A session on a fresh moto account; the process's environment and the tasks' settings restored after."""
-    saved = {key: os.environ.get(key) for key in (*PROCESS_ENV, *HIDDEN, "AWS_DEFAULT_REGION")}
-    os.environ.update({**PROCESS_ENV, "AWS_DEFAULT_REGION": region})
-    for key in HIDDEN:
-        os.environ.pop(key, None)
-    load_config.cache_clear()
     mock_random.seed(seed)
     try:
-        with mock_aws(), faster_moto(), _output_to(log):
+        with environment({**PROCESS_ENV, "AWS_DEFAULT_REGION": region}, HIDDEN), mock_aws(), faster_moto(), \
+                _output_to(log):
             yield boto3.Session(region_name=region)
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        load_config.cache_clear()
         aws.configure()
         http.configure()
 

@@ -20,12 +20,10 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from tasks.lib.config import load_config
-
+from ..environment import environment
 from ..lambda_context import LambdaContext
 from .faults import SandboxTimedout, TwinFaults
 from .stack import Function, Stack
@@ -121,24 +119,10 @@ class LocalFunction:
         self.counters.billed_ms += min(BASE_MS + REQUEST_MS * (self.requests() - before), self.spec.timeout * 1000)
         return result
 
-    @contextmanager
-    def _environment(self) -> Iterator[None]:
+    def _environment(self):
         hidden = ({key for key in os.environ if key.startswith(_OWN_PREFIX)} | self._others) \
             - set(self.spec.environment)
-        saved = {key: os.environ.get(key) for key in (*self.spec.environment, *hidden)}
-        for key in hidden:
-            os.environ.pop(key, None)
-        os.environ.update(self.spec.environment)
-        load_config.cache_clear()
-        try:
-            yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-            load_config.cache_clear()
+        return environment(self.spec.environment, hidden)
 
 
 @dataclass
