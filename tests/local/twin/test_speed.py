@@ -1,4 +1,4 @@
-"""moto's DynamoDB answers are the same through the twin's faster serializer as through moto's own."""
+"""moto's DynamoDB answers through the twin's faster parts (``waveflow.local.twin.speed``) and through moto's own."""
 from __future__ import annotations
 
 import boto3
@@ -56,3 +56,57 @@ def test_every_item_operation_answers_as_through_motos_own_serializer(fake_aws):
     assert fast == plain
     assert fast[1]["Item"]["details"]["M"]["validation"]["M"]["checks"]["L"] == [{"S": "x"}, {"N": "1"}]
     assert len(plain) == 10
+
+
+def _alike(conversation) -> list:
+    """``conversation(client)`` through moto's own parts and through the twin's: the answers, which must agree."""
+    with mock_aws():
+        plain = conversation(boto3.Session(region_name=REGION).client("dynamodb"))
+    with mock_aws(), faster_moto():
+        fast = conversation(boto3.Session(region_name=REGION).client("dynamodb"))
+    assert fast == plain
+    return fast
+
+
+def _table(client, name: str = "t", range_key: str | None = None) -> None:
+    keys = [{"AttributeName": "migrationId", "KeyType": "HASH"}]
+    attributes = [{"AttributeName": "migrationId", "AttributeType": "S"},
+                  {"AttributeName": "wave", "AttributeType": "S"}]
+    if range_key:
+        keys.append({"AttributeName": range_key, "KeyType": "RANGE"})
+        attributes.append({"AttributeName": range_key, "AttributeType": "S"})
+    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=keys, AttributeDefinitions=attributes,
+                        GlobalSecondaryIndexes=[{"IndexName": "waveIndex", "Projection": {"ProjectionType": "ALL"},
+                                                 "KeySchema": [{"AttributeName": "wave", "KeyType": "HASH"},
+                                                               {"AttributeName": "migrationId", "KeyType": "RANGE"}]}])
+
+
+def _answers(answers: list) -> list:
+    return [{key: value for key, value in answer.items() if key != "ResponseMetadata"} for answer in answers]
+
+
+def _scan(client, name: str = "t") -> list:
+    return client.scan(TableName=name, ConsistentRead=True)["Items"]
+
+
+def test_projections_of_nested_paths_list_elements_and_missing_attributes_answer_alike(fake_aws):
+    def conversation(client):
+        _table(client)
+        for n in range(3):
+            client.put_item(TableName="t", Item={**RECORD, "migrationId": {"S": f"m-{n}"}})
+        paths = {"ProjectionExpression": "#d.validation.checks[1], history[0].#s, wave, #b, sizes, nope, #d.nope",
+                 "ExpressionAttributeNames": {"#d": "details", "#s": "status", "#b": "blob"}}
+        return _answers([
+            client.get_item(TableName="t", Key={"migrationId": {"S": "m-1"}}, **paths),
+            client.query(TableName="t", IndexName="waveIndex", KeyConditionExpression="wave = :w",
+                         ExpressionAttributeValues={":w": {"S": "7"}}, **paths),
+            client.query(TableName="t", IndexName="waveIndex", KeyConditionExpression="wave = :w",
+                         FilterExpression="version > :v", ProjectionExpression="migrationId, #d",
+                         ExpressionAttributeNames={"#d": "details"},
+                         ExpressionAttributeValues={":w": {"S": "7"}, ":v": {"N": "1"}}, Limit=2),
+            client.scan(TableName="t", ProjectionExpression="tags, #n, flag", ExpressionAttributeNames={"#n": "none"})])
+
+    fast = _alike(conversation)
+    assert fast[0]["Item"] == {"details": {"M": {"validation": {"M": {"checks": {"L": [{"N": "1"}]}}}}},
+                               "history": {"L": [{"M": {"status": {"S": "PENDING"}}}]}, "wave": {"S": "7"},
+                               "blob": {"B": b"\x00\x01"}, "sizes": {"NS": ["1", "2.5"]}}
