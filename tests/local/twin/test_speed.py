@@ -110,3 +110,43 @@ def test_projections_of_nested_paths_list_elements_and_missing_attributes_answer
     assert fast[0]["Item"] == {"details": {"M": {"validation": {"M": {"checks": {"L": [{"N": "1"}]}}}}},
                                "history": {"L": [{"M": {"status": {"S": "PENDING"}}}]}, "wave": {"S": "7"},
                                "blob": {"B": b"\x00\x01"}, "sizes": {"NS": ["1", "2.5"]}}
+
+
+def test_pages_end_where_the_sizes_of_updated_items_say_after_every_kind_of_update(fake_aws):
+    """A query's page holds at most 1 MB of items: what moto measures, before and after items change in place."""
+    def conversation(client):
+        _table(client)
+        for n in range(5):
+            client.put_item(TableName="t", Item={"migrationId": {"S": f"m-{n}"}, "wave": {"S": "7"},
+                                                 "filler": {"M": {"text": {"S": "x" * 300_000}}}})
+        query = {"TableName": "t", "IndexName": "waveIndex", "KeyConditionExpression": "wave = :w",
+                 "ExpressionAttributeValues": {":w": {"S": "7"}}, "ProjectionExpression": "migrationId"}
+
+        def pages() -> list:
+            found = [client.query(**query)]
+            while "LastEvaluatedKey" in found[-1]:
+                found.append(client.query(**query, ExclusiveStartKey=found[-1]["LastEvaluatedKey"]))
+            return [[item["migrationId"]["S"] for item in page["Items"]] for page in found]
+        answers = [pages()]
+        client.update_item(TableName="t", Key={"migrationId": {"S": "m-0"}}, UpdateExpression="SET filler.#t = :s",
+                           ExpressionAttributeNames={"#t": "text"}, ExpressionAttributeValues={":s": {"S": "x"}})
+        answers.append(pages())
+        client.transact_write_items(TransactItems=[{"Update": {
+            "TableName": "t", "Key": {"migrationId": {"S": "m-1"}}, "UpdateExpression": "REMOVE filler"}}])
+        answers.append(pages())
+        try:
+            client.update_item(TableName="t", Key={"migrationId": {"S": "m-2"}}, UpdateExpression="SET more = :s",
+                               ExpressionAttributeValues={":s": {"S": "y" * 120_000}})
+        except client.exceptions.ClientError as exc:
+            answers.append(exc.response["Error"]["Code"])
+        answers.append(pages())
+        client.update_item(TableName="t", Key={"migrationId": {"S": "m-3"}}, UpdateExpression="SET filler = :p",
+                           ConditionExpression="attribute_exists(filler)",
+                           ExpressionAttributeValues={":p": {"M": {"text": {"S": "z" * 10}}}})
+        answers.append(pages())
+        return answers
+
+    fast = _alike(conversation)
+    everyone = [["m-0", "m-1", "m-2", "m-3", "m-4"]]
+    assert fast == [[["m-0", "m-1", "m-2"], ["m-3", "m-4"]], [["m-0", "m-1", "m-2", "m-3"], ["m-4"]], everyone,
+                    "ValidationException", everyone, everyone]

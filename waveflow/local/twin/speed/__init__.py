@@ -1,9 +1,9 @@
 """moto, faster where a simulated wave spends its time, without changing what it answers.
 
 Each module replaces a part of moto that does far more work than its answer needs, and says why: ``serializer``
-(DynamoDB answers written without walking botocore's shapes), ``items`` (items copied and projected in one pass, not
-copied where they are only read). ``tests/local/twin/test_speed.py`` holds moto's answers with and without them side
-by side.
+(DynamoDB answers written without walking botocore's shapes), ``sizes`` (item sizes measured in one pass, kept until
+the item changes), ``items`` (items copied and projected in one pass, not copied where they are only read).
+``tests/local/twin/test_speed.py`` holds moto's answers with and without them side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from moto.core import serialize
 
-from . import items
+from . import items, sizes
 from .serializer import DynamoDBSerializer
 
 _MISSING = object()
@@ -27,7 +27,7 @@ def faster_moto() -> Iterator[None]:
     table = serialize.SERVICE_SPECIFIC_SERIALIZERS
     saved_serializer = table.get("dynamodb")
     table["dynamodb"] = {**(saved_serializer or {}), "json": DynamoDBSerializer}
-    with _replaced(items.replacements()):
+    with _replaced(sizes.replacements() + items.replacements()):
         try:
             yield
         finally:
