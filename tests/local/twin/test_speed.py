@@ -150,3 +150,33 @@ def test_pages_end_where_the_sizes_of_updated_items_say_after_every_kind_of_upda
     everyone = [["m-0", "m-1", "m-2", "m-3", "m-4"]]
     assert fast == [[["m-0", "m-1", "m-2"], ["m-3", "m-4"]], [["m-0", "m-1", "m-2", "m-3"], ["m-4"]], everyone,
                     "ValidationException", everyone, everyone]
+
+
+def test_a_refused_transaction_leaves_every_table_as_it_was_and_a_kept_one_changes_them(fake_aws):
+    def conversation(client):
+        _table(client)
+        _table(client, "ranged", range_key="part")
+        client.put_item(TableName="t", Item={**RECORD, "migrationId": {"S": "m-1"}})
+        client.put_item(TableName="ranged", Item={"migrationId": {"S": "m-1"}, "part": {"S": "a"}, "wave": {"S": "7"}})
+        changes = [
+            {"Put": {"TableName": "t", "Item": {"migrationId": {"S": "m-2"}, "wave": {"S": "7"}}}},
+            {"Update": {"TableName": "t", "Key": {"migrationId": {"S": "m-1"}}, "UpdateExpression": "SET version = :v",
+                        "ExpressionAttributeValues": {":v": {"N": "9"}}}},
+            {"Put": {"TableName": "ranged",
+                     "Item": {"migrationId": {"S": "m-9"}, "part": {"S": "b"}, "wave": {"S": "7"}}}},
+            {"Delete": {"TableName": "ranged", "Key": {"migrationId": {"S": "m-1"}, "part": {"S": "a"}}}}]
+        refusing = {"ConditionCheck": {"TableName": "t", "Key": {"migrationId": {"S": "m-3"}},
+                                       "ConditionExpression": "attribute_exists(migrationId)"}}
+        answers = []
+        for transaction in (changes + [refusing], changes[:1] + changes[:1], changes):
+            try:
+                answers.append(client.transact_write_items(TransactItems=transaction))
+            except client.exceptions.ClientError as exc:
+                answers.append(exc.response["Error"])
+            answers.append({"t": _scan(client), "ranged": _scan(client, "ranged")})
+        return _answers(answers)
+
+    fast = _alike(conversation)
+    assert fast[0]["Code"] == "TransactionCanceledException"
+    assert {item["migrationId"]["S"] for item in fast[1]["t"]} == {"m-1"}
+    assert {item["migrationId"]["S"] for item in fast[5]["t"]} == {"m-1", "m-2"}

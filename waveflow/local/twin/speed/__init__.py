@@ -2,7 +2,8 @@
 
 Each module replaces a part of moto that does far more work than its answer needs, and says why: ``serializer``
 (DynamoDB answers written without walking botocore's shapes), ``sizes`` (item sizes measured in one pass, kept until
-the item changes), ``items`` (items copied and projected in one pass, not copied where they are only read).
+the item changes), ``items`` (items copied and projected in one pass, not copied where they are only read),
+``transactions`` (a failed transaction restored from copies of its items, not of its tables).
 ``tests/local/twin/test_speed.py`` holds moto's answers with and without them side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
@@ -15,7 +16,7 @@ from typing import Any, Iterator
 
 from moto.core import serialize
 
-from . import items, sizes
+from . import items, sizes, transactions
 from .serializer import DynamoDBSerializer
 
 _MISSING = object()
@@ -27,7 +28,7 @@ def faster_moto() -> Iterator[None]:
     table = serialize.SERVICE_SPECIFIC_SERIALIZERS
     saved_serializer = table.get("dynamodb")
     table["dynamodb"] = {**(saved_serializer or {}), "json": DynamoDBSerializer}
-    with _replaced(sizes.replacements() + items.replacements()):
+    with _replaced(sizes.replacements() + items.replacements() + transactions.replacements()):
         try:
             yield
         finally:
