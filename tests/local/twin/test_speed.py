@@ -180,3 +180,11 @@ def test_a_refused_transaction_leaves_every_table_as_it_was_and_a_kept_one_chang
     assert fast[0]["Code"] == "TransactionCanceledException"
     assert {item["migrationId"]["S"] for item in fast[1]["t"]} == {"m-1"}
     assert {item["migrationId"]["S"] for item in fast[5]["t"]} == {"m-1", "m-2"}
+
+
+def test_items_are_not_kept_after_their_last_use(fake_aws):
+    from moto.dynamodb.models.dynamo_type import Item
+
+    with mock_aws(), faster_moto():
+        _conversation(boto3.Session(region_name=REGION).client("dynamodb"))
+        assert len(Item.instances_tracked) == 0

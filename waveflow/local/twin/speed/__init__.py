@@ -3,8 +3,9 @@
 Each module replaces a part of moto that does far more work than its answer needs, and says why: ``serializer``
 (DynamoDB answers written without walking botocore's shapes), ``sizes`` (item sizes measured in one pass, kept until
 the item changes), ``items`` (items copied and projected in one pass, not copied where they are only read),
-``transactions`` (a failed transaction restored from copies of its items, not of its tables).
-``tests/local/twin/test_speed.py`` holds moto's answers with and without them side by side.
+``transactions`` (a failed transaction restored from copies of its items, not of its tables), ``tracking`` (items no
+longer kept after their last use). ``tests/local/twin/test_speed.py`` holds moto's answers with and without them
+side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -16,7 +17,7 @@ from typing import Any, Iterator
 
 from moto.core import serialize
 
-from . import items, sizes, transactions
+from . import items, sizes, tracking, transactions
 from .serializer import DynamoDBSerializer
 
 _MISSING = object()
@@ -28,7 +29,7 @@ def faster_moto() -> Iterator[None]:
     table = serialize.SERVICE_SPECIFIC_SERIALIZERS
     saved_serializer = table.get("dynamodb")
     table["dynamodb"] = {**(saved_serializer or {}), "json": DynamoDBSerializer}
-    with _replaced(sizes.replacements() + items.replacements() + transactions.replacements()):
+    with _replaced(sizes.replacements() + items.replacements() + transactions.replacements() + tracking.replacements()):
         try:
             yield
         finally:
