@@ -2,10 +2,11 @@
 
 For each size, one fresh process runs ``waveflow run --servers N --seed S --json --journal J --report R`` (journal
 and report in a temporary folder, build into the project's ``build/`` as the command does) and this script prints:
-wall time of the whole process (start-up and build included), migrations per wall minute, state transitions (in
-all and per migration), Lambda invocations, cost per migration (all three from the ``--json`` summary), the
-process's peak resident memory and that peak per server, and between sizes the memory each further server added
-(the check that memory grows linearly).
+wall time of the whole process (start-up and build included) and its CPU time (user and system: on a busy machine
+the steadier figure), migrations per wall minute, state transitions (in all and per migration), Lambda
+invocations, cost per migration (all three from the ``--json`` summary), the process's peak resident memory and
+that peak per server, and between sizes the memory each further server added (the check that memory grows
+linearly).
 
 The peak is the child's own: its VmHWM, read from ``/proc/<pid>/status`` while it runs (the high-water mark only
 grows, so the last reading holds), and ``wait4``'s ``ru_maxrss`` of that one child when it ends (which also sees
@@ -65,7 +66,8 @@ def run_wave(servers: int, seed: int, faults: str, work: Path) -> dict:
     if code:
         raise SystemExit(f"{' '.join(command)} exited {code}:\n{(folder / 'stderr').read_text()[-3000:]}")
     summary = json.loads((folder / "stdout").read_text())
-    return {"servers": servers, "wall": wall, "peak_mib": max(hwm, usage.ru_maxrss / 1024), "summary": summary,
+    return {"servers": servers, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_mib": max(hwm, usage.ru_maxrss / 1024), "summary": summary,
             "journal_bytes": (folder / "journal.sqlite3").stat().st_size}
 
 
@@ -74,8 +76,8 @@ def report(figures: dict, previous: dict | None) -> None:
     migrations = sum(summary["byStatus"].values())
     transitions, invocations = summary["stateTransitions"], summary["lambdaInvocations"]
     peak = figures["peak_mib"]
-    print(f"  {servers:,} servers: wall {wall:.1f} s (in process {summary['wallSeconds']:.1f} s), "
-          f"{migrations / wall * 60:,.0f} migrations/min, statuses {summary['byStatus']}")
+    print(f"  {servers:,} servers: wall {wall:.1f} s (in process {summary['wallSeconds']:.1f} s; CPU "
+          f"{figures['cpu']:.1f} s), {migrations / wall * 60:,.0f} migrations/min, statuses {summary['byStatus']}")
     print(f"    {transitions:,} state transitions ({transitions / migrations:.1f} per migration), "
           f"{invocations:,} Lambda invocations ({invocations / migrations:.1f} per migration), "
           f"cost ${summary['cost']['perMigration']:.6f} per migration")

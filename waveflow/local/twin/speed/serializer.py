@@ -1,22 +1,18 @@
-"""moto, faster where a simulated wave spends its time, without changing what it answers.
+"""moto's DynamoDB answers serialised without its shape walk.
 
 moto 5.2 serialises every response by walking it against the operation's botocore shapes. For DynamoDB that
 walk visits each attribute value of each item against ``AttributeValue`` (ten members, each looked up under
 several spellings): a 5 KB status record costs ~40 ms, and a wave reads and writes thousands. The items moto's
 DynamoDB model returns are already in DynamoDB's wire form (``{"S": "..."}``, ``{"M": {...}}``), so this
-serializer copies an ``AttributeValue`` as it is (binary values base64-encoded) and leaves everything else (errors, tables, capacities) to
-moto's own walk. It is registered in moto's table of service-specific serializers, the hook moto uses for S3
-and SQS; ``tests/local/twin/test_speed.py`` checks both answer every item operation alike.
-
-    >>> with faster_moto():     # doctest: +SKIP
-    ...     run_the_wave()
+serializer copies an ``AttributeValue`` as it is (binary values base64-encoded) and leaves everything else
+(errors, tables, capacities) to moto's own walk. It is registered in moto's table of service-specific
+serializers, the hook moto uses for S3 and SQS.
 """
 from __future__ import annotations
 
 import base64
 import json
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from moto.core import serialize
 
@@ -39,18 +35,3 @@ def _base64(value: Any) -> str:
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode("ascii")
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-@contextmanager
-def faster_moto() -> Iterator[None]:
-    """Use :class:`DynamoDBSerializer` for moto's DynamoDB answers while the block runs."""
-    table = serialize.SERVICE_SPECIFIC_SERIALIZERS
-    saved = table.get("dynamodb")
-    table["dynamodb"] = {**(saved or {}), "json": DynamoDBSerializer}
-    try:
-        yield
-    finally:
-        if saved is None:
-            table.pop("dynamodb", None)
-        else:
-            table["dynamodb"] = saved
