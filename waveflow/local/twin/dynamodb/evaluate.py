@@ -1,8 +1,9 @@
 """Parsed expressions (``expressions.py``) applied to items: conditions tested, updates made, projections taken.
 
-Items are never changed in place: an update works on a copy (``values.copy_item``) that replaces the stored item
-only once every action succeeded, so a refused or failed update leaves the table as it was, and an answer handed
-out earlier never changes under its reader.
+Stored items are never changed in place: an update builds a new item that shares what it does not change with
+the stored one and has its own copies of the maps and lists along the paths it changes (``_own``); the new item
+replaces the stored one only once every action succeeded, so a refused or failed update leaves the table as it
+was. Answers are copies (``values.copy_item``), so no reader can change a stored item either.
 """
 from __future__ import annotations
 
@@ -176,6 +177,7 @@ class Update:
         self.deletes = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("DELETE", ())]
         self.paths = [steps for steps, _ in self.sets] + self.removes + [steps for steps, _ in self.adds] + \
             [steps for steps, _ in self.deletes]
+        self.attributes = frozenset(steps[0] for steps in self.paths)  # the top-level attributes it may change
         _no_overlap(self.paths)
         for steps in self.paths:
             if steps[0] in key_names:
@@ -193,7 +195,9 @@ class Update:
     def apply(self, old: dict[str, Value] | None) -> dict[str, Value]:
         """The item after the update (a new item; ``old`` is unchanged)."""
         computed = [(steps, self._value(tree, old)) for steps, tree in self.sets]
-        new = values.copy_item(old) if old else {}
+        new = dict(old) if old else {}
+        for steps in self.paths:
+            _own(new, steps[:-1])
         for steps, value in computed:
             _put(new, steps, value)
         self._remove(new)
@@ -261,20 +265,42 @@ def _no_overlap(paths: list[Steps]) -> None:
                                       f" two: {_shown_path(second)}")
 
 
+def _shallow(value: Value) -> Value:
+    (kind, content), = value.items()
+    if kind == "M":
+        return {"M": dict(content)}
+    if kind == "L":
+        return {"L": list(content)}
+    return value
+
+
+def _own(item: dict[str, Value], steps: Steps) -> None:
+    """Give ``item`` its own copies of the maps and lists along ``steps`` (the rest it shares with the stored item:
+    values are replaced, never changed, so sharing them is safe)."""
+    if not steps or steps[0] not in item:
+        return
+    node = item[steps[0]] = _shallow(item[steps[0]])
+    for step in steps[1:]:
+        container = node.get("L") if type(step) is int else node.get("M")
+        if container is None or (step >= len(container) if type(step) is int else step not in container):
+            return
+        node = container[step] = _shallow(container[step])
+
+
 def _put(item: dict[str, Value], steps: Steps, value: Value) -> None:
     if len(steps) == 1:
-        item[steps[0]] = values.copy(value)
+        item[steps[0]] = value
         return
     parent = get(item, steps[:-1])
     last = steps[-1]
     if parent is not None and type(last) is int and "L" in parent:
         elements = parent["L"]
         if last < len(elements):
-            elements[last] = values.copy(value)
+            elements[last] = value
         else:
-            elements.append(values.copy(value))
+            elements.append(value)
     elif parent is not None and type(last) is str and "M" in parent:
-        parent["M"][last] = values.copy(value)
+        parent["M"][last] = value
     else:
         raise ValidationError("The document path provided in the update expression is invalid for update")
 

@@ -6,6 +6,7 @@ defined, keys of the schema, item sizes), so a refused request writes nothing â€
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import uuid
@@ -257,10 +258,10 @@ class DynamoDB:
         update = Update(tree, request.context_for("UpdateExpression"), table.key.names) if tree else None
         old = table.get(key)
         self._check(request, old, params)
-        new = update.apply(old) if update else (values.copy_item(old) if old else {})
+        new = update.apply(old) if update else dict(old or {})
         if old is None:
             new.update({name: values.normal(params["Key"][name]) for name in table.key.names})
-        size = table.check_item(new, update=True)
+        size = table.check_item(new, update=True, changed_from=self._changed(table, key, old, update))
         table.store(new, size)
         answer = self._capacity(params, table, size)
         if returns == "ALL_NEW":
@@ -288,6 +289,13 @@ class DynamoDB:
         if returns == "ALL_OLD" and old is not None:
             answer["Attributes"] = values.copy_item(old)
         return answer
+
+    @staticmethod
+    def _changed(table: Table, key, old: dict | None, update: Update | None) -> tuple | None:
+        """What ``Table.check_item`` needs to measure an updated item by its changes only."""
+        if old is None or update is None:
+            return None
+        return old, table.sizes[key], update.attributes
 
     @staticmethod
     def _returns(params: dict, allowed: tuple[str, ...]) -> str:
@@ -329,17 +337,16 @@ class DynamoDB:
                                   " the request.")
         key = index.key if index is not None else table.key
         hash_value, range_test = _key_condition(request, key)
-        items = table.partition(hash_value, index)
-        if range_test is not None:
-            items = [item for item in items if range_test(item)]
-        if not params.get("ScanIndexForward", True):
-            items.reverse()
+        positions, items = table.partition(hash_value, index)
+        forward = params.get("ScanIndexForward", True)
         start = params.get("ExclusiveStartKey")
         if start is not None:
             position = table.sort_key(self._start(table, index, start), index)
-            forward = params.get("ScanIndexForward", True)
-            items = [item for item in items
-                     if (table.sort_key(item, index) > position if forward else table.sort_key(item, index) < position)]
+            cut = bisect.bisect_right(positions, position) if forward else bisect.bisect_left(positions, position)
+            items = items[cut:] if forward else items[:cut]
+        items = items if forward else items[::-1]
+        if range_test is not None:
+            items = (item for item in items if range_test(item))
         return self._page(params, table, index, request, items)
 
     def Scan(self, params: dict) -> dict:
@@ -383,7 +390,7 @@ class DynamoDB:
                                   " schema")
         return {name: values.normal(value) for name, value in start.items()}
 
-    def _page(self, params: dict, table: Table, index: Index | None, request: Request, items: list) -> dict:
+    def _page(self, params: dict, table: Table, index: Index | None, request: Request, items) -> dict:
         select = params.get("Select")
         projection = request.projection()
         if select == "SPECIFIC_ATTRIBUTES" and projection is None:
@@ -395,13 +402,17 @@ class DynamoDB:
         found, evaluated, read, last = [], 0, 0, None
         filter_tree = request.tree("FilterExpression")
         context = request.context_for("FilterExpression")
-        for item in items:
+        remaining = iter(items)
+        for item in remaining:
             evaluated += 1
             read += table.size_of(item)
             if filter_tree is None or test(filter_tree, item, context):
                 found.append(item)
-            if evaluated == limit or (read >= PAGE_BYTES and evaluated < len(items)):
+            if evaluated == limit:
                 last = item
+                break
+            if read >= PAGE_BYTES:  # DynamoDB's 1 MB page: a key to go on from, if anything is left
+                last = item if next(remaining, None) is not None else None
                 break
         answer: dict[str, Any] = {"Count": len(found), "ScannedCount": evaluated}
         if select != "COUNT":
@@ -538,7 +549,8 @@ class DynamoDB:
             new = update.apply(old)
             if old is None:
                 new.update({name: values.normal(key[name]) for name in table.key.names})
-            return new, table.check_item(new, update=True)
+            changed = None if old is None else (old, table.size_of(old), update.attributes)
+            return new, table.check_item(new, update=True, changed_from=changed)
         return change
 
     def _repeated(self, token: str, actions: list) -> bool:

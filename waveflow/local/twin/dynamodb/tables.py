@@ -52,6 +52,10 @@ class Index:
         return all(name in item for name in self.key.names)
 
 
+def _attribute_size(name: str, item: dict[str, Value]) -> int:
+    return len(name.encode()) + values.size(item[name]) if name in item else 0
+
+
 class Table:
     """One table's items and indexes; answers key lookups, partitions in key order and scans."""
 
@@ -65,6 +69,7 @@ class Table:
         self.items: dict[Key, dict[str, Value]] = {}
         self.sizes: dict[Key, int] = {}
         self.partitions: dict[Any, dict[Key, None]] = {}
+        self._ordered: dict[tuple[str | None, Any], tuple[list[tuple], list[dict[str, Value]]]] = {}  # partitions in key order
         self.time_to_live: str | None = None  # the TTL attribute (kept, not acted on: DynamoDB's deletes are late)
         self.recovery = False  # point-in-time recovery, as described
 
@@ -107,8 +112,9 @@ class Table:
                                   f" cannot contain an empty {'string' if kind == 'S' else 'binary'} value."
                                   f" Key: {name}")
 
-    def check_item(self, item: dict[str, Value], update: bool = False) -> int:
-        """Check ``item`` can be stored (keys, index keys, 400 KB); its size."""
+    def check_item(self, item: dict[str, Value], update: bool = False, changed_from: tuple | None = None) -> int:
+        """Check ``item`` can be stored (keys, index keys, 400 KB); its size. ``changed_from``: (the stored item,
+        its size, the top-level attributes an update changed), to measure only what changed."""
         for name in self.key.names:
             if name not in item:
                 raise ValidationError(f"One or more parameter values were invalid: Missing the key {name} in the item")
@@ -117,7 +123,11 @@ class Table:
             for name in index.key.names:
                 if name in item:
                     self._check_key_value(name, item[name], index=index.name)
-        size = values.item_size(item)
+        if changed_from is None:
+            size = values.item_size(item)
+        else:
+            old, size, names = changed_from
+            size += sum(_attribute_size(name, item) - _attribute_size(name, old) for name in names)
         if size > values.MAX_ITEM_BYTES:
             raise ValidationError("Item size to update has exceeded the maximum allowed size" if update else
                                   "Item size has exceeded the maximum allowed size")
@@ -140,9 +150,12 @@ class Table:
         self.items[key] = item
         self.sizes[key] = size
         self.partitions.setdefault(key[0], {})[key] = None
+        self._ordered.pop((None, key[0]), None)
         for index in self.indexes.values():
             if index.holds(item):
-                index.partitions.setdefault(values.key_part(item[index.key.hash]), {})[key] = None
+                part = values.key_part(item[index.key.hash])
+                index.partitions.setdefault(part, {})[key] = None
+                self._ordered.pop((index.name, part), None)
 
     def remove(self, key: Key) -> dict[str, Value] | None:
         old = self.items.pop(key, None)
@@ -152,6 +165,7 @@ class Table:
         return old
 
     def _unindex(self, key: Key, item: dict[str, Value]) -> None:
+        self._ordered.pop((None, key[0]), None)
         partition = self.partitions.get(key[0])
         if partition is not None:
             partition.pop(key, None)
@@ -160,6 +174,7 @@ class Table:
         for index in self.indexes.values():
             if index.holds(item):
                 part = values.key_part(item[index.key.hash])
+                self._ordered.pop((index.name, part), None)
                 members = index.partitions.get(part)
                 if members is not None:
                     members.pop(key, None)
@@ -177,13 +192,17 @@ class Table:
         index_range = index.key.range
         return (values.order(item[index_range]) if index_range else None, values.order(item[self.key.hash])) + own
 
-    def partition(self, hash_value: Value, index: Index | None) -> list[dict[str, Value]]:
-        """The items of one partition of the table or ``index``, in sort-key order."""
+    def partition(self, hash_value: Value, index: Index | None) -> tuple[list[tuple], list[dict[str, Value]]]:
+        """One partition of the table or ``index`` in sort-key order: the items' sort keys and the items (kept
+        until the partition changes, as a wave's queue is read far more often than written; not to be changed)."""
         part = values.key_part(hash_value)
-        keys = (self.partitions if index is None else index.partitions).get(part, {})
-        found = [self.items[key] for key in keys]
-        if index is not None or self.key.range is not None:
-            found.sort(key=lambda item: self.sort_key(item, index))
+        cached = (None if index is None else index.name, part)
+        found = self._ordered.get(cached)
+        if found is None:
+            keys = (self.partitions if index is None else index.partitions).get(part, {})
+            ordered = sorted(((self.sort_key(self.items[key], index), self.items[key]) for key in keys),
+                             key=lambda pair: pair[0])
+            found = self._ordered[cached] = ([pair[0] for pair in ordered], [pair[1] for pair in ordered])
         return found
 
     def scan_order(self, index: Index | None) -> list[dict[str, Value]]:

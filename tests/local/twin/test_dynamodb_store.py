@@ -1,0 +1,110 @@
+"""The twin's DynamoDB keeps what it stores to itself: answers are copies, updates share nothing they change, and a
+wave's queue (a partition read page by page while it changes) reads as DynamoDB's would."""
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from waveflow.local.twin.dynamodb import TwinDynamoDB
+from waveflow.local.twin.wire import Wiring
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def client(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    session, wiring = boto3.Session(region_name=REGION), Wiring()
+    TwinDynamoDB(REGION, "123456789012").install(session, wiring)
+    dynamodb = session.client("dynamodb")
+    dynamodb.create_table(
+        TableName="status", BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "migrationId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "migrationId", "AttributeType": "S"},
+                              {"AttributeName": "status", "AttributeType": "S"},
+                              {"AttributeName": "updatedAt", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "statusIndex", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
+                                               {"AttributeName": "updatedAt", "KeyType": "RANGE"}]}])
+    yield dynamodb
+    wiring.uninstall()
+
+
+def _record(number: int, status: str = "PENDING") -> dict:
+    return {"migrationId": {"S": f"m-{number:03d}"}, "status": {"S": status},
+            "updatedAt": {"S": f"2026-11-30T00:{number // 60:02d}:{number % 60:02d}Z"},
+            "details": {"M": {"validation": {"M": {"ok": {"BOOL": True}}}}},
+            "history": {"L": [{"S": "PENDING"}]}, "blob": {"B": b"\x00\xff"}}
+
+
+def _get(client, number: int) -> dict:
+    return client.get_item(TableName="status", Key={"migrationId": {"S": f"m-{number:03d}"}},
+                           ConsistentRead=True)["Item"]
+
+
+def test_changing_an_answer_changes_nothing_stored(client):
+    client.put_item(TableName="status", Item=_record(1))
+    answer = _get(client, 1)
+    answer["details"]["M"]["validation"]["M"]["ok"] = {"BOOL": False}
+    answer["history"]["L"].append({"S": "FAILED"})
+    assert _get(client, 1) == _record(1)
+    assert _get(client, 1)["blob"] == {"B": b"\x00\xff"}
+
+
+def test_an_update_leaves_the_answers_given_before_it_and_a_refused_update_leaves_the_item(client):
+    client.put_item(TableName="status", Item=_record(1))
+    before = client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}}, ReturnValues="ALL_NEW",
+                                UpdateExpression="SET details.validation.checks = :n",
+                                ExpressionAttributeValues={":n": {"N": "1"}})["Attributes"]
+    client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},
+                       UpdateExpression="SET details.validation.checks = details.validation.checks + :n,"
+                                        " history = list_append(history, :h) REMOVE #blob",
+                       ExpressionAttributeNames={"#blob": "blob"},  # a reserved word
+                       ExpressionAttributeValues={":n": {"N": "1"}, ":h": {"L": [{"S": "VALIDATED"}]}})
+    assert before["details"]["M"]["validation"]["M"]["checks"] == {"N": "1"}
+    after = _get(client, 1)
+    assert after["details"]["M"]["validation"]["M"]["checks"] == {"N": "2"}
+    assert after["history"] == {"L": [{"S": "PENDING"}, {"S": "VALIDATED"}]} and "blob" not in after
+    with pytest.raises(ClientError) as refused:
+        client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},
+                           UpdateExpression="SET history = list_append(history, :h), details.validation.ok = :n",
+                           ExpressionAttributeValues={":h": {"S": "not a list"}, ":n": {"N": "1"}})
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert _get(client, 1) == after
+
+
+def test_the_queue_reads_page_by_page_in_order_while_records_leave_it(client):
+    for number in (5, 3, 9, 1, 7, 2, 8, 4, 6, 0):
+        client.put_item(TableName="status", Item=_record(number))
+    request = {"TableName": "status", "IndexName": "statusIndex", "KeyConditionExpression": "#s = :p",
+               "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":p": {"S": "PENDING"}},
+               "Limit": 3}
+    first = client.query(**request)
+    assert [item["migrationId"]["S"] for item in first["Items"]] == ["m-000", "m-001", "m-002"]
+    assert first["LastEvaluatedKey"] == {key: _record(2)[key] for key in ("migrationId", "status", "updatedAt")}
+    # m-003 leaves the queue between two pages; the next page starts after the last key read, not after a count
+    client.put_item(TableName="status", Item=_record(3, "VALIDATED"))
+    second = client.query(**request, ExclusiveStartKey=first["LastEvaluatedKey"])
+    assert [item["migrationId"]["S"] for item in second["Items"]] == ["m-004", "m-005", "m-006"]
+    backwards = client.query(**{**request, "Limit": 2, "ScanIndexForward": False},
+                             ExclusiveStartKey=second["LastEvaluatedKey"])
+    assert [item["migrationId"]["S"] for item in backwards["Items"]] == ["m-005", "m-004"]
+    rest = client.query(**{**request, "Limit": 10}, ExclusiveStartKey=second["LastEvaluatedKey"])
+    assert [item["migrationId"]["S"] for item in rest["Items"]] == ["m-007", "m-008", "m-009"]
+    assert "LastEvaluatedKey" not in rest
+
+
+def test_a_page_stops_at_one_megabyte_with_a_key_to_go_on_from(client):
+    big = "x" * 300_000
+    for number in range(5):
+        client.put_item(TableName="status", Item={**_record(number), "payload": {"S": big}})
+    pages, start = [], {}
+    while True:
+        page = client.scan(TableName="status", **start)
+        pages.append(page["Count"])
+        if "LastEvaluatedKey" not in page:
+            break
+        start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+    assert pages == [4, 1]
