@@ -21,6 +21,7 @@ import logging
 from typing import IO, Iterator
 
 import boto3
+import botocore.session
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
@@ -49,6 +50,14 @@ def local_aws(*, seed: int, region: str, log: IO[str]) -> Iterator[boto3.Session
     finally:
         aws.configure()
         http.configure()
+
+
+def sibling(session: boto3.Session) -> boto3.Session:
+    """Another session on the same local AWS that reads botocore's service models through ``session``'s loader:
+    each model is read from disk and parsed once per run, not once per session (a second, large share of start-up)."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", session._session.get_component("data_loader"))
+    return boto3.Session(botocore_session=core, region_name=session.region_name)
 
 
 def reseed(session: boto3.Session, *, seed: int, region: str) -> None:

@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 from rich.console import Console
 
 from ..compile import build
@@ -29,7 +28,7 @@ from ..local.twin.faults import TwinFaults
 from ..local.twin.template import LOCAL_PARAMETERS, read_stack
 from ..local.twin.twin import LocalTwin
 from .admission import admit
-from .environment import local_aws, reseed
+from .environment import local_aws, reseed, sibling
 from .generate import ACCOUNTS, generate_wave
 from .intake import WaveRow, read_wave
 from .landing import LandingZone
@@ -94,7 +93,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
             machines = state_machines(stack, files)
             with twin:
                 valid, rejected = admit(rows, emulator, twin.receiver, send_invalid=options.send_invalid)
-                reader = boto3.Session(region_name=stack.region)  # the run's own calls: neither metered nor faulted
+                reader = sibling(session)  # the run's own calls: neither metered nor faulted
                 twin.dynamodb.install(reader, twin.wiring)  # the same tables as the functions'
                 reseed(reader, seed=options.seed, region=stack.region)
                 LandingZone(reader, account=stack.account, region=stack.region).create([r.request for r in valid])
