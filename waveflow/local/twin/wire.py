@@ -16,8 +16,8 @@ before the clients it should reach are made; ``uninstall`` switches every hook o
 """
 from __future__ import annotations
 
+import itertools
 import json
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -26,6 +26,7 @@ from botocore.endpoint import Endpoint, convert_to_response_dict
 from botocore.parsers import create_parser
 
 _PARAMS = "waveflow.twin.params"
+_REQUEST_NUMBERS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class _RawBody:
 def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
     """The reply as an HTTP response and as botocore's parser reads it for ``model`` (an operation model), with
     an error's modelled fields (``Item``, ``CancellationReasons``) as botocore's endpoint adds them."""
-    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": str(uuid.uuid4()), **reply.headers}
+    request_id = f"00000000-0000-4000-8000-{next(_REQUEST_NUMBERS):012x}"  # unique; no system entropy per request
+    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": request_id, **reply.headers}
     if reply.parsed:
         http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(b""))
         metadata = {"RequestId": headers["x-amzn-RequestId"], "HTTPStatusCode": reply.status,
