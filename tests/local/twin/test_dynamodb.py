@@ -1402,6 +1402,23 @@ def test_updated_values_of_nested_paths_are_the_paths_alone(fake_aws):
                        {"Attributes": {"m": {"M": {"a": {"N": "9"}}}, "l": {"L": [{"N": "9"}]}}}]
 
 
+def test_updated_new_of_a_removal_has_no_attributes(fake_aws):
+    """UPDATED_NEW after a REMOVE alone: nothing has a new value, so the answer has no ``Attributes`` (as for
+    ReturnValues NONE: "If ... NONE, then nothing is returned", API Reference, UpdateItem); moto answers
+    ``"Attributes": {}``."""
+    def conversation(d):
+        _create(d)
+        d.put_item(TableName="t", Item={"pk": {"S": "a"}, "s": {"S": "x"}, "l": {"L": [{"N": "1"}]}})
+        return [d.update_item(TableName="t", Key={"pk": {"S": "a"}}, UpdateExpression="REMOVE s",
+                              ReturnValues="UPDATED_NEW"),
+                d.update_item(TableName="t", Key={"pk": {"S": "a"}}, UpdateExpression="SET l[5] = :v",
+                              ExpressionAttributeValues={":v": {"N": "2"}}, ReturnValues="UPDATED_NEW")]
+
+    answers = _twin_only(conversation)
+    assert answers[0] == {}
+    assert answers[1] == {"Attributes": {"l": {"L": [{"N": "2"}]}}}
+
+
 # -- the product's own conversations ---------------------------------------------------------------------------
 
 CLOCK = 1_767_225_600.0  # 2026-01-01T00:00:00Z: every timestamp the product writes is the same on both sides
