@@ -19,35 +19,11 @@ import math
 from collections import Counter
 from typing import Any
 
+from ..local.twin.dynamodb import item_size
+
 _CHUNK = 64 * 1024
 _WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 _READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
-
-
-def item_size(item: dict[str, Any]) -> int:
-    """An item's size in bytes as DynamoDB counts it: attribute names plus values (numbers ~ 1 byte per 2 digits).
-
-    >>> item_size({"migrationId": {"S": "s-1-7"}, "version": {"N": "12"}})
-    25
-    """
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    (kind, content), = value.items()
-    if kind == "S":
-        return len(content.encode())
-    if kind == "N":
-        return len(content.lstrip("-").replace(".", "")) // 2 + 1
-    if kind == "B":
-        return len(content)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind in ("SS", "NS", "BS"):
-        return sum(_value_size({kind[0]: element}) for element in content)
-    if kind == "L":
-        return 3 + sum(1 + _value_size(element) for element in content)
-    return 3 + sum(1 + len(name.encode()) + _value_size(element) for name, element in content.items())  # M
 
 
 def _units(size: int, unit: int) -> int:

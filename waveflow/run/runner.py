@@ -95,6 +95,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
             with twin:
                 valid, rejected = admit(rows, emulator, twin.receiver, send_invalid=options.send_invalid)
                 reader = boto3.Session(region_name=stack.region)  # the run's own calls: neither metered nor faulted
+                twin.dynamodb.install(reader, twin.wiring)  # the same tables as the functions'
                 reseed(reader, seed=options.seed, region=stack.region)
                 LandingZone(reader, account=stack.account, region=stack.region).create([r.request for r in valid])
                 emulator.use_instance_launcher(Ec2InstanceLauncher(reader))

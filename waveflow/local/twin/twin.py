@@ -6,11 +6,12 @@ its state machines over its functions, and the pieces that join them as AWS woul
     ...     twin.run()
 
 ``up()`` wires, in this order: the hooks on the twin's session (Step Functions API, PutEvents, the watches of
-SQS sends and SNS publishes, the count of AWS requests, the injected faults) — before any client is built from it, since botocore copies hooks into clients
-when they are made; the resources in moto (``provision``); the local receiver and its keys; the functions
-(``functions``) as the interpreter's handlers and as rule and queue targets; the state machines with their
-substitutions; and the tasks' client factory and callback poster, pointed at the session, the clock and the
-receiver. ``down()`` undoes what ``up()`` set outside the twin.
+SQS sends and SNS publishes, the count of AWS requests, the injected faults, then the twin's own DynamoDB, so a
+throttled request never reaches a table) — before any client is built from it, since botocore copies hooks into
+clients when they are made; the resources (``provision``: tables in the twin's DynamoDB, the rest in moto); the
+local receiver and its keys; the functions (``functions``) as the interpreter's handlers and as rule and queue
+targets; the state machines with their substitutions; and the tasks' client factory and callback poster, pointed
+at the session, the clock and the receiver. ``down()`` undoes what ``up()`` set outside the twin.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..clock import VirtualClock
 from ..graph import parse_definition
 from ..runtime import LocalRuntime
 from .certificates import SigningKey, TlsIdentity
+from .dynamodb import TwinDynamoDB
 from .event_source import SqsEventSource
 from .eventbridge import EventBridge
 from .faults import TwinFaults
@@ -49,6 +51,7 @@ class LocalTwin:
         self.scheduler = self.runtime.scheduler
         self.wiring = Wiring()
         self.powertools_clock = PowertoolsClock()
+        self.dynamodb = TwinDynamoDB(stack.region, stack.account, self.runtime.clock.now)
         self.stepfunctions = StepFunctionsApi(self.runtime)
         self.receiver: LocalReceiver | None = None
         self.functions: Functions | None = None
@@ -76,6 +79,7 @@ class LocalTwin:
         self.functions = Functions(stack, scheduler, self.send_to_queue, self.faults)
         self.functions.install(session)
         self.faults.install(session, self.wiring)
+        self.dynamodb.install(session, self.wiring)  # after the faults: a throttled request never reaches a table
         self.eventbridge = EventBridge(stack, self.functions, self.send_to_queue, scheduler)
         identity, signing_key = TlsIdentity.create(), SigningKey()
         self.receiver = LocalReceiver(identity, self._callback_secret(), signing_key.certificate).start()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from botocore.awsrequest import AWSResponse
-from botocore.endpoint import convert_to_response_dict
+from botocore.endpoint import Endpoint, convert_to_response_dict
 from botocore.parsers import create_parser
 
 _PARAMS = "waveflow.twin.params"
@@ -35,6 +35,9 @@ class Reply:
     status: int
     body: dict
     headers: dict[str, str] = field(default_factory=dict)
+    #: the body is already what botocore's parser makes of the reply (a success whose answer has no timestamps
+    #: and carries binaries as bytes): handed over as it is, without a JSON round trip through the parser
+    parsed: bool = False
 
 
 def json_reply(body: dict, *, status: int = 200, error_type: str | None = None) -> Reply:
@@ -57,11 +60,20 @@ class _RawBody:
 
 
 def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
-    """The reply as an HTTP response and as botocore's parser reads it for ``model`` (an operation model)."""
+    """The reply as an HTTP response and as botocore's parser reads it for ``model`` (an operation model), with
+    an error's modelled fields (``Item``, ``CancellationReasons``) as botocore's endpoint adds them."""
     headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": str(uuid.uuid4()), **reply.headers}
+    if reply.parsed:
+        http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(b""))
+        metadata = {"RequestId": headers["x-amzn-RequestId"], "HTTPStatusCode": reply.status,
+                    "HTTPHeaders": {name.lower(): value for name, value in headers.items()}, "RetryAttempts": 0}
+        return http, {**reply.body, "ResponseMetadata": metadata}
     http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(json.dumps(reply.body).encode()))
     parser = create_parser(model.service_model.metadata["protocol"])
-    parsed = parser.parse(convert_to_response_dict(http, model), model.output_shape)
+    response = convert_to_response_dict(http, model)
+    parsed = parser.parse(response, model.output_shape)
+    if reply.status >= 300:
+        Endpoint._add_modeled_error_fields(None, response, parsed, model, parser)
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
     return http, parsed
 

@@ -1,11 +1,9 @@
-"""moto, faster where a simulated wave spends its time, without changing what it answers.
+"""Faster replacements of moto's parts that do far more work per request than their answers need.
 
-Each module replaces a part of moto that does far more work than its answer needs, and says why: ``serializer``
-(DynamoDB answers written without walking botocore's shapes), ``sizes`` (item sizes measured in one pass, kept until
-the item changes), ``items`` (items copied and projected in one pass, not copied where they are only read),
-``transactions`` (a failed transaction restored from copies of its items, not of its tables), ``tracking`` (items no
-longer kept after their last use). ``tests/local/twin/test_speed.py`` holds moto's answers with and without them
-side by side.
+The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each
+module of this package replaces one of moto's internals with one that gives the same answers with less work;
+``faster_moto()`` applies them while a run lasts and puts moto's own back after. Each replacement's test holds
+moto's answers with and without it side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -15,28 +13,16 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from moto.core import serialize
-
-from . import items, sizes, tracking, transactions
-from .serializer import DynamoDBSerializer
-
+#: each part's replacements, applied in this order
+_PARTS: tuple = ()
 _MISSING = object()
 
 
 @contextmanager
 def faster_moto() -> Iterator[None]:
-    """Use this package's replacements of moto's DynamoDB parts while the block runs."""
-    table = serialize.SERVICE_SPECIFIC_SERIALIZERS
-    saved_serializer = table.get("dynamodb")
-    table["dynamodb"] = {**(saved_serializer or {}), "json": DynamoDBSerializer}
-    with _replaced(sizes.replacements() + items.replacements() + transactions.replacements() + tracking.replacements()):
-        try:
-            yield
-        finally:
-            if saved_serializer is None:
-                table.pop("dynamodb", None)
-            else:
-                table["dynamodb"] = saved_serializer
+    """Use this package's replacements of moto's parts while the block runs."""
+    with _replaced([replacement for part in _PARTS for replacement in part.replacements()]):
+        yield
 
 
 @contextmanager

@@ -1,0 +1,53 @@
+"""The twin's own DynamoDB: the tables of the stack in memory, answering the tasks' requests at botocore's wire.
+
+moto's DynamoDB spends milliseconds on each request (it re-parses every expression, copies items several times
+and scans whole tables to answer a query), which made a wave's DynamoDB traffic most of its run time and grow
+faster than the wave. The twin answers DynamoDB as it answers Step Functions: on botocore's ``before-call`` hook
+of its session, so the tasks' clients, Powertools' idempotency layer and the run's own reads are unchanged
+boto3 clients, their requests serialised and checked by botocore as for AWS. Expressions are parsed once per
+text; an item is found in one lookup and a query reads its partition only (``tables.py``).
+
+    >>> dynamodb = TwinDynamoDB("us-east-1", "123456789012")
+    >>> dynamodb.install(session, wiring)      # doctest: +SKIP  (before clients are built from ``session``)
+
+What it serves is the API the stack and its functions use (``operations.py``: tables, items, queries and scans,
+batches, transactions), with DynamoDB's checks and error messages; any other operation is answered with
+``UnknownOperationException`` rather than passed on to moto, which would hold none of the twin's tables.
+``tests/local/twin/test_dynamodb.py`` holds the same conversations answered by moto and by the twin.
+"""
+from __future__ import annotations
+
+import json
+import time
+from typing import Callable
+
+from ..wire import Reply, Wiring
+from .errors import DynamoDBError, UnknownOperation
+from .operations import DynamoDB, error_body, item_operation
+from .values import item_size
+
+__all__ = ["TwinDynamoDB", "item_size"]
+
+
+class TwinDynamoDB(DynamoDB):
+    """DynamoDB of one account and region, served on the sessions it is installed on."""
+
+    def __init__(self, region: str, account: str, now: Callable[[], float] = time.time) -> None:
+        super().__init__(region, account, now)
+
+    def install(self, session, wiring: Wiring) -> None:
+        """Answer DynamoDB requests of clients built from ``session`` from now on."""
+        wiring.answer(session, "dynamodb", self.serve)
+
+    def serve(self, operation: str, params: dict) -> Reply:
+        """The reply to one request (``params``: the request's JSON body as botocore serialised it)."""
+        method = getattr(self, operation, None) if operation[:1].isupper() else None
+        try:
+            if method is None:
+                raise UnknownOperation(f"the local twin's DynamoDB does not serve {operation}")
+            answer = method(params)
+        except DynamoDBError as error:
+            return Reply(400, error_body(error))
+        if item_operation(operation):
+            return Reply(200, answer, parsed=True)
+        return Reply(200, json.loads(json.dumps(answer)))

@@ -1,0 +1,359 @@
+"""Parsed expressions (``expressions.py``) applied to items: conditions tested, updates made, projections taken.
+
+Items are never changed in place: an update works on a copy (``values.copy_item``) that replaces the stored item
+only once every action succeeded, so a refused or failed update leaves the table as it was, and an answer handed
+out earlier never changes under its reader.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from . import values
+from .errors import ValidationError
+from .values import Value
+
+Steps = tuple  # resolved path: attribute names (str) and list indexes (int)
+
+
+class Context:
+    """A request's placeholders, as the expressions of one request share them."""
+
+    def __init__(self, names: dict[str, str] | None, given_values: dict[str, Value] | None, kind: str) -> None:
+        self.names = names or {}
+        self.values = given_values or {}
+        self.kind = kind
+
+    def steps(self, path: tuple) -> Steps:
+        resolved = []
+        for element in path[1]:
+            if type(element) is int:
+                resolved.append(element)
+            elif element[0] == "#":
+                name = self.names.get(element[1])
+                if name is None:
+                    raise ValidationError(f"Invalid {self.kind}: An expression attribute name used in the document"
+                                          f" path is not defined; attribute name: {element[1]}")
+                resolved.append(name)
+            else:
+                resolved.append(element[1])
+        return tuple(resolved)
+
+    def value(self, placeholder: str) -> Value:
+        found = self.values.get(placeholder)
+        if found is None:
+            raise ValidationError(f"Invalid {self.kind}: An expression attribute value used in expression is not"
+                                  f" defined; attribute value: {placeholder}")
+        return found
+
+
+def get(item: dict[str, Value] | None, steps: Steps) -> Value | None:
+    """The value at ``steps`` in ``item``, or ``None`` where the path leads nowhere."""
+    if not item:
+        return None
+    node = item.get(steps[0])
+    for step in steps[1:]:
+        if node is None:
+            return None
+        if type(step) is int:
+            elements = node.get("L")
+            node = elements[step] if elements is not None and step < len(elements) else None
+        else:
+            members = node.get("M")
+            node = members.get(step) if members is not None else None
+    return node
+
+
+# ---- conditions ---------------------------------------------------------------------------------------------------
+
+def test(tree: tuple, item: dict[str, Value] | None, context: Context) -> bool:
+    """Whether ``item`` (``None``: no item) meets the condition ``tree``."""
+    kind = tree[0]
+    if kind == "and":
+        return test(tree[1], item, context) and test(tree[2], item, context)
+    if kind == "or":
+        return test(tree[1], item, context) or test(tree[2], item, context)
+    if kind == "not":
+        return not test(tree[1], item, context)
+    if kind == "cmp":
+        return _compare(tree[1], _operand(tree[2], item, context), _operand(tree[3], item, context))
+    if kind == "between":
+        subject, low, high = (_operand(part, item, context) for part in tree[1:])
+        if low is not None and high is not None and values.less(high, low):
+            raise ValidationError(f"Invalid {context.kind}: The BETWEEN operator requires upper bound to be greater"
+                                  f" than or equal to lower bound; lower operand: AttributeValue: {_shown(low)}, upper"
+                                  f" operand: AttributeValue: {_shown(high)}")
+        return _compare(">=", subject, low) and _compare("<=", subject, high)
+    if kind == "in":
+        subject = _operand(tree[1], item, context)
+        return subject is not None and any(values.equal(subject, _operand(option, item, context))
+                                           for option in tree[2])
+    return _function(tree[1], tree[2], item, context)
+
+
+def _shown(value: Value) -> str:
+    (kind, content), = value.items()
+    return f"{{{kind}:{content}}}"
+
+
+def _compare(op: str, left: Value | None, right: Value | None) -> bool:
+    if op == "=":
+        return left is not None and right is not None and values.equal(left, right)
+    if op == "<>":
+        return not (left is not None and right is not None and values.equal(left, right))
+    below = values.less(left, right)
+    if below is None:
+        return False
+    if op == "<":
+        return below
+    if op == ">=":
+        return not below
+    above = values.less(right, left)
+    return above if op == ">" else not above  # "<="
+
+
+def _operand(tree: tuple, item: dict[str, Value] | None, context: Context) -> Value | None:
+    kind = tree[0]
+    if kind == ":":
+        return context.value(tree[1])
+    if kind == "path":
+        return get(item, context.steps(tree))
+    found = get(item, context.steps(tree[1]))  # size(path)
+    return None if found is None else {"N": str(_size(found, context))}
+
+
+def _size(value: Value, context: Context) -> int:
+    (kind, content), = value.items()
+    if kind in ("N", "BOOL", "NULL"):
+        raise ValidationError(f"Invalid {context.kind}: Incorrect operand type for operator or function; operator or"
+                              f" function: size, operand type: {kind}")
+    return len(content)
+
+
+def _function(name: str, arguments: tuple, item: dict[str, Value] | None, context: Context) -> bool:
+    found = get(item, context.steps(arguments[0]))
+    if name == "attribute_exists":
+        return found is not None
+    if name == "attribute_not_exists":
+        return found is None
+    argument = _operand(arguments[1], item, context)
+    if name == "attribute_type":
+        wanted = (argument or {}).get("S")
+        if wanted not in values.TYPES:
+            raise ValidationError(f"Invalid {context.kind}: Invalid attribute type name found; type: {wanted}, valid"
+                                  " types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
+        return found is not None and wanted in found
+    if found is None or argument is None:
+        return False
+    (kind, content), = found.items()
+    (argument_kind, wanted), = argument.items()
+    if name == "begins_with":
+        return kind == argument_kind and kind in ("S", "B") and content.startswith(wanted)
+    # contains
+    if kind in ("S", "B"):
+        return argument_kind == kind and wanted in content
+    if kind in values.SETS:
+        if argument_kind != kind[0]:
+            return False
+        if kind == "NS":
+            return Decimal(wanted) in {Decimal(element) for element in content}
+        return wanted in content
+    if kind == "L":
+        return any(values.equal(element, argument) for element in content)
+    return False
+
+
+# ---- updates ------------------------------------------------------------------------------------------------------
+
+class Update:
+    """One UpdateExpression applied to one item."""
+
+    def __init__(self, clauses: dict[str, tuple], context: Context, key_names: tuple[str, ...]) -> None:
+        self.context = context
+        self.sets = [(context.steps(path), value) for path, value in clauses.get("SET", ())]
+        self.removes = [context.steps(path) for path in clauses.get("REMOVE", ())]
+        self.adds = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("ADD", ())]
+        self.deletes = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("DELETE", ())]
+        self.paths = [steps for steps, _ in self.sets] + self.removes + [steps for steps, _ in self.adds] + \
+            [steps for steps, _ in self.deletes]
+        _no_overlap(self.paths)
+        for steps in self.paths:
+            if steps[0] in key_names:
+                raise ValidationError(f"One or more parameter values were invalid: Cannot update attribute {steps[0]}."
+                                      " This attribute is part of the key")
+        for steps, value in self.adds:
+            if next(iter(value)) not in ("N", "SS", "NS", "BS"):
+                raise ValidationError("Invalid UpdateExpression: Incorrect operand type for operator or function;"
+                                      f" operator: ADD, operand type: {_type_name(value)}")
+        for steps, value in self.deletes:
+            if next(iter(value)) not in values.SETS:
+                raise ValidationError("Invalid UpdateExpression: Incorrect operand type for operator or function;"
+                                      f" operator: DELETE, operand type: {_type_name(value)}")
+
+    def apply(self, old: dict[str, Value] | None) -> dict[str, Value]:
+        """The item after the update (a new item; ``old`` is unchanged)."""
+        computed = [(steps, self._value(tree, old)) for steps, tree in self.sets]
+        new = values.copy_item(old) if old else {}
+        for steps, value in computed:
+            _put(new, steps, value)
+        self._remove(new)
+        for steps, value in self.adds:
+            _add(new, steps, value)
+        for steps, value in self.deletes:
+            _delete(new, steps, value)
+        return new
+
+    def _value(self, tree: tuple, old: dict[str, Value] | None) -> Value:
+        kind = tree[0]
+        if kind == ":":
+            return self.context.value(tree[1])
+        if kind == "path":
+            found = get(old, self.context.steps(tree))
+            if found is None:
+                raise ValidationError("The provided expression refers to an attribute that does not exist in the item")
+            return found
+        if kind == "if_not_exists":
+            found = get(old, self.context.steps(tree[1]))
+            return found if found is not None else self._value(tree[2], old)
+        left, right = self._value(tree[1], old), self._value(tree[2], old)
+        if kind == "list_append":
+            if "L" not in left or "L" not in right:
+                raise ValidationError("An operand in the update expression has an incorrect data type")
+            return {"L": left["L"] + right["L"]}
+        if "N" not in left or "N" not in right:
+            raise ValidationError("An operand in the update expression has an incorrect data type")
+        first, second = Decimal(left["N"]), Decimal(right["N"])
+        result = first + second if kind == "+" else first - second
+        return {"N": values.number_text(values.checked_number(result))}
+
+    def _remove(self, item: dict[str, Value]) -> None:
+        # list elements go from the highest index down, so each index names the element it named before the update
+        for steps in sorted(self.removes, key=lambda s: s[-1] if type(s[-1]) is int else -1, reverse=True):
+            if len(steps) == 1:
+                item.pop(steps[0], None)
+                continue
+            parent = get(item, steps[:-1])
+            if parent is None:
+                continue
+            last = steps[-1]
+            if type(last) is int and "L" in parent and last < len(parent["L"]):
+                del parent["L"][last]
+            elif type(last) is str and "M" in parent:
+                parent["M"].pop(last, None)
+
+
+def _type_name(value: Value) -> str:
+    return {"S": "STRING", "N": "NUMBER", "B": "BINARY", "BOOL": "BOOLEAN", "NULL": "NULL", "L": "LIST",
+            "M": "MAP", "SS": "SET", "NS": "SET", "BS": "SET"}[next(iter(value))]
+
+
+def _shown_path(steps: Steps) -> str:
+    return "[" + ", ".join(f"[{step}]" if type(step) is int else step for step in steps) + "]"
+
+
+def _no_overlap(paths: list[Steps]) -> None:
+    for number, first in enumerate(paths):
+        for second in paths[number + 1:]:
+            shorter = min(len(first), len(second))
+            if first[:shorter] == second[:shorter]:
+                raise ValidationError("Invalid UpdateExpression: Two document paths overlap with each other; must"
+                                      f" remove or rewrite one of these paths; path one: {_shown_path(first)}, path"
+                                      f" two: {_shown_path(second)}")
+
+
+def _put(item: dict[str, Value], steps: Steps, value: Value) -> None:
+    if len(steps) == 1:
+        item[steps[0]] = values.copy(value)
+        return
+    parent = get(item, steps[:-1])
+    last = steps[-1]
+    if parent is not None and type(last) is int and "L" in parent:
+        elements = parent["L"]
+        if last < len(elements):
+            elements[last] = values.copy(value)
+        else:
+            elements.append(values.copy(value))
+    elif parent is not None and type(last) is str and "M" in parent:
+        parent["M"][last] = values.copy(value)
+    else:
+        raise ValidationError("The document path provided in the update expression is invalid for update")
+
+
+def _add(item: dict[str, Value], steps: Steps, value: Value) -> None:
+    found = get(item, steps)
+    if found is None:
+        _put(item, steps, value)
+        return
+    (kind, content), = value.items()
+    if kind not in found:
+        raise ValidationError("An operand in the update expression has an incorrect data type")
+    if kind == "N":
+        total = values.checked_number(Decimal(found["N"]) + Decimal(content))
+        _put(item, steps, {"N": values.number_text(total)})
+        return
+    present = set(found[kind]) if kind != "NS" else {Decimal(element) for element in found[kind]}
+    added = [element for element in content
+             if (Decimal(element) if kind == "NS" else element) not in present]
+    _put(item, steps, {kind: found[kind] + added})
+
+
+def _delete(item: dict[str, Value], steps: Steps, value: Value) -> None:
+    found = get(item, steps)
+    if found is None:
+        return
+    (kind, content), = value.items()
+    if kind not in found:
+        raise ValidationError("An operand in the update expression has an incorrect data type")
+    gone = set(content) if kind != "NS" else {Decimal(element) for element in content}
+    kept = [element for element in found[kind] if (Decimal(element) if kind == "NS" else element) not in gone]
+    if kept:
+        _put(item, steps, {kind: kept})
+    elif len(steps) == 1:
+        item.pop(steps[0])
+    else:
+        parent = get(item, steps[:-1])
+        if type(steps[-1]) is int:
+            del parent["L"][steps[-1]]
+        else:
+            del parent["M"][steps[-1]]
+
+
+# ---- projections --------------------------------------------------------------------------------------------------
+
+def project(item: dict[str, Value], paths: list[Steps]) -> dict[str, Value]:
+    """A copy of the parts of ``item`` the paths name (list elements kept in their order, closed up)."""
+    wanted: dict[Any, Any] = {}
+    for steps in paths:
+        node = wanted
+        for step in steps[:-1]:
+            child = node.get(step)
+            if child is True:
+                break
+            node = node.setdefault(step, {})
+        else:
+            node[steps[-1]] = True
+    result = {}
+    for name, selection in wanted.items():
+        if type(name) is str and name in item:
+            taken = _take(item[name], selection)
+            if taken is not None:
+                result[name] = taken
+    return result
+
+
+def _take(value: Value, selection: Any) -> Value | None:
+    if selection is True:
+        return values.copy(value)
+    if "M" in value:
+        members = value["M"]
+        taken = {name: _take(members[name], inner) for name, inner in selection.items()
+                 if type(name) is str and name in members}
+        taken = {name: part for name, part in taken.items() if part is not None}
+        return {"M": taken} if taken else None
+    if "L" in value:
+        elements = value["L"]
+        taken = [_take(elements[index], selection[index]) for index in sorted(i for i in selection if type(i) is int)
+                 if index < len(elements)]
+        taken = [part for part in taken if part is not None]
+        return {"L": taken} if taken else None
+    return None

@@ -1,0 +1,631 @@
+"""The DynamoDB operations the twin serves, each a method taking the request as the service receives it.
+
+Answers are what botocore's parser would make of DynamoDB's reply (binaries as bytes, numbers as text), built
+from copies of the stored items. A request is checked whole before anything is written (placeholders used and
+defined, keys of the schema, item sizes), so a refused request writes nothing — in a transaction, no item.
+"""
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from typing import Any, Callable
+
+from . import values
+from .errors import (ConditionFailed, DynamoDBError, IdempotentMismatch, InUse, NotFound, TransactionCanceled,
+                     ValidationError)
+from .evaluate import Context, Update, project, test
+from .expressions import Parsed, parse_condition, parse_projection, parse_update
+from .tables import Index, KeySchema, Table
+
+PAGE_BYTES = 1024 * 1024
+TRANSACTION_ITEMS = 100
+TOKEN_SECONDS = 600
+
+
+def _units(size: int, unit: int) -> int:
+    return max(1, math.ceil(size / unit))
+
+
+class Request:
+    """One request's expressions and placeholders, checked as DynamoDB checks them before it reads anything."""
+
+    def __init__(self, params: dict[str, Any], expressions: dict[str, Callable[[str], Parsed]]) -> None:
+        names = params.get("ExpressionAttributeNames")
+        given_values = params.get("ExpressionAttributeValues")
+        self.parsed: dict[str, Parsed] = {}
+        for field, parse in expressions.items():
+            text = params.get(field)
+            if text is not None:
+                self.parsed[field] = parse(text) if parse is not parse_condition else parse_condition(text, field)
+        if names is not None and not self.parsed:
+            raise ValidationError("ExpressionAttributeNames can only be specified when using expressions")
+        if given_values is not None and not self.parsed:
+            raise ValidationError("ExpressionAttributeValues can only be specified when using expressions")
+        for field, parsed in self.parsed.items():
+            for name in sorted(parsed.names):
+                if name not in (names or {}):
+                    raise ValidationError(f"Invalid {field}: An expression attribute name used in the document path is"
+                                          f" not defined; attribute name: {name}")
+            for value in sorted(parsed.values):
+                if value not in (given_values or {}):
+                    raise ValidationError(f"Invalid {field}: An expression attribute value used in expression is not"
+                                          f" defined; attribute value: {value}")
+        used_names = set().union(*(parsed.names for parsed in self.parsed.values()))
+        used_values = set().union(*(parsed.values for parsed in self.parsed.values()))
+        unused = sorted(set(names or {}) - used_names)
+        if unused:
+            raise ValidationError("Value provided in ExpressionAttributeNames unused in expressions: keys:"
+                                  f" {{{', '.join(unused)}}}")
+        unused = sorted(set(given_values or {}) - used_values)
+        if unused:
+            raise ValidationError("Value provided in ExpressionAttributeValues unused in expressions: keys:"
+                                  f" {{{', '.join(unused)}}}")
+        normal_values = {name: values.normal(value, name) for name, value in (given_values or {}).items()}
+        self.context = Context(names, normal_values, "ConditionExpression")
+
+    def tree(self, field: str):
+        parsed = self.parsed.get(field)
+        return None if parsed is None else parsed.tree
+
+    def context_for(self, field: str) -> Context:
+        self.context.kind = field
+        return self.context
+
+    def holds(self, field: str, item: dict | None) -> bool:
+        tree = self.tree(field)
+        return tree is None or test(tree, item, self.context_for(field))
+
+    def projection(self) -> list | None:
+        tree = self.tree("ProjectionExpression")
+        context = self.context_for("ProjectionExpression")
+        return None if tree is None else [context.steps(path) for path in tree]
+
+
+_ITEM_EXPRESSIONS = {"ConditionExpression": parse_condition}
+_UPDATE_EXPRESSIONS = {"UpdateExpression": parse_update, "ConditionExpression": parse_condition}
+_READ_EXPRESSIONS = {"ProjectionExpression": parse_projection}
+_QUERY_EXPRESSIONS = {"KeyConditionExpression": parse_condition, "FilterExpression": parse_condition,
+                      "ProjectionExpression": parse_projection}
+_SCAN_EXPRESSIONS = {"FilterExpression": parse_condition, "ProjectionExpression": parse_projection}
+
+
+def _legacy(params: dict[str, Any], *fields: str) -> None:
+    for field in fields:
+        if field in params:
+            raise ValidationError(f"the local twin's DynamoDB does not serve the legacy parameter {field}; use"
+                                  " expressions")
+
+
+class DynamoDB:
+    """The tables of one account and region, and the operations on them."""
+
+    def __init__(self, region: str, account: str, now: Callable[[], float]) -> None:
+        self.region, self.account, self.now = region, account, now
+        self.tables: dict[str, Table] = {}
+        self._tokens: dict[str, tuple[str, float]] = {}
+
+    def table(self, name: str) -> Table:
+        found = self.tables.get(name)
+        if found is None:
+            raise NotFound("Requested resource not found")
+        return found
+
+    # ---- tables -------------------------------------------------------------------------------------------------
+
+    def CreateTable(self, params: dict) -> dict:
+        name = params["TableName"]
+        if name in self.tables:
+            raise InUse(f"Table already exists: {name}")
+        types = {d["AttributeName"]: d["AttributeType"] for d in params.get("AttributeDefinitions", [])}
+        key = KeySchema.read(params["KeySchema"], "keySchema")
+        indexes = [self._index(spec, True) for spec in params.get("GlobalSecondaryIndexes", [])]
+        indexes += [self._index(spec, False) for spec in params.get("LocalSecondaryIndexes", [])]
+        keys = set(key.names).union(*(index.key.names for index in indexes))
+        if keys - set(types):
+            raise ValidationError("One or more parameter values were invalid: Some index key attributes are not"
+                                  f" defined in AttributeDefinitions. Keys: {sorted(keys - set(types))},"
+                                  f" AttributeDefinitions: {sorted(types)}")
+        if set(types) - keys:
+            raise ValidationError("One or more parameter values were invalid: Number of attributes in KeySchema does"
+                                  " not exactly match number of attributes defined in AttributeDefinitions")
+        arn = f"arn:aws:dynamodb:{self.region}:{self.account}:table/{name}"
+        billing = params.get("BillingMode", "PROVISIONED")
+        throughput = params.get("ProvisionedThroughput", {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0})
+        description: dict[str, Any] = {
+            "AttributeDefinitions": params.get("AttributeDefinitions", []), "TableName": name,
+            "KeySchema": params["KeySchema"], "TableStatus": "ACTIVE", "CreationDateTime": self.now(),
+            "ProvisionedThroughput": {"NumberOfDecreasesToday": 0, **throughput}, "TableArn": arn,
+            "TableId": str(uuid.uuid5(uuid.NAMESPACE_URL, arn)), "BillingModeSummary": {"BillingMode": billing},
+            "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
+        }
+        for field, specs, is_global in (("GlobalSecondaryIndexes", params.get("GlobalSecondaryIndexes"), True),
+                                        ("LocalSecondaryIndexes", params.get("LocalSecondaryIndexes"), False)):
+            if specs:
+                description[field] = [{**{k: v for k, v in spec.items() if k != "ProvisionedThroughput"},
+                                       "IndexArn": f"{arn}/index/{spec['IndexName']}",
+                                       **({"IndexStatus": "ACTIVE"} if is_global else {})} for spec in specs]
+        sse = params.get("SSESpecification")
+        if sse and sse.get("Enabled"):
+            description["SSEDescription"] = {
+                "Status": "ENABLED", "SSEType": sse.get("SSEType", "KMS"),
+                "KMSMasterKeyArn": sse.get("KMSMasterKeyId", f"arn:aws:kms:{self.region}:{self.account}:key/aws-dynamodb")}
+        stream = params.get("StreamSpecification")
+        if stream and stream.get("StreamEnabled"):
+            description["StreamSpecification"] = stream
+            description["LatestStreamArn"] = f"{arn}/stream/{description['CreationDateTime']}"
+        if params.get("TableClass"):
+            description["TableClassSummary"] = {"TableClass": params["TableClass"]}
+        table = Table(name, key, types, indexes, description)
+        self.tables[name] = table
+        return {"TableDescription": self._described(table)}
+
+    @staticmethod
+    def _index(spec: dict, is_global: bool) -> Index:
+        projection = spec.get("Projection", {})
+        return Index(spec["IndexName"], KeySchema.read(spec["KeySchema"], "indexKeySchema"),
+                     projection.get("ProjectionType", "ALL"), tuple(projection.get("NonKeyAttributes", ())),
+                     is_global, {})
+
+    @staticmethod
+    def _described(table: Table) -> dict:
+        return {**table.description, "ItemCount": len(table.items), "TableSizeBytes": sum(table.sizes.values())}
+
+    def DescribeTable(self, params: dict) -> dict:
+        name = params["TableName"]
+        if name not in self.tables:
+            raise NotFound(f"Requested resource not found: Table: {name} not found")
+        return {"Table": self._described(self.tables[name])}
+
+    def DeleteTable(self, params: dict) -> dict:
+        name = params["TableName"]
+        if name not in self.tables:
+            raise NotFound(f"Requested resource not found: Table: {name} not found")
+        table = self.tables.pop(name)
+        return {"TableDescription": {**self._described(table), "TableStatus": "DELETING"}}
+
+    def ListTables(self, params: dict) -> dict:
+        names = sorted(self.tables)
+        start = params.get("ExclusiveStartTableName")
+        if start is not None:
+            names = [name for name in names if name > start]
+        limit = params.get("Limit", 100)
+        answer: dict[str, Any] = {"TableNames": names[:limit]}
+        if len(names) > limit:
+            answer["LastEvaluatedTableName"] = names[limit - 1]
+        return answer
+
+    def UpdateTimeToLive(self, params: dict) -> dict:
+        table = self.table(params["TableName"])
+        spec = params["TimeToLiveSpecification"]
+        table.time_to_live = spec["AttributeName"] if spec.get("Enabled") else None
+        return {"TimeToLiveSpecification": spec}
+
+    def DescribeTimeToLive(self, params: dict) -> dict:
+        table = self.table(params["TableName"])
+        if table.time_to_live is None:
+            return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
+        return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED", "AttributeName": table.time_to_live}}
+
+    def UpdateContinuousBackups(self, params: dict) -> dict:
+        table = self.table(params["TableName"])
+        table.recovery = bool(params["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"])
+        return self.DescribeContinuousBackups(params)
+
+    def DescribeContinuousBackups(self, params: dict) -> dict:
+        table = self.table(params["TableName"])
+        status = "ENABLED" if table.recovery else "DISABLED"
+        return {"ContinuousBackupsDescription": {"ContinuousBackupsStatus": "ENABLED",
+                                                 "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": status}}}
+
+    # ---- items --------------------------------------------------------------------------------------------------
+
+    def GetItem(self, params: dict) -> dict:
+        _legacy(params, "AttributesToGet")
+        table = self.table(params["TableName"])
+        request = Request(params, _READ_EXPRESSIONS)
+        item = table.get(table.key_of(params["Key"]))
+        answer = self._capacity(params, table, table.sizes.get(table.key_of(params["Key"]), 0), read=True,
+                                consistent=params.get("ConsistentRead", False))
+        if item is not None:
+            answer["Item"] = self._shaped(item, request.projection())
+        return answer
+
+    def PutItem(self, params: dict) -> dict:
+        _legacy(params, "Expected", "ConditionalOperator")
+        table = self.table(params["TableName"])
+        returns = self._returns(params, ("NONE", "ALL_OLD"))
+        request = Request(params, _ITEM_EXPRESSIONS)
+        item = values.normal_item(params["Item"])
+        size = table.check_item(item)
+        key = table.key_of({name: item[name] for name in table.key.names})
+        old = table.get(key)
+        self._check(request, old, params)
+        table.store(item, size)
+        answer = self._capacity(params, table, max(size, table.sizes.get(key, 0)))
+        if returns == "ALL_OLD" and old is not None:
+            answer["Attributes"] = values.copy_item(old)
+        return answer
+
+    def UpdateItem(self, params: dict) -> dict:
+        _legacy(params, "AttributeUpdates", "Expected", "ConditionalOperator")
+        table = self.table(params["TableName"])
+        returns = self._returns(params, ("NONE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"))
+        request = Request(params, _UPDATE_EXPRESSIONS)
+        key = table.key_of(params["Key"])
+        tree = request.tree("UpdateExpression")
+        update = Update(tree, request.context_for("UpdateExpression"), table.key.names) if tree else None
+        old = table.get(key)
+        self._check(request, old, params)
+        new = update.apply(old) if update else (values.copy_item(old) if old else {})
+        if old is None:
+            new.update({name: values.normal(params["Key"][name]) for name in table.key.names})
+        size = table.check_item(new, update=True)
+        table.store(new, size)
+        answer = self._capacity(params, table, size)
+        if returns == "ALL_NEW":
+            answer["Attributes"] = values.copy_item(new)
+        elif returns == "ALL_OLD" and old is not None:
+            answer["Attributes"] = values.copy_item(old)
+        elif returns in ("UPDATED_NEW", "UPDATED_OLD") and update is not None:
+            source = new if returns == "UPDATED_NEW" else old
+            changed = project(source or {}, update.paths)
+            if changed:
+                answer["Attributes"] = changed
+        return answer
+
+    def DeleteItem(self, params: dict) -> dict:
+        _legacy(params, "Expected", "ConditionalOperator")
+        table = self.table(params["TableName"])
+        returns = self._returns(params, ("NONE", "ALL_OLD"))
+        request = Request(params, _ITEM_EXPRESSIONS)
+        key = table.key_of(params["Key"])
+        old = table.get(key)
+        self._check(request, old, params)
+        size = table.sizes.get(key, 0)
+        table.remove(key)
+        answer = self._capacity(params, table, size)
+        if returns == "ALL_OLD" and old is not None:
+            answer["Attributes"] = values.copy_item(old)
+        return answer
+
+    @staticmethod
+    def _returns(params: dict, allowed: tuple[str, ...]) -> str:
+        returns = params.get("ReturnValues", "NONE")
+        if returns not in allowed:
+            raise ValidationError("Return values set to invalid value")
+        return returns
+
+    @staticmethod
+    def _check(request: Request, old: dict | None, params: dict) -> None:
+        if not request.holds("ConditionExpression", old):
+            keep = params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None
+            raise ConditionFailed(values.copy_item(old) if keep else None)
+
+    @staticmethod
+    def _shaped(item: dict, projection: list | None) -> dict:
+        return values.copy_item(item) if projection is None else project(item, projection)
+
+    def _capacity(self, params: dict, table: Table, size: int, *, read: bool = False, consistent: bool = True,
+                  factor: float = 1.0) -> dict:
+        mode = params.get("ReturnConsumedCapacity", "NONE")
+        if mode not in ("TOTAL", "INDEXES"):
+            return {}
+        units = (_units(size, 4096) * (1.0 if consistent else 0.5) if read else float(_units(size, 1024))) * factor
+        consumed: dict[str, Any] = {"TableName": table.name, "CapacityUnits": units}
+        if mode == "INDEXES":
+            consumed["Table"] = {"CapacityUnits": units}
+        return {"ConsumedCapacity": consumed}
+
+    # ---- queries and scans --------------------------------------------------------------------------------------
+
+    def Query(self, params: dict) -> dict:
+        _legacy(params, "KeyConditions", "QueryFilter", "AttributesToGet", "ConditionalOperator")
+        table = self.table(params["TableName"])
+        index = self._index_of(table, params)
+        request = Request(params, _QUERY_EXPRESSIONS)
+        if request.tree("KeyConditionExpression") is None:
+            raise ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in"
+                                  " the request.")
+        key = index.key if index is not None else table.key
+        hash_value, range_test = _key_condition(request, key)
+        items = table.partition(hash_value, index)
+        if range_test is not None:
+            items = [item for item in items if range_test(item)]
+        if not params.get("ScanIndexForward", True):
+            items.reverse()
+        start = params.get("ExclusiveStartKey")
+        if start is not None:
+            position = table.sort_key(self._start(table, index, start), index)
+            forward = params.get("ScanIndexForward", True)
+            items = [item for item in items
+                     if (table.sort_key(item, index) > position if forward else table.sort_key(item, index) < position)]
+        return self._page(params, table, index, request, items)
+
+    def Scan(self, params: dict) -> dict:
+        _legacy(params, "ScanFilter", "AttributesToGet", "ConditionalOperator")
+        table = self.table(params["TableName"])
+        index = self._index_of(table, params)
+        request = Request(params, _SCAN_EXPRESSIONS)
+        items = table.scan_order(index)
+        segments = params.get("TotalSegments")
+        if segments is not None:
+            segment = params.get("Segment")
+            if segment is None or not 0 <= segment < segments:
+                raise ValidationError("The Segment parameter is required but was not present in the request when"
+                                      " parameter TotalSegments is present" if segment is None else
+                                      f"Segment must be less than TotalSegments; Segment: {segment},"
+                                      f" TotalSegments: {segments}")
+            items = [item for item in items if table.scan_position(item, index)[0] % segments == segment]
+        start = params.get("ExclusiveStartKey")
+        if start is not None:
+            position = table.scan_position(self._start(table, index, start), index)
+            items = [item for item in items if table.scan_position(item, index) > position]
+        return self._page(params, table, index, request, items)
+
+    @staticmethod
+    def _index_of(table: Table, params: dict) -> Index | None:
+        name = params.get("IndexName")
+        if name is None:
+            return None
+        index = table.indexes.get(name)
+        if index is None:
+            raise ValidationError(f"The table does not have the specified index: {name}")
+        if index.is_global and params.get("ConsistentRead"):
+            raise ValidationError("Consistent reads are not supported on global secondary indexes")
+        return index
+
+    @staticmethod
+    def _start(table: Table, index: Index | None, start: dict) -> dict:
+        wanted = set(table.key.names) | (set(index.key.names) if index is not None else set())
+        if set(start) != wanted:
+            raise ValidationError("The provided starting key is invalid: The provided key element does not match the"
+                                  " schema")
+        return {name: values.normal(value) for name, value in start.items()}
+
+    def _page(self, params: dict, table: Table, index: Index | None, request: Request, items: list) -> dict:
+        select = params.get("Select")
+        projection = request.projection()
+        if select == "SPECIFIC_ATTRIBUTES" and projection is None:
+            raise ValidationError("1 validation error detected: SPECIFIC_ATTRIBUTES requires ProjectionExpression")
+        if select not in (None, "SPECIFIC_ATTRIBUTES") and projection is not None:
+            raise ValidationError("Cannot specify the ProjectionExpression when choosing to get"
+                                  f" {select}")
+        limit = params.get("Limit")
+        found, evaluated, read, last = [], 0, 0, None
+        filter_tree = request.tree("FilterExpression")
+        context = request.context_for("FilterExpression")
+        for item in items:
+            evaluated += 1
+            read += table.size_of(item)
+            if filter_tree is None or test(filter_tree, item, context):
+                found.append(item)
+            if evaluated == limit or (read >= PAGE_BYTES and evaluated < len(items)):
+                last = item
+                break
+        answer: dict[str, Any] = {"Count": len(found), "ScannedCount": evaluated}
+        if select != "COUNT":
+            answer["Items"] = [self._from_index(table, index, item, projection) for item in found]
+        if last is not None:
+            answer["LastEvaluatedKey"] = table.key_attributes(last, index)
+        answer.update(self._capacity(params, table, read, read=True, consistent=params.get("ConsistentRead", False)))
+        return answer
+
+    def _from_index(self, table: Table, index: Index | None, item: dict, projection: list | None) -> dict:
+        if index is not None and index.projection != "ALL":
+            kept = set(table.key.names) | set(index.key.names) | set(index.included)
+            item = {name: value for name, value in item.items() if name in kept}
+        return self._shaped(item, projection)
+
+    # ---- batches and transactions -------------------------------------------------------------------------------
+
+    def BatchGetItem(self, params: dict) -> dict:
+        requested = params["RequestItems"]
+        if sum(len(spec.get("Keys", [])) for spec in requested.values()) > 100:
+            raise ValidationError("Too many items requested for the BatchGetItem call")
+        responses = {}
+        for name, spec in requested.items():
+            table = self.table(name)
+            request = Request(spec, _READ_EXPRESSIONS)
+            keys = [table.key_of(key) for key in spec["Keys"]]
+            if len(set(keys)) != len(keys):
+                raise ValidationError("Provided list of item keys contains duplicates")
+            projection = request.projection()
+            responses[name] = [self._shaped(table.get(key), projection) for key in keys if table.get(key) is not None]
+        return {"Responses": responses, "UnprocessedKeys": {}}
+
+    def BatchWriteItem(self, params: dict) -> dict:
+        requested = params["RequestItems"]
+        if sum(len(writes) for writes in requested.values()) > 25:
+            raise ValidationError("Too many items requested for the BatchWriteItem call")
+        planned = []
+        for name, writes in requested.items():
+            table = self.table(name)
+            seen = set()
+            for write in writes:
+                if "PutRequest" in write:
+                    item = values.normal_item(write["PutRequest"]["Item"])
+                    size = table.check_item(item)
+                    key = table.key_of({key_name: item[key_name] for key_name in table.key.names})
+                    planned.append((table, key, item, size))
+                else:
+                    key = table.key_of(write["DeleteRequest"]["Key"])
+                    planned.append((table, key, None, 0))
+                if key in seen:
+                    raise ValidationError("Provided list of item keys contains duplicates")
+                seen.add(key)
+        for table, key, item, size in planned:
+            if item is None:
+                table.remove(key)
+            else:
+                table.store(item, size)
+        return {"UnprocessedItems": {}}
+
+    def TransactGetItems(self, params: dict) -> dict:
+        gets = params["TransactItems"]
+        if len(gets) > TRANSACTION_ITEMS:
+            raise ValidationError(f"Member must have length less than or equal to {TRANSACTION_ITEMS}")
+        responses = []
+        for entry in gets:
+            spec = entry["Get"]
+            table = self.table(spec["TableName"])
+            request = Request(spec, _READ_EXPRESSIONS)
+            item = table.get(table.key_of(spec["Key"]))
+            responses.append({} if item is None else {"Item": self._shaped(item, request.projection())})
+        return {"Responses": responses}
+
+    def TransactWriteItems(self, params: dict) -> dict:
+        actions = params["TransactItems"]
+        if len(actions) > TRANSACTION_ITEMS:
+            raise ValidationError(f"Member must have length less than or equal to {TRANSACTION_ITEMS}")
+        token = params.get("ClientRequestToken")
+        if token is not None and self._repeated(token, actions):
+            return {}
+        planned, targets = [], set()
+        for action in actions:
+            (kind, spec), = action.items()
+            table = self.table(spec["TableName"])
+            if kind == "Put":
+                request = Request(spec, _ITEM_EXPRESSIONS)
+                item = values.normal_item(spec["Item"])
+                size = table.check_item(item)
+                key = table.key_of({name: item[name] for name in table.key.names})
+                change = (lambda old, item=item, size=size: (item, size))
+            elif kind == "Update":
+                request = Request(spec, _UPDATE_EXPRESSIONS)
+                key = table.key_of(spec["Key"])
+                update = Update(request.tree("UpdateExpression"), request.context_for("UpdateExpression"),
+                                table.key.names)
+                change = self._updater(table, update, spec["Key"])
+            elif kind in ("Delete", "ConditionCheck"):
+                request = Request(spec, _ITEM_EXPRESSIONS)
+                key = table.key_of(spec["Key"])
+                change = (lambda old: (None, 0)) if kind == "Delete" else None
+            else:
+                raise ValidationError(f"the local twin's DynamoDB does not know the transaction action {kind}")
+            if (table.name, key) in targets:
+                raise ValidationError("Transaction request cannot include multiple operations on one item")
+            targets.add((table.name, key))
+            planned.append((table, key, request, spec, change))
+        reasons, results = [], []
+        for table, key, request, spec, change in planned:
+            old = table.get(key)
+            try:
+                self._check(request, old, spec)
+                results.append(change(old) if change is not None else None)
+                reasons.append({"Code": "None"})
+            except ConditionFailed as failed:
+                reasons.append({"Code": "ConditionalCheckFailed", "Message": failed.message, **failed.fields})
+                results.append(None)
+            except ValidationError as invalid:
+                reasons.append({"Code": "ValidationError", "Message": invalid.message})
+                results.append(None)
+        if any(reason["Code"] != "None" for reason in reasons):
+            raise TransactionCanceled(reasons)
+        for (table, key, _, _, change), result in zip(planned, results):
+            if change is None:
+                continue
+            item, size = result
+            if item is None:
+                table.remove(key)
+            else:
+                table.store(item, size)
+        return {}
+
+    @staticmethod
+    def _updater(table: Table, update: Update, key: dict):
+        def change(old: dict | None) -> tuple[dict, int]:
+            new = update.apply(old)
+            if old is None:
+                new.update({name: values.normal(key[name]) for name in table.key.names})
+            return new, table.check_item(new, update=True)
+        return change
+
+    def _repeated(self, token: str, actions: list) -> bool:
+        """Whether a transaction with this token was already done in the last ten minutes (then: nothing to do)."""
+        body = json.dumps(actions, sort_keys=True, default=values.to_json)
+        now = self.now()
+        seen = self._tokens.get(token)
+        if seen is not None and now - seen[1] < TOKEN_SECONDS:
+            if seen[0] != body:
+                raise IdempotentMismatch("Request with the same client request token but different parameters"
+                                         " was received within the last 10 minutes")
+            return True
+        self._tokens[token] = (body, now)
+        return False
+
+
+def _key_condition(request: Request, key: KeySchema):
+    """The hash key's value and a test of the range key (or ``None``) from a key condition expression."""
+    context = request.context_for("KeyConditionExpression")
+    tree = request.tree("KeyConditionExpression")
+    parts = []
+
+    def flatten(node):
+        if node[0] == "and":
+            flatten(node[1])
+            flatten(node[2])
+        elif node[0] in ("or", "not"):
+            raise ValidationError(f"Invalid operator used in KeyConditionExpression: {node[0].upper()}")
+        else:
+            parts.append(node)
+    flatten(tree)
+    hash_value, range_test = None, None
+    for node in parts:
+        path = node[2] if node[0] == "cmp" else node[1] if node[0] == "between" else node[2][0]
+        if path[0] != "path" or len(path[1]) != 1:
+            raise ValidationError("Invalid KeyConditionExpression: the key must be an attribute name")
+        name = context.steps(path)[0]
+        if name == key.hash and node[0] == "cmp" and node[1] == "=" and hash_value is None:
+            hash_value = _key_value(context, node[3])
+        elif name == key.range and range_test is None:
+            range_test = _range_test(context, name, node)
+        elif name in (key.hash, key.range):
+            raise ValidationError("KeyConditionExpressions must only contain one condition per key"
+                                  if name == key.range or node[1] == "=" else
+                                  f"Query key condition not supported")
+        else:
+            raise ValidationError(f"Query condition missed key schema element: {key.hash if hash_value is None else key.range}")
+    if hash_value is None:
+        raise ValidationError(f"Query condition missed key schema element: {key.hash}")
+    return hash_value, range_test
+
+
+def _key_value(context: Context, operand) -> dict:
+    if operand[0] != ":":
+        raise ValidationError("Invalid KeyConditionExpression: the key must be compared with a value")
+    return context.value(operand[1])
+
+
+def _range_test(context: Context, name: str, node):
+    if node[0] == "cmp":
+        if node[1] == "<>":
+            raise ValidationError("Unsupported operator on KeyConditionExpression: operator: <>")
+        bound = _key_value(context, node[3])
+        tree = ("cmp", node[1], ("path", (("name", name),)), (":", "b"))
+        local = Context({}, {"b": bound}, "KeyConditionExpression")
+        return lambda item: test(tree, item, local)
+    if node[0] == "between":
+        low, high = _key_value(context, node[2]), _key_value(context, node[3])
+        local = Context({}, {"l": low, "h": high}, "KeyConditionExpression")
+        tree = ("between", ("path", (("name", name),)), (":", "l"), (":", "h"))
+        return lambda item: test(tree, item, local)
+    if node[0] == "fn" and node[1] == "begins_with":
+        prefix = _key_value(context, node[2][1])
+        local = Context({}, {"p": prefix}, "KeyConditionExpression")
+        tree = ("fn", "begins_with", (("path", (("name", name),)), (":", "p")))
+        return lambda item: test(tree, item, local)
+    raise ValidationError(f"Invalid KeyConditionExpression: unsupported function {node[1]} on the sort key")
+
+
+def error_body(error: DynamoDBError) -> dict:
+    """The JSON DynamoDB answers an error with."""
+    body = {"__type": f"com.amazonaws.dynamodb.v20120810#{error.code}", "message": error.message, **error.fields}
+    return json.loads(json.dumps(body, default=values.to_json))
+
+
+def item_operation(name: str) -> bool:
+    """Whether ``name`` answers with items only (no timestamps), so its answer can skip botocore's parser."""
+    return name not in {"CreateTable", "DescribeTable", "DeleteTable", "UpdateContinuousBackups",
+                        "DescribeContinuousBackups"}
+

@@ -1,0 +1,198 @@
+"""A table of the twin's DynamoDB: its keys, its items, and its secondary indexes kept as the items change.
+
+Items are found by key in one dictionary lookup; a partition (of the table or of an index) is a set of keys kept
+up to date on every write, so a query reads its partition only, never the whole table (a wave's status table
+holds every migration of the wave; its ``statusIndex`` partitions hold one status each). A scan visits items in
+the order of their partition key's hash, as DynamoDB's does, so a page can resume after a key that was deleted.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from . import values
+from .errors import ValidationError
+from .values import Value
+
+Key = tuple  # (hash key part, range key part or None)
+
+
+@dataclass(frozen=True)
+class KeySchema:
+    hash: str
+    range: str | None
+
+    @classmethod
+    def read(cls, schema: list[dict], where: str) -> "KeySchema":
+        hashes = [part["AttributeName"] for part in schema if part.get("KeyType") == "HASH"]
+        ranges = [part["AttributeName"] for part in schema if part.get("KeyType") == "RANGE"]
+        if len(hashes) != 1 or len(ranges) > 1 or len(schema) != len(hashes) + len(ranges):
+            raise ValidationError(f"1 validation error detected: Value at '{where}' failed to satisfy constraint:"
+                                  " the key schema needs one HASH key and at most one RANGE key")
+        return cls(hashes[0], ranges[0] if ranges else None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.hash,) if self.range is None else (self.hash, self.range)
+
+
+@dataclass
+class Index:
+    """A secondary index: its key, what it projects, and its partitions (index hash part -> table keys)."""
+
+    name: str
+    key: KeySchema
+    projection: str  # ALL, KEYS_ONLY or INCLUDE
+    included: tuple[str, ...]
+    is_global: bool
+    partitions: dict[Any, dict[Key, None]]
+
+    def holds(self, item: dict[str, Value]) -> bool:
+        return all(name in item for name in self.key.names)
+
+
+class Table:
+    """One table's items and indexes; answers key lookups, partitions in key order and scans."""
+
+    def __init__(self, name: str, key: KeySchema, attribute_types: dict[str, str], indexes: list[Index],
+                 description: dict[str, Any]) -> None:
+        self.name = name
+        self.key = key
+        self.attribute_types = attribute_types
+        self.indexes = {index.name: index for index in indexes}
+        self.description = description
+        self.items: dict[Key, dict[str, Value]] = {}
+        self.sizes: dict[Key, int] = {}
+        self.partitions: dict[Any, dict[Key, None]] = {}
+        self.time_to_live: str | None = None  # the TTL attribute (kept, not acted on: DynamoDB's deletes are late)
+        self.recovery = False  # point-in-time recovery, as described
+
+    # ---- keys ----
+
+    def key_of(self, key: dict[str, Value]) -> Key:
+        """The key a request's ``Key`` names (exactly the key attributes, of their types)."""
+        if set(key) != set(self.key.names):
+            raise ValidationError("The provided key element does not match the schema")
+        for name in self.key.names:
+            self._check_key_value(name, key[name], "The provided key element does not match the schema")
+        return self._key(key)
+
+    def _key(self, item: dict[str, Value]) -> Key:
+        rng = self.key.range
+        return (values.key_part(item[self.key.hash]), values.key_part(item[rng]) if rng else None)
+
+    def key_attributes(self, item: dict[str, Value], index: Index | None = None) -> dict[str, Value]:
+        names = self.key.names if index is None else tuple(dict.fromkeys(index.key.names + self.key.names))
+        return {name: values.copy(item[name]) for name in names}
+
+    def _check_key_value(self, name: str, value: Value, mismatch: str | None = None, index: str | None = None) -> None:
+        wanted = self.attribute_types.get(name)
+        (kind, content), = value.items()
+        if kind != wanted:
+            if mismatch:
+                raise ValidationError(mismatch)
+            if index:
+                raise ValidationError(f"One or more parameter values were invalid: Type mismatch for Index Key {name}"
+                                      f" Expected: {wanted} Actual: {kind} IndexName: {index}")
+            raise ValidationError(f"One or more parameter values were invalid: Type mismatch for key {name}"
+                                  f" expected: {wanted} actual: {kind}")
+        if kind in ("S", "B") and not content:
+            if index:
+                raise ValidationError("One or more parameter values are not valid. A value specified for a secondary"
+                                      " index key is not supported. The AttributeValue for a key attribute cannot"
+                                      f" contain an empty {'string' if kind == 'S' else 'binary'} value. IndexName:"
+                                      f" {index}, IndexKey: {name}")
+            raise ValidationError("One or more parameter values are not valid. The AttributeValue for a key attribute"
+                                  f" cannot contain an empty {'string' if kind == 'S' else 'binary'} value."
+                                  f" Key: {name}")
+
+    def check_item(self, item: dict[str, Value], update: bool = False) -> int:
+        """Check ``item`` can be stored (keys, index keys, 400 KB); its size."""
+        for name in self.key.names:
+            if name not in item:
+                raise ValidationError(f"One or more parameter values were invalid: Missing the key {name} in the item")
+            self._check_key_value(name, item[name])
+        for index in self.indexes.values():
+            for name in index.key.names:
+                if name in item:
+                    self._check_key_value(name, item[name], index=index.name)
+        size = values.item_size(item)
+        if size > values.MAX_ITEM_BYTES:
+            raise ValidationError("Item size to update has exceeded the maximum allowed size" if update else
+                                  "Item size has exceeded the maximum allowed size")
+        return size
+
+    # ---- reads and writes ----
+
+    def get(self, key: Key) -> dict[str, Value] | None:
+        return self.items.get(key)
+
+    def size_of(self, item: dict[str, Value]) -> int:
+        return self.sizes[self._key(item)]
+
+    def store(self, item: dict[str, Value], size: int) -> None:
+        """Keep ``item`` (checked by ``check_item``) in place of the item with its key."""
+        key = self._key(item)
+        old = self.items.get(key)
+        if old is not None:
+            self._unindex(key, old)
+        self.items[key] = item
+        self.sizes[key] = size
+        self.partitions.setdefault(key[0], {})[key] = None
+        for index in self.indexes.values():
+            if index.holds(item):
+                index.partitions.setdefault(values.key_part(item[index.key.hash]), {})[key] = None
+
+    def remove(self, key: Key) -> dict[str, Value] | None:
+        old = self.items.pop(key, None)
+        if old is not None:
+            del self.sizes[key]
+            self._unindex(key, old)
+        return old
+
+    def _unindex(self, key: Key, item: dict[str, Value]) -> None:
+        partition = self.partitions.get(key[0])
+        if partition is not None:
+            partition.pop(key, None)
+            if not partition:
+                del self.partitions[key[0]]
+        for index in self.indexes.values():
+            if index.holds(item):
+                part = values.key_part(item[index.key.hash])
+                members = index.partitions.get(part)
+                if members is not None:
+                    members.pop(key, None)
+                    if not members:
+                        del index.partitions[part]
+
+    # ---- orders ----
+
+    def sort_key(self, item: dict[str, Value], index: Index | None) -> tuple:
+        """Where ``item`` stands in its partition (an index's ties broken by the table's key)."""
+        table_range = self.key.range
+        own = (values.order(item[table_range]) if table_range else None,)
+        if index is None:
+            return own
+        index_range = index.key.range
+        return (values.order(item[index_range]) if index_range else None, values.order(item[self.key.hash])) + own
+
+    def partition(self, hash_value: Value, index: Index | None) -> list[dict[str, Value]]:
+        """The items of one partition of the table or ``index``, in sort-key order."""
+        part = values.key_part(hash_value)
+        keys = (self.partitions if index is None else index.partitions).get(part, {})
+        found = [self.items[key] for key in keys]
+        if index is not None or self.key.range is not None:
+            found.sort(key=lambda item: self.sort_key(item, index))
+        return found
+
+    def scan_order(self, index: Index | None) -> list[dict[str, Value]]:
+        """Every item of the table or ``index``, ordered by partition-key hash, then within the partition."""
+        chosen: Iterator = iter(self.items.values()) if index is None else (
+            item for item in self.items.values() if index.holds(item))
+        return sorted(chosen, key=lambda item: self.scan_position(item, index))
+
+    def scan_position(self, item: dict[str, Value], index: Index | None) -> tuple:
+        hash_name = self.key.hash if index is None else index.key.hash
+        part = item[hash_name]
+        return (zlib.crc32(repr(values.key_part(part)).encode()), values.order(part)) + self.sort_key(item, index)

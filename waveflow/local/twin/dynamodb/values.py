@@ -1,0 +1,213 @@
+"""DynamoDB's attribute values as the twin keeps them: checked and normalised once, when a request brings them.
+
+Values keep the wire's shape (``{"S": "x"}``, ``{"M": {...}}``) with two changes made on the way in: numbers are
+written as DynamoDB returns them (``"1.50"`` -> ``"1.5"``, ``"1e2"`` -> ``"100"``), and binaries are bytes (as
+botocore hands them to the caller), so an answer is a copy of what is stored, not a conversion of it.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import ValidationError
+
+Value = dict[str, Any]
+
+SCALARS = frozenset(("S", "N", "B"))
+SETS = frozenset(("SS", "NS", "BS"))
+TYPES = frozenset(("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"))
+MAX_ITEM_BYTES = 400 * 1024
+_MAX_NUMBER = Decimal("9.9999999999999999999999999999999999999E+125")
+_MIN_NUMBER = Decimal("1E-130")
+
+
+def number(text: str) -> Decimal:
+    """A DynamoDB number (38 significant digits, 1E-130 to 9.99...E+125 in magnitude), as a ``Decimal``."""
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(f"A value provided cannot be converted into a number") from None
+    if not value.is_finite():
+        raise ValidationError("A value provided cannot be converted into a number")
+    return checked_number(value)
+
+
+def checked_number(value: Decimal) -> Decimal:
+    """``value``, or the ValidationException DynamoDB gives for a number it cannot keep."""
+    magnitude = abs(value)
+    if magnitude and (magnitude > _MAX_NUMBER):
+        raise ValidationError("Number overflow. Attempting to store a number with magnitude larger than supported"
+                              " range")
+    if magnitude and magnitude < _MIN_NUMBER:
+        raise ValidationError("Number underflow. Attempting to store a number with magnitude smaller than supported"
+                              " range")
+    if len(value.normalize().as_tuple().digits) > 38:
+        raise ValidationError("Attempting to store more than 38 significant digits in a Number")
+    return value
+
+
+def number_text(value: Decimal) -> str:
+    """How DynamoDB writes a number back: no exponent, no trailing zeros (``Decimal("1.50")`` -> ``"1.5"``)."""
+    if not value:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def _binary(data: Any) -> bytes:
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        raise ValidationError("Invalid Binary value: not valid base64") from None
+
+
+def normal(value: Any, where: str = "") -> Value:
+    """A checked, normalised copy of one attribute value from a request (``where`` names it in errors)."""
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ValidationError("Supplied AttributeValue has more than one datatypes set, must contain exactly one of"
+                              " the supported datatypes" if isinstance(value, dict) and value else
+                              "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+    (kind, content), = value.items()
+    if kind == "S":
+        if not isinstance(content, str):
+            raise ValidationError(f"Invalid String value for {where or 'an attribute'}")
+        return {"S": content}
+    if kind == "N":
+        return {"N": number_text(number(content))}
+    if kind == "B":
+        return {"B": _binary(content)}
+    if kind == "BOOL":
+        return {"BOOL": bool(content)}
+    if kind == "NULL":
+        if content is not True:
+            raise ValidationError("One or more parameter values were invalid: Null attribute value types must have"
+                                  " the value of true")
+        return {"NULL": True}
+    if kind == "L":
+        return {"L": [normal(element, where) for element in content]}
+    if kind == "M":
+        return {"M": {name: normal(element, where) for name, element in content.items()}}
+    if kind in SETS:
+        if not content:
+            raise ValidationError("One or more parameter values were invalid: An number set  may not be empty"
+                                  if kind == "NS" else
+                                  f"One or more parameter values were invalid: An {'string' if kind == 'SS' else 'binary'}"
+                                  " set  may not be empty")
+        if kind == "SS":
+            elements = [element for element in content]
+        elif kind == "NS":
+            elements = [number_text(number(element)) for element in content]
+        else:
+            elements = [_binary(element) for element in content]
+        if len(set(elements)) != len(elements):
+            raise ValidationError(f"One or more parameter values were invalid: Input collection {content} contains"
+                                  " duplicates.")
+        return {kind: elements}
+    raise ValidationError(f"Supplied AttributeValue has an unknown datatype: {kind}")
+
+
+def normal_item(item: Any, where: str = "Item") -> dict[str, Value]:
+    """A checked, normalised copy of an item (attribute name -> value)."""
+    if not isinstance(item, dict):
+        raise ValidationError(f"{where} must be a map of attribute names to values")
+    return {name: normal(value, name) for name, value in item.items()}
+
+
+def copy(value: Value) -> Value:
+    """A copy of a stored value that a caller may change without changing the table."""
+    (kind, content), = value.items()
+    if kind == "M":
+        return {"M": {name: copy(element) for name, element in content.items()}}
+    if kind == "L":
+        return {"L": [copy(element) for element in content]}
+    if kind in SETS:
+        return {kind: list(content)}
+    return {kind: content}
+
+
+def copy_item(item: dict[str, Value]) -> dict[str, Value]:
+    return {name: copy(value) for name, value in item.items()}
+
+
+def key_part(value: Value) -> Any:
+    """What identifies a key attribute's value (its number by value, not by spelling)."""
+    (kind, content), = value.items()
+    return Decimal(content) if kind == "N" else content
+
+
+def order(value: Value) -> Any:
+    """What sorts a key attribute's value as DynamoDB does (numbers by value, strings and binaries by bytes)."""
+    (kind, content), = value.items()
+    if kind == "N":
+        return Decimal(content)
+    if kind == "S":
+        return content.encode()
+    return content
+
+
+def equal(left: Value | None, right: Value | None) -> bool:
+    """DynamoDB's ``=``: same type and value; sets compared as sets."""
+    if left is None or right is None:
+        return left is right
+    (kind, content), = left.items()
+    (other_kind, other), = right.items()
+    if kind != other_kind:
+        return False
+    if kind == "N":
+        return Decimal(content) == Decimal(other)
+    if kind in SETS:
+        if kind == "NS":
+            return {Decimal(element) for element in content} == {Decimal(element) for element in other}
+        return set(content) == set(other)
+    if kind == "L":
+        return len(content) == len(other) and all(equal(a, b) for a, b in zip(content, other))
+    if kind == "M":
+        return content.keys() == other.keys() and all(equal(content[name], other[name]) for name in content)
+    return content == other
+
+
+def less(left: Value | None, right: Value | None) -> bool | None:
+    """``left < right`` for two scalars of one type (S, N or B); ``None`` when DynamoDB cannot compare them."""
+    if left is None or right is None:
+        return None
+    (kind, _), = left.items()
+    if kind not in SCALARS or kind not in right:
+        return None
+    return order(left) < order(right)
+
+
+def size(value: Value) -> int:
+    """A value's size in bytes as DynamoDB counts it (item sizes, the 400 KB limit, capacity units)."""
+    (kind, content), = value.items()
+    if kind == "S":
+        return len(content.encode())
+    if kind == "N":
+        return len(content.lstrip("-").replace(".", "")) // 2 + 1
+    if kind == "B":
+        return len(content)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in SETS:
+        return sum(size({kind[0]: element}) for element in content)
+    if kind == "L":
+        return 3 + sum(1 + size(element) for element in content)
+    return 3 + sum(1 + len(name.encode()) + size(element) for name, element in content.items())  # M
+
+
+def item_size(item: dict[str, Value]) -> int:
+    """An item's size in bytes as DynamoDB counts it: attribute names plus values.
+
+    >>> item_size({"migrationId": {"S": "s-1-7"}, "version": {"N": "12"}})
+    25
+    """
+    return sum(len(name.encode()) + size(value) for name, value in item.items())
+
+
+def to_json(value: Any) -> Any:
+    """``json.dumps``'s ``default`` for stored values: binaries back to base64, as the wire carries them."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not a DynamoDB value")
