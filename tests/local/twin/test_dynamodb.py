@@ -349,7 +349,7 @@ def test_table_descriptions_carry_warm_throughput(fake_aws):
     """TableDescription.WarmThroughput and GlobalSecondaryIndexDescription.ProvisionedThroughput (API Reference,
     TableDescription, GlobalSecondaryIndexDescription); moto gives both as DynamoDB does for on-demand tables."""
     def conversation(d):
-        _create(d, gsis=[{"IndexName": "g", "KeySchema": [("g", "S")]}])
+        _create(d, gsis=[{"IndexName": "byG", "KeySchema": [("g", "S")]}])
         return [d.client.describe_table(TableName="t")["Table"]]
 
     answers = _twin_only(conversation)
