@@ -92,6 +92,27 @@ def test(tree: tuple, item: dict[str, Value] | None, context: Context) -> bool:
     return _function(tree[1], tree[2], item, context)
 
 
+def check_operands(tree: tuple, context: Context) -> None:
+    """Refuse, before any item is read, a function given a value of a type it cannot take (``begins_with`` a
+    number, ``attribute_type`` anything but a type name), as DynamoDB does."""
+    kind = tree[0]
+    if kind in ("and", "or"):
+        check_operands(tree[1], context)
+        check_operands(tree[2], context)
+    elif kind == "not":
+        check_operands(tree[1], context)
+    elif kind == "fn" and tree[1] in ("begins_with", "attribute_type") and tree[2][1][0] == ":":
+        value = context.value(tree[2][1][1])
+        allowed = ("S", "B") if tree[1] == "begins_with" else ("S",)
+        value_kind = next(iter(value))
+        if value_kind not in allowed:
+            raise ValidationError(f"Invalid {context.kind}: Incorrect operand type for operator or function; operator"
+                                  f" or function: {tree[1]}, operand type: {value_kind}")
+        if tree[1] == "attribute_type" and value["S"] not in values.TYPES:
+            raise ValidationError(f"Invalid {context.kind}: Invalid attribute type name found; type: {value['S']},"
+                                  " valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
+
+
 def _shown(value: Value) -> str:
     (kind, content), = value.items()
     return f"{{{kind}:{content}}}"
@@ -138,12 +159,8 @@ def _function(name: str, arguments: tuple, item: dict[str, Value] | None, contex
     if name == "attribute_not_exists":
         return found is None
     argument = _operand(arguments[1], item, context)
-    if name == "attribute_type":
-        wanted = (argument or {}).get("S")
-        if wanted not in values.TYPES:
-            raise ValidationError(f"Invalid {context.kind}: Invalid attribute type name found; type: {wanted}, valid"
-                                  " types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
-        return found is not None and wanted in found
+    if name == "attribute_type":  # its argument was checked to be a type name (check_operands)
+        return found is not None and argument["S"] in found
     if found is None or argument is None:
         return False
     (kind, content), = found.items()
@@ -198,13 +215,15 @@ class Update:
         new = dict(old) if old else {}
         for steps in self.paths:
             _own(new, steps[:-1])
+        self.written = []
         for steps, value in computed:
-            _put(new, steps, value)
+            self.written.append(_put(new, steps, value))
         self._remove(new)
         for steps, value in self.adds:
             _add(new, steps, value)
         for steps, value in self.deletes:
             _delete(new, steps, value)
+        self.written += [steps for steps, _ in self.adds + self.deletes]
         return new
 
     def _value(self, tree: tuple, old: dict[str, Value] | None) -> Value:
@@ -227,7 +246,7 @@ class Update:
         if "N" not in left or "N" not in right:
             raise ValidationError("An operand in the update expression has an incorrect data type")
         first, second = Decimal(left["N"]), Decimal(right["N"])
-        result = first + second if kind == "+" else first - second
+        result = values.WIDE.add(first, second) if kind == "+" else values.WIDE.subtract(first, second)
         return {"N": values.number_text(values.checked_number(result))}
 
     def _remove(self, item: dict[str, Value]) -> None:
@@ -287,22 +306,24 @@ def _own(item: dict[str, Value], steps: Steps) -> None:
         node = container[step] = _shallow(container[step])
 
 
-def _put(item: dict[str, Value], steps: Steps, value: Value) -> None:
+def _put(item: dict[str, Value], steps: Steps, value: Value) -> Steps:
+    """Set the value at ``steps``; the path it ends up at (an index past a list's end appends)."""
     if len(steps) == 1:
         item[steps[0]] = value
-        return
+        return steps
     parent = get(item, steps[:-1])
     last = steps[-1]
     if parent is not None and type(last) is int and "L" in parent:
         elements = parent["L"]
         if last < len(elements):
             elements[last] = value
-        else:
-            elements.append(value)
-    elif parent is not None and type(last) is str and "M" in parent:
+            return steps
+        elements.append(value)
+        return steps[:-1] + (len(elements) - 1,)
+    if parent is not None and type(last) is str and "M" in parent:
         parent["M"][last] = value
-    else:
-        raise ValidationError("The document path provided in the update expression is invalid for update")
+        return steps
+    raise ValidationError("The document path provided in the update expression is invalid for update")
 
 
 def _add(item: dict[str, Value], steps: Steps, value: Value) -> None:
@@ -314,7 +335,7 @@ def _add(item: dict[str, Value], steps: Steps, value: Value) -> None:
     if kind not in found:
         raise ValidationError("An operand in the update expression has an incorrect data type")
     if kind == "N":
-        total = values.checked_number(Decimal(found["N"]) + Decimal(content))
+        total = values.checked_number(values.WIDE.add(Decimal(found["N"]), Decimal(content)))
         _put(item, steps, {"N": values.number_text(total)})
         return
     present = set(found[kind]) if kind != "NS" else {Decimal(element) for element in found[kind]}

@@ -15,11 +15,12 @@ from typing import Any, Callable
 from . import values
 from .errors import (ConditionFailed, DynamoDBError, IdempotentMismatch, InUse, NotFound, TransactionCanceled,
                      ValidationError)
-from .evaluate import Context, Update, project, test
+from .evaluate import Context, Update, check_operands, project, test
 from .expressions import Parsed, parse_condition, parse_projection, parse_update
 from .tables import Index, KeySchema, Table
 
 PAGE_BYTES = 1024 * 1024
+_WARM = {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000}  # an on-demand table's warm throughput
 TRANSACTION_ITEMS = 100
 TOKEN_SECONDS = 600
 
@@ -64,6 +65,9 @@ class Request:
                                   f" {{{', '.join(unused)}}}")
         normal_values = {name: values.normal(value, name) for name, value in (given_values or {}).items()}
         self.context = Context(names, normal_values, "ConditionExpression")
+        for field, parsed in self.parsed.items():
+            if expressions[field] is parse_condition:
+                check_operands(parsed.tree, self.context_for(field))
 
     def tree(self, field: str):
         parsed = self.parsed.get(field)
@@ -140,12 +144,16 @@ class DynamoDB:
             "TableId": str(uuid.uuid5(uuid.NAMESPACE_URL, arn)), "BillingModeSummary": {"BillingMode": billing},
             "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
         }
-        for field, specs, is_global in (("GlobalSecondaryIndexes", params.get("GlobalSecondaryIndexes"), True),
-                                        ("LocalSecondaryIndexes", params.get("LocalSecondaryIndexes"), False)):
-            if specs:
-                description[field] = [{**{k: v for k, v in spec.items() if k != "ProvisionedThroughput"},
-                                       "IndexArn": f"{arn}/index/{spec['IndexName']}",
-                                       **({"IndexStatus": "ACTIVE"} if is_global else {})} for spec in specs]
+        description["WarmThroughput"] = {**_WARM, **params.get("WarmThroughput", {}), "Status": "ACTIVE"}
+        for spec in params.get("GlobalSecondaryIndexes") or ():
+            description.setdefault("GlobalSecondaryIndexes", []).append({
+                **spec, "IndexArn": f"{arn}/index/{spec['IndexName']}", "IndexStatus": "ACTIVE",
+                "ProvisionedThroughput": spec.get("ProvisionedThroughput", {"ReadCapacityUnits": 0,
+                                                                            "WriteCapacityUnits": 0}),
+                "WarmThroughput": {**_WARM, **spec.get("WarmThroughput", {}), "Status": "ACTIVE"}})
+        for spec in params.get("LocalSecondaryIndexes") or ():
+            description.setdefault("LocalSecondaryIndexes", []).append({
+                **spec, "IndexArn": f"{arn}/index/{spec['IndexName']}"})
         sse = params.get("SSESpecification")
         if sse and sse.get("Enabled"):
             description["SSEDescription"] = {
@@ -269,8 +277,8 @@ class DynamoDB:
         elif returns == "ALL_OLD" and old is not None:
             answer["Attributes"] = values.copy_item(old)
         elif returns in ("UPDATED_NEW", "UPDATED_OLD") and update is not None:
-            source = new if returns == "UPDATED_NEW" else old
-            changed = project(source or {}, update.paths)
+            source, paths = (new, update.written) if returns == "UPDATED_NEW" else (old, update.paths)
+            changed = project(source or {}, paths)
             if changed:
                 answer["Attributes"] = changed
         return answer
@@ -336,7 +344,7 @@ class DynamoDB:
             raise ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in"
                                   " the request.")
         key = index.key if index is not None else table.key
-        hash_value, range_test = _key_condition(request, key)
+        hash_value, range_test = _key_condition(request, key, table.attribute_types)
         positions, items = table.partition(hash_value, index)
         forward = params.get("ScanIndexForward", True)
         start = params.get("ExclusiveStartKey")
@@ -398,6 +406,10 @@ class DynamoDB:
         if select not in (None, "SPECIFIC_ATTRIBUTES") and projection is not None:
             raise ValidationError("Cannot specify the ProjectionExpression when choosing to get"
                                   f" {select}")
+        if select == "ALL_ATTRIBUTES" and index is not None and index.is_global and index.projection != "ALL":
+            raise ValidationError("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not"
+                                  " supported for global secondary index"
+                                  f" {index.name} because its projection type is not ALL")
         limit = params.get("Limit")
         found, evaluated, read, last = [], 0, 0, None
         filter_tree = request.tree("FilterExpression")
@@ -567,7 +579,7 @@ class DynamoDB:
         return False
 
 
-def _key_condition(request: Request, key: KeySchema):
+def _key_condition(request: Request, key: KeySchema, types: dict[str, str]):
     """The hash key's value and a test of the range key (or ``None``) from a key condition expression."""
     context = request.context_for("KeyConditionExpression")
     tree = request.tree("KeyConditionExpression")
@@ -589,9 +601,9 @@ def _key_condition(request: Request, key: KeySchema):
             raise ValidationError("Invalid KeyConditionExpression: the key must be an attribute name")
         name = context.steps(path)[0]
         if name == key.hash and node[0] == "cmp" and node[1] == "=" and hash_value is None:
-            hash_value = _key_value(context, node[3])
+            hash_value = _key_value(context, node[3], types[name])
         elif name == key.range and range_test is None:
-            range_test = _range_test(context, name, node)
+            range_test = _range_test(context, name, node, types[name])
         elif name in (key.hash, key.range):
             raise ValidationError("KeyConditionExpressions must only contain one condition per key"
                                   if name == key.range or node[1] == "=" else
@@ -603,31 +615,34 @@ def _key_condition(request: Request, key: KeySchema):
     return hash_value, range_test
 
 
-def _key_value(context: Context, operand) -> dict:
+def _key_value(context: Context, operand, kind: str) -> dict:
     if operand[0] != ":":
         raise ValidationError("Invalid KeyConditionExpression: the key must be compared with a value")
-    return context.value(operand[1])
+    value = context.value(operand[1])
+    if kind not in value:
+        raise ValidationError("One or more parameter values were invalid: Condition parameter type does not match"
+                              " schema type")
+    return value
 
 
-def _range_test(context: Context, name: str, node):
+def _range_test(context: Context, name: str, node, kind: str):
+    path = ("path", (("name", name),))
     if node[0] == "cmp":
         if node[1] == "<>":
             raise ValidationError("Unsupported operator on KeyConditionExpression: operator: <>")
-        bound = _key_value(context, node[3])
-        tree = ("cmp", node[1], ("path", (("name", name),)), (":", "b"))
-        local = Context({}, {"b": bound}, "KeyConditionExpression")
-        return lambda item: test(tree, item, local)
-    if node[0] == "between":
-        low, high = _key_value(context, node[2]), _key_value(context, node[3])
-        local = Context({}, {"l": low, "h": high}, "KeyConditionExpression")
-        tree = ("between", ("path", (("name", name),)), (":", "l"), (":", "h"))
-        return lambda item: test(tree, item, local)
-    if node[0] == "fn" and node[1] == "begins_with":
-        prefix = _key_value(context, node[2][1])
-        local = Context({}, {"p": prefix}, "KeyConditionExpression")
-        tree = ("fn", "begins_with", (("path", (("name", name),)), (":", "p")))
-        return lambda item: test(tree, item, local)
-    raise ValidationError(f"Invalid KeyConditionExpression: unsupported function {node[1]} on the sort key")
+        bounds, tree = {"b": _key_value(context, node[3], kind)}, ("cmp", node[1], path, (":", "b"))
+    elif node[0] == "between":
+        bounds = {"l": _key_value(context, node[2], kind), "h": _key_value(context, node[3], kind)}
+        tree = ("between", path, (":", "l"), (":", "h"))
+    elif node[0] == "fn" and node[1] == "begins_with":
+        if kind == "N":
+            raise ValidationError("Invalid KeyConditionExpression: Incorrect operand type for operator or function;"
+                                  " operator or function: begins_with, operand type: N")
+        bounds, tree = {"p": _key_value(context, node[2][1], kind)}, ("fn", "begins_with", (path, (":", "p")))
+    else:
+        raise ValidationError(f"Invalid KeyConditionExpression: unsupported function {node[1]} on the sort key")
+    local = Context({}, bounds, "KeyConditionExpression")
+    return lambda item: test(tree, item, local)
 
 
 def error_body(error: DynamoDBError) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import pickle
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from .errors import ValidationError
@@ -21,6 +21,8 @@ SETS = frozenset(("SS", "NS", "BS"))
 _NESTED = frozenset(("SS", "NS", "BS", "M", "L"))
 TYPES = frozenset(("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"))
 MAX_ITEM_BYTES = 400 * 1024
+#: wide enough to hold any number DynamoDB keeps and the sum of two of them exactly (Python's default is 28 digits)
+WIDE = Context(prec=80)
 _MAX_NUMBER = Decimal("9.9999999999999999999999999999999999999E+125")
 _MIN_NUMBER = Decimal("1E-130")
 
@@ -45,7 +47,7 @@ def checked_number(value: Decimal) -> Decimal:
     if magnitude and magnitude < _MIN_NUMBER:
         raise ValidationError("Number underflow. Attempting to store a number with magnitude smaller than supported"
                               " range")
-    if len(value.normalize().as_tuple().digits) > 38:
+    if len(value.normalize(WIDE).as_tuple().digits) > 38:
         raise ValidationError("Attempting to store more than 38 significant digits in a Number")
     return value
 
@@ -54,7 +56,7 @@ def number_text(value: Decimal) -> str:
     """How DynamoDB writes a number back: no exponent, no trailing zeros (``Decimal("1.50")`` -> ``"1.5"``)."""
     if not value:
         return "0"
-    return format(value.normalize(), "f")
+    return format(value.normalize(WIDE), "f")
 
 
 def _binary(data: Any) -> bytes:
