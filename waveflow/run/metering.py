@@ -2,15 +2,14 @@
 
 Every request the tasks make (and the queue polling the event source mapping makes on their behalf) passes
 through the session the twin injects into ``tasks.lib.aws``. ``Meter`` counts them per operation and turns
-them into the units of ``prices.json``: DynamoDB read and write request units from the sizes of the items
-read and written (DynamoDB's own rules: 1 KB per write unit, 4 KB per read unit, half for eventually consistent
-reads, double inside transactions, a failed conditional write still consumes its units), one event per
-EventBridge entry, one request per SQS call and per SNS publish (64 KB chunks each). KMS requests that AWS
-services make on their own behalf (SQS and DynamoDB encryption) are not seen and not counted.
+them into the units of ``prices.json``: one event per EventBridge entry, one request per SQS call and per SNS
+publish (64 KB chunks each), one Secrets Manager or KMS call each. DynamoDB's read and write units are counted by
+the twin's DynamoDB, which knows each item's size (``TwinDynamoDB.consumed``). KMS requests that AWS services make
+on their own behalf (SQS and DynamoDB encryption) are not seen and not counted.
 
     >>> meter = Meter(); meter.install(session)   # before any client is built from the session
     >>> ...                                        # run the wave
-    >>> meter.usage()["dynamodb_write_units"]
+    >>> meter.usage()["sqs_requests"]
 """
 from __future__ import annotations
 
@@ -19,11 +18,7 @@ import math
 from collections import Counter
 from typing import Any
 
-from ..local.twin.dynamodb import item_size
-
 _CHUNK = 64 * 1024
-_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
-_READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 
 
 def _units(size: int, unit: int) -> int:
@@ -61,39 +56,6 @@ class Meter:
         return dict(self._units)
 
 
-def _dynamodb(operation: str, params: dict, parsed: dict) -> dict[str, float]:
-    if operation in _WRITES:
-        return {"dynamodb_write_units": _write_units(operation, params, parsed)}
-    if operation in _READS:
-        return {"dynamodb_read_units": _read_units(operation, params, parsed)}
-    return {}
-
-
-def _write_units(operation: str, params: dict, parsed: dict) -> int:
-    if operation == "PutItem":
-        return _units(item_size(params.get("Item", {})), 1024)
-    if operation in ("UpdateItem", "DeleteItem"):
-        stored = parsed.get("Attributes") or parsed.get("Item") or {}
-        return _units(item_size(stored), 1024)
-    if operation == "BatchWriteItem":
-        requests = [r for writes in params.get("RequestItems", {}).values() for r in writes]
-        return sum(_units(item_size(r.get("PutRequest", {}).get("Item", {})), 1024) for r in requests)
-    return 2 * sum(_units(item_size(next(iter(t.values())).get("Item", {})), 1024)
-                   for t in params.get("TransactItems", []))
-
-
-def _read_units(operation: str, params: dict, parsed: dict) -> float:
-    factor = 1.0 if params.get("ConsistentRead") else 0.5
-    if operation == "GetItem":
-        return _units(item_size(parsed.get("Item", {})), 4096) * factor
-    if operation in ("Query", "Scan"):
-        return _units(sum(item_size(i) for i in parsed.get("Items", [])), 4096) * factor
-    if operation == "BatchGetItem":
-        items = [i for found in parsed.get("Responses", {}).values() for i in found]
-        return sum(_units(item_size(i), 4096) for i in items) * factor
-    return 2 * sum(_units(item_size(r.get("Item", {})), 4096) for r in parsed.get("Responses", []))
-
-
 def _chunks(text: str | None) -> int:
     return _units(len((text or "").encode()), _CHUNK)
 
@@ -117,7 +79,6 @@ def _sns(operation: str, params: dict, parsed: dict) -> dict[str, float]:
 
 
 _COUNTERS = {
-    "dynamodb": _dynamodb,
     "events": _events,
     "sqs": _sqs,
     "sns": _sns,

@@ -94,7 +94,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
             with twin:
                 valid, rejected = admit(rows, emulator, twin.receiver, send_invalid=options.send_invalid)
                 reader = sibling(session)  # the run's own calls: neither metered nor faulted
-                twin.dynamodb.install(reader, twin.wiring)  # the same tables as the functions'
+                twin.dynamodb.install(reader, twin.wiring, billed=False)  # the same tables as the functions'
                 reseed(reader, seed=options.seed, region=stack.region)
                 LandingZone(reader, account=stack.account, region=stack.region).create([r.request for r in valid])
                 emulator.use_instance_launcher(Ec2InstanceLauncher(reader))
@@ -113,7 +113,7 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
                     twin.run()
                     _mgn_settles(twin, emulator)
                 faults.active = False
-                outcome = collect(twin, reader, started_at=began, usage=meter.usage())
+                outcome = collect(twin, reader, started_at=began, usage={**meter.usage(), **twin.dynamodb.usage()})
                 for execution in twin.runtime.executions.values():
                     if execution.status == "RUNNING":  # stuck: journalled as it stands, so `history` shows why
                         journal.record(execution)

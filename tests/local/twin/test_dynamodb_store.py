@@ -13,12 +13,19 @@ REGION = "us-east-1"
 
 
 @pytest.fixture
-def client(monkeypatch):
+def twin(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     session, wiring = boto3.Session(region_name=REGION), Wiring()
-    TwinDynamoDB(REGION, "123456789012").install(session, wiring)
-    dynamodb = session.client("dynamodb")
+    dynamodb = TwinDynamoDB(REGION, "123456789012")
+    dynamodb.install(session, wiring)
+    yield dynamodb, session, wiring
+    wiring.uninstall()
+
+
+@pytest.fixture
+def client(twin):
+    dynamodb = twin[1].client("dynamodb")
     dynamodb.create_table(
         TableName="status", BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "migrationId", "KeyType": "HASH"}],
@@ -28,8 +35,7 @@ def client(monkeypatch):
         GlobalSecondaryIndexes=[{"IndexName": "statusIndex", "Projection": {"ProjectionType": "ALL"},
                                  "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
                                                {"AttributeName": "updatedAt", "KeyType": "RANGE"}]}])
-    yield dynamodb
-    wiring.uninstall()
+    return dynamodb
 
 
 def _record(number: int, status: str = "PENDING") -> dict:
@@ -108,3 +114,20 @@ def test_a_page_stops_at_one_megabyte_with_a_key_to_go_on_from(client):
             break
         start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
     assert pages == [4, 1]
+
+
+def test_capacity_is_billed_by_dynamodbs_rules_to_billed_sessions_only(twin, client):
+    dynamodb, _, wiring = twin
+    unbilled = boto3.Session(region_name=REGION)
+    dynamodb.install(unbilled, wiring, billed=False)
+    big = {**_record(1), "payload": {"S": "x" * 2500}}                      # ~2.6 KB
+    client.put_item(TableName="status", Item=big)                            # 3 write units
+    client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},  # the larger of before and after: 3
+                       UpdateExpression="REMOVE payload")
+    client.get_item(TableName="status", Key={"migrationId": {"S": "m-001"}}, ConsistentRead=True)  # 1 read unit
+    client.get_item(TableName="status", Key={"migrationId": {"S": "m-404"}})  # half a unit, found or not
+    with pytest.raises(ClientError):                                          # refused: still 1 write unit
+        client.put_item(TableName="status", Item=_record(1), ConditionExpression="attribute_not_exists(migrationId)")
+    client.transact_write_items(TransactItems=[{"Put": {"TableName": "status", "Item": _record(2)}}])  # 2 x 1
+    unbilled.client("dynamodb").get_item(TableName="status", Key={"migrationId": {"S": "m-001"}})
+    assert dynamodb.usage() == {"dynamodb_read_units": 1.5, "dynamodb_write_units": 3 + 3 + 1 + 2}

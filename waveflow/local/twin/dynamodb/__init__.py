@@ -35,12 +35,18 @@ class TwinDynamoDB(DynamoDB):
     def __init__(self, region: str, account: str, now: Callable[[], float] = time.time) -> None:
         super().__init__(region, account, now)
 
-    def install(self, session, wiring: Wiring) -> None:
-        """Answer DynamoDB requests of clients built from ``session`` from now on."""
-        wiring.answer(session, "dynamodb", self.serve)
+    def install(self, session, wiring: Wiring, *, billed: bool = True) -> None:
+        """Answer DynamoDB requests of clients built from ``session`` from now on (``billed``: count the capacity
+        they consume in ``consumed``)."""
+        wiring.answer(session, "dynamodb", lambda operation, params: self.serve(operation, params, billed=billed))
 
-    def serve(self, operation: str, params: dict) -> Reply:
+    def usage(self) -> dict[str, float]:
+        """The billed requests' capacity units, as ``prices.json`` names them."""
+        return {"dynamodb_read_units": self.consumed["read"], "dynamodb_write_units": self.consumed["write"]}
+
+    def serve(self, operation: str, params: dict, *, billed: bool = True) -> Reply:
         """The reply to one request (``params``: the request's JSON body as botocore serialised it)."""
+        self.billing = billed
         method = getattr(self, operation, None) if operation[:1].isupper() else None
         try:
             if method is None:

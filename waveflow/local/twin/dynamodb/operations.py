@@ -109,6 +109,11 @@ class DynamoDB:
         self.region, self.account, self.now = region, account, now
         self.tables: dict[str, Table] = {}
         self._tokens: dict[str, tuple[str, float]] = {}
+        #: capacity units the billed requests consumed, by DynamoDB's rules (4 KB a read unit, half for eventually
+        #: consistent reads; 1 KB a write unit, of the larger of the item before and after; twice in transactions;
+        #: a refused conditional write still consumes its units)
+        self.consumed = {"read": 0.0, "write": 0.0}
+        self.billing = True  # whether the request being served is billed (``TwinDynamoDB.serve`` sets it)
 
     def table(self, name: str) -> Table:
         found = self.tables.get(name)
@@ -233,8 +238,9 @@ class DynamoDB:
         _legacy(params, "AttributesToGet")
         table = self.table(params["TableName"])
         request = Request(params, _READ_EXPRESSIONS)
-        item = table.get(table.key_of(params["Key"]))
-        answer = self._capacity(params, table, table.sizes.get(table.key_of(params["Key"]), 0), read=True,
+        key = table.key_of(params["Key"])
+        item = table.get(key)
+        answer = self._capacity(params, table, table.sizes.get(key, 0), read=True,
                                 consistent=params.get("ConsistentRead", False))
         if item is not None:
             answer["Item"] = self._shaped(item, request.projection())
@@ -249,9 +255,10 @@ class DynamoDB:
         size = table.check_item(item)
         key = table.key_of({name: item[name] for name in table.key.names})
         old = table.get(key)
-        self._check(request, old, params)
+        written = max(size, table.sizes.get(key, 0))
+        self._check(request, old, params, table, written)
         table.store(item, size)
-        answer = self._capacity(params, table, max(size, table.sizes.get(key, 0)))
+        answer = self._capacity(params, table, written)
         if returns == "ALL_OLD" and old is not None:
             answer["Attributes"] = values.copy_item(old)
         return answer
@@ -265,13 +272,13 @@ class DynamoDB:
         tree = request.tree("UpdateExpression")
         update = Update(tree, request.context_for("UpdateExpression"), table.key.names) if tree else None
         old = table.get(key)
-        self._check(request, old, params)
+        self._check(request, old, params, table, table.sizes.get(key, 0))
         new = update.apply(old) if update else dict(old or {})
         if old is None:
             new.update({name: values.normal(params["Key"][name]) for name in table.key.names})
         size = table.check_item(new, update=True, changed_from=self._changed(table, key, old, update))
+        answer = self._capacity(params, table, max(size, table.sizes.get(key, 0)))
         table.store(new, size)
-        answer = self._capacity(params, table, size)
         if returns == "ALL_NEW":
             answer["Attributes"] = values.copy_item(new)
         elif returns == "ALL_OLD" and old is not None:
@@ -290,8 +297,8 @@ class DynamoDB:
         request = Request(params, _ITEM_EXPRESSIONS)
         key = table.key_of(params["Key"])
         old = table.get(key)
-        self._check(request, old, params)
         size = table.sizes.get(key, 0)
+        self._check(request, old, params, table, size)
         table.remove(key)
         answer = self._capacity(params, table, size)
         if returns == "ALL_OLD" and old is not None:
@@ -312,9 +319,13 @@ class DynamoDB:
             raise ValidationError("Return values set to invalid value")
         return returns
 
-    @staticmethod
-    def _check(request: Request, old: dict | None, params: dict) -> None:
+    def _check(self, request: Request, old: dict | None, params: dict, table: Table | None = None,
+               size: int = 0) -> None:
+        """Refuse the write if its condition does not hold of ``old`` (a refused write on ``table`` is billed
+        ``size``; a transaction bills its writes itself)."""
         if not request.holds("ConditionExpression", old):
+            if table is not None:
+                self._capacity(params, table, size)
             keep = params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None
             raise ConditionFailed(values.copy_item(old) if keep else None)
 
@@ -324,10 +335,13 @@ class DynamoDB:
 
     def _capacity(self, params: dict, table: Table, size: int, *, read: bool = False, consistent: bool = True,
                   factor: float = 1.0) -> dict:
+        """Bill ``size`` bytes read or written; the answer's ``ConsumedCapacity`` if the request asked for it."""
+        units = (_units(size, 4096) * (1.0 if consistent else 0.5) if read else float(_units(size, 1024))) * factor
+        if self.billing:
+            self.consumed["read" if read else "write"] += units
         mode = params.get("ReturnConsumedCapacity", "NONE")
         if mode not in ("TOTAL", "INDEXES"):
             return {}
-        units = (_units(size, 4096) * (1.0 if consistent else 0.5) if read else float(_units(size, 1024))) * factor
         consumed: dict[str, Any] = {"TableName": table.name, "CapacityUnits": units}
         if mode == "INDEXES":
             consumed["Table"] = {"CapacityUnits": units}
@@ -454,6 +468,9 @@ class DynamoDB:
             if len(set(keys)) != len(keys):
                 raise ValidationError("Provided list of item keys contains duplicates")
             projection = request.projection()
+            for key in keys:
+                self._capacity(spec, table, table.sizes.get(key, 0), read=True,
+                               consistent=spec.get("ConsistentRead", False))
             responses[name] = [self._shaped(table.get(key), projection) for key in keys if table.get(key) is not None]
         return {"Responses": responses, "UnprocessedKeys": {}}
 
@@ -478,6 +495,7 @@ class DynamoDB:
                     raise ValidationError("Provided list of item keys contains duplicates")
                 seen.add(key)
         for table, key, item, size in planned:
+            self._capacity(params, table, max(size, table.sizes.get(key, 0)))
             if item is None:
                 table.remove(key)
             else:
@@ -493,7 +511,9 @@ class DynamoDB:
             spec = entry["Get"]
             table = self.table(spec["TableName"])
             request = Request(spec, _READ_EXPRESSIONS)
-            item = table.get(table.key_of(spec["Key"]))
+            key = table.key_of(spec["Key"])
+            item = table.get(key)
+            self._capacity(params, table, table.sizes.get(key, 0), read=True, factor=2.0)
             responses.append({} if item is None else {"Item": self._shaped(item, request.projection())})
         return {"Responses": responses}
 
@@ -543,6 +563,8 @@ class DynamoDB:
             except ValidationError as invalid:
                 reasons.append({"Code": "ValidationError", "Message": invalid.message})
                 results.append(None)
+        for (table, key, _, _, _), result in zip(planned, results):
+            self._capacity(params, table, max(table.sizes.get(key, 0), result[1] if result else 0), factor=2.0)
         if any(reason["Code"] != "None" for reason in reasons):
             raise TransactionCanceled(reasons)
         for (table, key, _, _, change), result in zip(planned, results):
