@@ -4,8 +4,10 @@ Each module replaces a part of moto that does far more work than its answer need
 (DynamoDB answers written without walking botocore's shapes), ``sizes`` (item sizes measured in one pass, kept until
 the item changes), ``items`` (items copied and projected in one pass, not copied where they are only read),
 ``transactions`` (a failed transaction restored from copies of its items, not of its tables), ``tracking`` (items no
-longer kept after their last use). ``tests/local/twin/test_speed.py`` holds moto's answers with and without them
-side by side.
+longer kept after their last use), ``dispatch`` (a response class's methods listed once), ``ec2`` (instances and
+tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it names, not to every
+instance: the one answer changed, to SSM's). ``tests/local/twin/test_speed.py`` (DynamoDB) and
+``test_speed_services.py`` (the others) hold moto's answers with and without them side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -17,19 +19,20 @@ from typing import Any, Iterator
 
 from moto.core import serialize
 
-from . import items, sizes, tracking, transactions
+from . import dispatch, ec2, items, sizes, ssm, tracking, transactions
 from .serializer import DynamoDBSerializer
 
 _MISSING = object()
+_PARTS = (sizes, items, transactions, tracking, dispatch, ec2, ssm)
 
 
 @contextmanager
 def faster_moto() -> Iterator[None]:
-    """Use this package's replacements of moto's DynamoDB parts while the block runs."""
+    """Use this package's replacements of moto's parts while the block runs."""
     table = serialize.SERVICE_SPECIFIC_SERIALIZERS
     saved_serializer = table.get("dynamodb")
     table["dynamodb"] = {**(saved_serializer or {}), "json": DynamoDBSerializer}
-    with _replaced(sizes.replacements() + items.replacements() + transactions.replacements() + tracking.replacements()):
+    with _replaced([replacement for part in _PARTS for replacement in part.replacements()]):
         try:
             yield
         finally:
