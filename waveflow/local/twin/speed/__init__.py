@@ -1,9 +1,11 @@
 """Faster replacements of moto's parts that do far more work per request than their answers need.
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each
-module of this package replaces one of moto's internals with one that gives the same answers with less work;
-``faster_moto()`` applies them while a run lasts and puts moto's own back after. Each replacement's test holds
-moto's answers with and without it side by side.
+module of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch``
+(a response class's methods listed once), ``ec2`` (instances and tags found by ID, not by walking the account),
+``ssm`` (a command sent to the instances it names, not to every instance: the one answer changed, to SSM's).
+``faster_moto()`` applies them while a run lasts and puts moto's own back after;
+``tests/local/twin/test_speed_services.py`` holds moto's answers with and without them side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -13,8 +15,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from . import dispatch, ec2, ssm
+
 #: each part's replacements, applied in this order
-_PARTS: tuple = ()
+_PARTS = (dispatch, ec2, ssm)
 _MISSING = object()
 
 

@@ -1,0 +1,146 @@
+"""moto's answers to the tasks' other AWS calls (EC2, SSM, Route 53) through the twin's faster parts
+(``waveflow.local.twin.speed``) and through moto's own."""
+from __future__ import annotations
+
+import datetime
+import re
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.core import responses
+from moto.moto_api._internal import mock_random
+from twin_stacks import REGION
+
+from waveflow.local.twin.speed import faster_moto
+
+TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[.\d]*")
+NAMED = {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-1"}, {"Key": "wave", "Value": "7"}]}
+
+
+def _timeless(answer):
+    """``answer`` with every time replaced by one mark: the two runs of a conversation start seconds apart."""
+    if isinstance(answer, dict):
+        return {key: _timeless(value) for key, value in answer.items() if key != "ResponseMetadata"}
+    if isinstance(answer, list):
+        return [_timeless(value) for value in answer]
+    if isinstance(answer, str):
+        return TIME.sub("<time>", answer)
+    return "<time>" if isinstance(answer, datetime.datetime) else answer
+
+
+def _both(conversation, service: str) -> tuple[list, list]:
+    """``conversation(client)`` through moto's own parts and through the twin's, with the same random IDs (drawn
+    once the region's EC2, which moto builds on first use with random IDs of its own, is there)."""
+    answers = []
+    for faster in (False, True):
+        mock_random.seed(7)
+        with mock_aws():
+            session = boto3.Session(region_name=REGION)
+            session.client("ec2").describe_vpcs()
+            mock_random.seed(7)
+            client = session.client(service)
+            if faster:
+                with faster_moto():
+                    answers.append(_timeless(conversation(client)))
+            else:
+                answers.append(_timeless(conversation(client)))
+    return answers[0], answers[1]
+
+
+def _refusal(call) -> dict:
+    with pytest.raises(ClientError) as refused:
+        call()
+    return refused.value.response["Error"]
+
+
+def _estate(ec2) -> tuple[str, list[str]]:
+    """Instances in three reservations (the second holds two) in a subnet of their own, the first one terminated.
+    (moto's default VPC is made, with IDs of their own, whenever moto resets the region; client tokens are not
+    drawn from moto's seeded random numbers.)"""
+    image = ec2.register_image(Name="waveflow-mgn-linux", Architecture="x86_64", VirtualizationType="hvm",
+                               RootDeviceName="/dev/xvda")["ImageId"]
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    ids = []
+    for count in (1, 2, 1):
+        reservation = ec2.run_instances(ImageId=image, MinCount=count, MaxCount=count, SubnetId=subnet,
+                                        ClientToken=f"launch-{len(ids)}", TagSpecifications=[NAMED])
+        ids += [instance["InstanceId"] for instance in reservation["Instances"]]
+    ec2.terminate_instances(InstanceIds=[ids[0]])
+    return image, ids
+
+
+def _ec2_conversation(ec2) -> list:
+    """Every way the tasks and the MGN emulator find instances by ID, errors included."""
+    _, ids = _estate(ec2)
+    answers = [ec2.describe_instances(InstanceIds=[ids[2]]),
+               ec2.describe_instances(InstanceIds=[ids[3], ids[2], ids[1]]),
+               ec2.describe_instances(InstanceIds=ids, Filters=[{"Name": "instance-state-name",
+                                                                 "Values": ["running"]}]),
+               ec2.describe_instances(),
+               ec2.describe_instance_status(InstanceIds=[ids[2], ids[0]], IncludeAllInstances=True),
+               ec2.describe_instance_status(InstanceIds=[ids[0]]),
+               ec2.stop_instances(InstanceIds=[ids[1]]),
+               ec2.describe_instance_attribute(InstanceId=ids[3], Attribute="instanceType"),
+               ec2.describe_volumes(),
+               ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [ids[2]]}])]
+    ec2.create_tags(Resources=[ids[3]], Tags=[{"Key": "later", "Value": "yes"}])
+    answers.append(ec2.describe_instances(InstanceIds=[ids[3]]))
+    for refused in (lambda: ec2.describe_instances(InstanceIds=[ids[1], "i-0123456789abcdef0"]),
+                    lambda: ec2.describe_instance_status(InstanceIds=["i-0123456789abcdef0", ids[1], "i-00000000"]),
+                    lambda: ec2.terminate_instances(InstanceIds=["i-0123456789abcdef0"])):
+        answers.append(_refusal(refused))
+    return answers
+
+
+def test_instances_are_found_by_id_as_by_motos_walk_through_every_reservation(fake_aws):
+    plain, fast = _both(_ec2_conversation, "ec2")
+    assert fast == plain
+    assert [instance["Tags"] for instance in fast[0]["Reservations"][0]["Instances"]] == [NAMED["Tags"]]
+    assert [len(reservation["Instances"]) for reservation in fast[1]["Reservations"]] == [2, 1]
+    assert fast[-3]["Code"] == "InvalidInstanceID.NotFound"
+
+
+def test_an_instance_is_found_again_after_the_account_is_reset(fake_aws):
+    with mock_aws(), faster_moto():
+        ec2 = boto3.Session(region_name=REGION).client("ec2")
+        _, ids = _estate(ec2)
+        assert ec2.describe_instances(InstanceIds=[ids[1]])["Reservations"]
+    with mock_aws(), faster_moto():
+        ec2 = boto3.Session(region_name=REGION).client("ec2")
+        assert _refusal(lambda: ec2.describe_instances(InstanceIds=[ids[1]]))["Code"] == "InvalidInstanceID.NotFound"
+
+
+def test_a_command_is_sent_to_the_instances_it_names_not_to_every_instance(fake_aws):
+    def conversation(ssm) -> list:
+        _, ids = _estate(boto3.Session(region_name=REGION).client("ec2"))
+        command = ssm.send_command(InstanceIds=[ids[2]], DocumentName="AWS-RunShellScript", TimeoutSeconds=60,
+                                   Parameters={"commands": ["true"]}, Comment="waveflow check")["Command"]
+        return [command, ssm.get_command_invocation(CommandId=command["CommandId"], InstanceId=ids[2]),
+                ssm.list_commands(CommandId=command["CommandId"]), ids]
+
+    plain, fast = _both(conversation, "ssm")
+    ids = fast[3]
+    assert sorted(plain[0]["InstanceIds"]) == sorted(ids)  # moto's: every instance of the account
+    assert fast[0]["InstanceIds"] == [ids[2]]
+    assert fast[2]["Commands"][0]["InstanceIds"] == [ids[2]]
+    every_instance = ("InstanceIds", "TargetCount", "CompletedCount")
+    assert {key: value for key, value in fast[0].items() if key not in every_instance} == \
+        {key: value for key, value in plain[0].items() if key not in every_instance}
+    assert fast[1] == plain[1]
+
+
+def test_a_response_class_lists_its_methods_once(fake_aws, monkeypatch):
+    listed = []
+    original = responses.method_names_from_class
+    monkeypatch.setattr(responses, "method_names_from_class",
+                        lambda clazz: listed.append(clazz.__name__) or original(clazz))
+
+    def conversation(sts) -> list:
+        return [sts.get_caller_identity() for _ in range(3)]
+
+    plain, fast = _both(conversation, "sts")
+    assert fast == plain
+    assert listed.count("TokenResponse") == 4  # three requests through moto's own, one through the twin's

@@ -1,0 +1,127 @@
+"""moto's EC2: an instance found by its ID, and an EC2 resource's tags by its own, without walking the account.
+
+To find the instances a request names (DescribeInstances and DescribeInstanceStatus with ``InstanceIds``,
+TerminateInstances, the volume attached at each launch...), moto copies every reservation of the account and looks
+through them; to list one resource's tags it matches a pattern against every tag of the account. A wave's estate
+grows by two instances per migrated server, so each of these calls costs more with every server before it.
+
+Here an index of instance ID -> (reservation's place, reservation, instance) answers instead. moto only ever adds
+reservations, and instances to them (an instance stays in its reservation once terminated), until the account is
+reset; so an entry stays true while the account's dict of reservations is the one indexed, and an ID the index lacks
+(an instance launched since) only needs the reservations added since indexed. A tag lookup by an ID without wildcards
+reads that ID's tags directly: moto's pattern for such an ID matches that ID alone.
+"""
+from __future__ import annotations
+
+import copy
+import weakref
+from itertools import islice
+from typing import Any
+
+from moto.ec2.exceptions import InvalidInstanceIdError
+from moto.ec2.models.core import TaggedEC2Resource
+from moto.ec2.models.instances import Instance, InstanceBackend, Reservation
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, filter_reservations, get_prefix
+
+Entry = tuple[int, Reservation, Instance]
+_WILDCARDS = frozenset("*?[\\")
+
+
+class _Index:
+    """Instance ID -> (reservation's place, reservation, instance) over one account's dict of reservations."""
+
+    def __init__(self, reservations: dict[str, Reservation]) -> None:
+        self.reservations = reservations
+        self.entries: dict[str, Entry] = {}
+        self.indexed = 0
+
+    def find(self, instance_id: str) -> Entry | None:
+        entry = self.entries.get(instance_id)
+        if entry is None:
+            self._catch_up()
+            entry = self.entries.get(instance_id)
+        return entry
+
+    def _catch_up(self) -> None:
+        """Index the reservations added since the last look, and the last one looked at again: moto adds a
+        reservation before it launches its instances one by one, and looks each one up as it launches it."""
+        start = max(self.indexed - 1, 0)
+        for place, reservation in enumerate(islice(self.reservations.values(), start, None), start):
+            for instance in reservation.instances:
+                self.entries[instance.id] = (place, reservation, instance)
+        self.indexed = len(self.reservations)
+
+
+_INDEXES: weakref.WeakKeyDictionary[InstanceBackend, _Index] = weakref.WeakKeyDictionary()
+
+
+def _entry(backend: InstanceBackend, instance_id: str) -> Entry | None:
+    """Where ``instance_id`` is in ``backend``'s reservations, or None when it is not there. A reset account has
+    a new dict of reservations, and a new index."""
+    index = _INDEXES.get(backend)
+    if index is None or index.reservations is not backend.reservations:
+        index = _INDEXES[backend] = _Index(backend.reservations)
+    return index.find(instance_id)
+
+
+def get_instance(self: InstanceBackend, instance_id: str) -> Instance:
+    """``InstanceBackend.get_instance``: the instance, or InvalidInstanceID.NotFound."""
+    entry = _entry(self, instance_id)
+    if entry is None:
+        raise InvalidInstanceIdError(instance_id)
+    return entry[2]
+
+
+def get_instance_by_id(self: InstanceBackend, instance_id: str) -> Instance | None:
+    """``InstanceBackend.get_instance_by_id``: the instance, or None."""
+    entry = _entry(self, instance_id)
+    return entry[2] if entry is not None else None
+
+
+def get_multi_instances_by_id(self: InstanceBackend, instance_ids: list[str], filters: Any = None) -> list[Instance]:
+    """``InstanceBackend.get_multi_instances_by_id``: the named instances that pass ``filters``, in the order named;
+    InvalidInstanceID.NotFound listing every unknown ID."""
+    entries = [(instance_id, _entry(self, instance_id)) for instance_id in instance_ids]
+    missing = [instance_id for instance_id, entry in entries if entry is None]
+    if missing:
+        raise InvalidInstanceIdError(missing)
+    return [entry[2] for _, entry in entries if entry[2].applies(filters)]
+
+
+def get_reservations_by_instance_ids(self: InstanceBackend, instance_ids: list[str],
+                                     filters: Any = None) -> list[Reservation]:
+    """``InstanceBackend.get_reservations_by_instance_ids``: a copy of each reservation holding a named instance, in
+    the account's order, holding only the named instances; InvalidInstanceID.NotFound for an unknown ID."""
+    entries = [_entry(self, instance_id) for instance_id in instance_ids]
+    holding = {entry[0]: entry[1] for entry in entries if entry is not None}
+    reservations = []
+    for _, reservation in sorted(holding.items()):
+        found = copy.copy(reservation)
+        found.instances = [instance for instance in reservation.instances if instance.id in instance_ids]
+        reservations.append(found)
+    found_ids = [instance.id for reservation in reservations for instance in reservation.instances]
+    if len(found_ids) != len(instance_ids):
+        raise InvalidInstanceIdError(list(set(instance_ids).difference(set(found_ids)))[0])
+    if filters is not None:
+        reservations = filter_reservations(reservations, filters)
+    return reservations
+
+
+def get_tags(self: Any) -> list[dict[str, str]]:
+    """``TaggedEC2Resource.get_tags``: this resource's tags, as moto's ``describe_tags`` lists them."""
+    if not self.id:
+        return []
+    if _WILDCARDS.intersection(self.id):
+        return self.ec2_backend.describe_tags(filters={"resource-id": [self.id]})
+    kind = EC2_PREFIX_TO_RESOURCE.get(get_prefix(self.id), "")
+    return [{"resource_id": self.id, "key": key, "value": value, "resource_type": kind}
+            for key, value in self.ec2_backend.tags.get(self.id, {}).items()]
+
+
+def replacements() -> list[tuple[Any, str, Any]]:
+    """(owner, attribute, replacement) for each of moto's functions this module replaces."""
+    return [(InstanceBackend, "get_instance", get_instance),
+            (InstanceBackend, "get_instance_by_id", get_instance_by_id),
+            (InstanceBackend, "get_multi_instances_by_id", get_multi_instances_by_id),
+            (InstanceBackend, "get_reservations_by_instance_ids", get_reservations_by_instance_ids),
+            (TaggedEC2Resource, "get_tags", get_tags)]
