@@ -575,22 +575,11 @@ def test_set_actions(fake_aws, expression):
 @pytest.mark.parametrize("expression", [
     "REMOVE s", "REMOVE s, n, ss", "REMOVE m.inside.deep", "REMOVE m.inside", "REMOVE l[0]", "REMOVE l[0], l[2]",
     "REMOVE l[9]", "REMOVE nothing", "REMOVE m.nothing", "REMOVE m.inside.entries[0].k", "REMOVE #m.#i.#d",
-])
-def test_remove_actions(fake_aws, expression):
-    def conversation(d):
-        _create(d)
-        _put_every_type(d)
-        return [_update(d, expression, ReturnValues="ALL_NEW")]
-
-    _alike(conversation)
-
-
-@pytest.mark.parametrize("expression", [
     "ADD n :one", "ADD n :neg", "ADD fresh :one", "ADD ss :ss", "ADD fresh :ss", "ADD ns :ns", "ADD bs :bs",
     "ADD ss :ss, n :one", "DELETE ss :ss", "DELETE ss :allss", "DELETE ns :nsone", "DELETE bs :bone",
     "DELETE fresh :ss", "SET s = :s REMOVE f ADD n :one DELETE ss :ss",
 ])
-def test_add_and_delete_actions(fake_aws, expression):
+def test_remove_add_and_delete_actions(fake_aws, expression):
     def conversation(d):
         _create(d)
         _put_every_type(d)

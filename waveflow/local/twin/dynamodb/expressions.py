@@ -149,20 +149,21 @@ def _operand(tokens: _Tokens):
     return _path(tokens)
 
 
-def _or(tokens: _Tokens):
-    left = _and(tokens)
-    while tokens.is_word("OR"):
+def _joined(tokens: _Tokens, word: str, operand):
+    """``operand (word operand)*``, grouped from the left."""
+    left = operand(tokens)
+    while tokens.is_word(word):
         tokens.take()
-        left = ("or", left, _and(tokens))
+        left = (word.lower(), left, operand(tokens))
     return left
+
+
+def _or(tokens: _Tokens):
+    return _joined(tokens, "OR", _and)
 
 
 def _and(tokens: _Tokens):
-    left = _not(tokens)
-    while tokens.is_word("AND"):
-        tokens.take()
-        left = ("and", left, _not(tokens))
-    return left
+    return _joined(tokens, "AND", _not)
 
 
 def _not(tokens: _Tokens):
@@ -195,12 +196,7 @@ def _comparison(tokens: _Tokens):
         return ("between", left, low, _operand(tokens))
     if tokens.is_word("IN"):
         tokens.take()
-        tokens.expect("(")
-        options = [_operand(tokens)]
-        while tokens.is_op(","):
-            tokens.take()
-            options.append(_operand(tokens))
-        tokens.expect(")")
+        options = _listed(tokens)
         if len(options) > 100:
             raise ValidationError(f"Invalid {tokens.kind}: The IN operator is provided with too many operands;"
                                   f" number of operands: {len(options)}")
@@ -208,14 +204,20 @@ def _comparison(tokens: _Tokens):
     raise tokens.error()
 
 
-def _function(tokens: _Tokens):
-    _, name = tokens.take()
+def _listed(tokens: _Tokens) -> list:
+    """``( operand , ... )``: a function's arguments, IN's options."""
     tokens.expect("(")
-    arguments = [_operand(tokens)]
+    found = [_operand(tokens)]
     while tokens.is_op(","):
         tokens.take()
-        arguments.append(_operand(tokens))
+        found.append(_operand(tokens))
     tokens.expect(")")
+    return found
+
+
+def _function(tokens: _Tokens):
+    _, name = tokens.take()
+    arguments = _listed(tokens)
     if len(arguments) != _CONDITION_FUNCTIONS[name]:
         raise ValidationError(f"Invalid {tokens.kind}: Incorrect number of operands for operator or function;"
                               f" operator or function: {name}, number of operands: {len(arguments)}")
