@@ -91,8 +91,10 @@ def describe_jobs(estate: Estate, params: dict) -> dict:
     wanted = set(filters.get("jobIDs") or ())
     since = parse_datetime(filters["fromDate"]) if filters.get("fromDate") else float("-inf")
     until = parse_datetime(filters["toDate"]) if filters.get("toDate") else float("inf")
-    matched = [job for job in estate.jobs.values()
-               if (not wanted or job.job_id in wanted) and since <= job.created <= until]
+    # one job asked for by ID (a stage polling its job) is looked up, not searched for among every job of the estate
+    candidates = [estate.jobs[job_id] for job_id in wanted if job_id in estate.jobs] if len(wanted) == 1 \
+        else estate.jobs.values()
+    matched = [job for job in candidates if (not wanted or job.job_id in wanted) and since <= job.created <= until]
     page, token = _page(matched, params, "DescribeJobs")
     return _listing([render.job(job) for job in page], token)
 
