@@ -31,18 +31,3 @@ def test_a_thousand_servers_records_all_land_in_their_zone_within_route53s_batch
     assert len(records) == 1000
     assert records["web-0999.corp.example.com."]["ResourceRecords"] == [{"Value": "10.0.3.250"}]
     assert records["web-0999.corp.example.com."]["TTL"] == 60
-
-
-@pytest.mark.parametrize("subnets, addresses", [(1, 65531), (9, 4091), (300, 123)])
-def test_subnets_share_the_vpc_as_large_as_they_can_be(fake_aws, subnets, addresses):
-    """Each server takes two addresses (its test and cutover instances): a wave of 5,000 in nine /24s ran out."""
-    requests = [{"target": {"accountId": "123456789012", "region": "us-east-1",
-                            "subnetId": f"subnet-{n:017x}", "securityGroupIds": []}} for n in range(subnets)]
-    with mock_aws():
-        session = boto3.Session(region_name="us-east-1")
-        LandingZone(session, account="123456789012", region="us-east-1").create(requests)
-        found = session.client("ec2").describe_subnets(
-            SubnetIds=[f"subnet-{n:017x}" for n in range(subnets)])["Subnets"]
-
-    assert len(found) == subnets
-    assert {subnet["AvailableIpAddressCount"] for subnet in found} == {addresses}

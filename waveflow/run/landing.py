@@ -34,18 +34,6 @@ def _moto_id(module: Any, function: str, wanted: str) -> Iterator[None]:
         yield
 
 
-def _blocks(count: int) -> list[ipaddress.IPv4Network]:
-    """``count`` subnets sharing the VPC's addresses, each as large as they can be: every server of a wave takes an
-    address in its subnet for its test instance and another for its cutover instance, so /24s (251 addresses) ran
-    out at a few thousand servers and RunInstances failed the rest."""
-    vpc = ipaddress.ip_network(VPC_CIDR)
-    prefix = vpc.prefixlen + max(0, count - 1).bit_length()
-    if prefix > 28:  # AWS's smallest subnet
-        raise ValueError(f"the wave names {count} subnets; the run's landing zone ({VPC_CIDR}) holds at most "
-                         f"{2 ** (28 - vpc.prefixlen)}")
-    return list(vpc.subnets(new_prefix=prefix))[:count]
-
-
 class LandingZone:
     """Creates, in the stack's account, what the requests of a wave name."""
 
@@ -67,7 +55,8 @@ class LandingZone:
         if not subnet_ids and not group_ids:
             return
         vpc = self.ec2.create_vpc(CidrBlock=VPC_CIDR)["Vpc"]["VpcId"]
-        for subnet_id, block in zip(subnet_ids, _blocks(len(subnet_ids))):
+        blocks = ipaddress.ip_network(VPC_CIDR).subnets(new_prefix=24)
+        for subnet_id, block in zip(subnet_ids, blocks):
             with _moto_id(subnets, "random_subnet_id", subnet_id):
                 self.ec2.create_subnet(VpcId=vpc, CidrBlock=str(block))
         for group_id in group_ids:
