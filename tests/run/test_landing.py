@@ -31,3 +31,14 @@ def test_a_thousand_servers_records_all_land_in_their_zone_within_route53s_batch
     assert len(records) == 1000
     assert records["web-0999.corp.example.com."]["ResourceRecords"] == [{"Value": "10.0.3.250"}]
     assert records["web-0999.corp.example.com."]["TTL"] == 60
+
+
+def test_the_launch_subnet_holds_the_launches_of_a_wave_of_thousands(fake_aws):
+    """moto never gives a released address out again and each migration launches twice (test, cutover): the
+    default /20 ran out at ~2,000 servers of a 5,000-server wave."""
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        subnet_id = LandingZone(session, account="123456789012", region="us-east-1").launch_subnet()
+        subnet, = session.client("ec2").describe_subnets(SubnetIds=[subnet_id])["Subnets"]
+
+    assert subnet["AvailableIpAddressCount"] >= 2 * 30_000

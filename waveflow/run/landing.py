@@ -23,6 +23,10 @@ from moto.route53.models import HostedZoneIdentifier
 from moto.utilities.id_generator import moto_id_manager
 
 VPC_CIDR = "10.250.0.0/16"
+#: where the emulated MGN launches test and cutover instances: moto never gives a released address out again and
+#: each migration launches twice, so a /20 (4,091 addresses, a default subnet) ran out at ~2,000 servers and failed
+#: the rest of a 5,000-server wave; a /16 holds the launches of some 32,000 migrations
+LAUNCH_CIDR = "10.251.0.0/16"
 #: ChangeResourceRecordSets takes at most 1,000 ResourceRecord elements, an UPSERT's counted twice: 500 of ours
 _CHANGES_PER_CALL = 500
 
@@ -48,6 +52,11 @@ class LandingZone:
         self._network([r["target"] for r in valid if r["target"].get("accountId") == self.account
                        and r["target"].get("region") == self.region])
         self._dns([r for r in requests if isinstance(r.get("dns"), dict) and isinstance(r.get("source"), dict)])
+
+    def launch_subnet(self) -> str:
+        """A subnet for the instances MGN launches (the emulator's launch template names none): its ID."""
+        vpc = self.ec2.create_vpc(CidrBlock=LAUNCH_CIDR)["Vpc"]["VpcId"]
+        return self.ec2.create_subnet(VpcId=vpc, CidrBlock=LAUNCH_CIDR)["Subnet"]["SubnetId"]
 
     def _network(self, targets: list[dict]) -> None:
         subnet_ids = sorted({t["subnetId"] for t in targets if isinstance(t.get("subnetId"), str)})

@@ -96,8 +96,9 @@ def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResul
                 reader = sibling(session)  # the run's own calls: neither metered nor faulted
                 twin.dynamodb.install(reader, twin.wiring, billed=False)  # the same tables as the functions'
                 reseed(reader, seed=options.seed, region=stack.region)
-                LandingZone(reader, account=stack.account, region=stack.region).create([r.request for r in valid])
-                emulator.use_instance_launcher(Ec2InstanceLauncher(reader))
+                landing = LandingZone(reader, account=stack.account, region=stack.region)
+                landing.create([r.request for r in valid])
+                emulator.use_instance_launcher(Ec2InstanceLauncher(reader, subnet_id=landing.launch_subnet()))
                 delay = random.Random(f"waveflow-approval/{options.seed}").uniform(*APPROVAL_DELAY)
                 twin.sns.listeners.append(Approver(twin.session.client("stepfunctions"), twin.scheduler,
                                                    _APPROVALS[options.approval], delay))
