@@ -247,10 +247,7 @@ class DynamoDB:
         return answer
 
     def PutItem(self, params: dict) -> dict:
-        _legacy(params, "Expected", "ConditionalOperator")
-        table = self.table(params["TableName"])
-        returns = self._returns(params, ("NONE", "ALL_OLD"))
-        request = Request(params, _ITEM_EXPRESSIONS)
+        table, returns, request = self._write_request(params)
         item = values.normal_item(params["Item"])
         size = table.check_item(item)
         key = table.key_of({name: item[name] for name in table.key.names})
@@ -291,10 +288,7 @@ class DynamoDB:
         return answer
 
     def DeleteItem(self, params: dict) -> dict:
-        _legacy(params, "Expected", "ConditionalOperator")
-        table = self.table(params["TableName"])
-        returns = self._returns(params, ("NONE", "ALL_OLD"))
-        request = Request(params, _ITEM_EXPRESSIONS)
+        table, returns, request = self._write_request(params)
         key = table.key_of(params["Key"])
         old = table.get(key)
         size = table.sizes.get(key, 0)
@@ -304,6 +298,12 @@ class DynamoDB:
         if returns == "ALL_OLD" and old is not None:
             answer["Attributes"] = values.copy_item(old)
         return answer
+
+    def _write_request(self, params: dict) -> tuple[Table, str, Request]:
+        """A PutItem's or DeleteItem's table, ``ReturnValues`` and checked expressions."""
+        _legacy(params, "Expected", "ConditionalOperator")
+        table = self.table(params["TableName"])
+        return table, self._returns(params, ("NONE", "ALL_OLD")), Request(params, _ITEM_EXPRESSIONS)
 
     @staticmethod
     def _changed(table: Table, key, old: dict | None, update: Update | None) -> tuple | None:
