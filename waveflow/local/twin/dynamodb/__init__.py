@@ -18,8 +18,6 @@ batches, transactions), with DynamoDB's checks and error messages; any other ope
 from __future__ import annotations
 
 import json
-import time
-from typing import Callable
 
 from ..wire import Reply, Wiring
 from .errors import DynamoDBError, UnknownOperation
@@ -31,9 +29,6 @@ __all__ = ["TwinDynamoDB", "item_size"]
 
 class TwinDynamoDB(DynamoDB):
     """DynamoDB of one account and region, served on the sessions it is installed on."""
-
-    def __init__(self, region: str, account: str, now: Callable[[], float] = time.time) -> None:
-        super().__init__(region, account, now)
 
     def install(self, session, wiring: Wiring, *, billed: bool = True) -> None:
         """Answer DynamoDB requests of clients built from ``session`` from now on (``billed``: count the capacity

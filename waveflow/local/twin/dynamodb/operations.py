@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import time
 import uuid
 from typing import Any, Callable
 
@@ -105,7 +106,7 @@ def _legacy(params: dict[str, Any], *fields: str) -> None:
 class DynamoDB:
     """The tables of one account and region, and the operations on them."""
 
-    def __init__(self, region: str, account: str, now: Callable[[], float]) -> None:
+    def __init__(self, region: str, account: str, now: Callable[[], float] = time.time) -> None:
         self.region, self.account, self.now = region, account, now
         self.tables: dict[str, Table] = {}
         self._tokens: dict[str, tuple[str, float]] = {}
@@ -376,7 +377,11 @@ class DynamoDB:
         table = self.table(params["TableName"])
         index = self._index_of(table, params)
         request = Request(params, _SCAN_EXPRESSIONS)
-        items = table.scan_order(index)
+        positions, items = table.scan_order(index)
+        start = params.get("ExclusiveStartKey")
+        if start is not None:
+            cut = bisect.bisect_right(positions, table.scan_position(self._start(table, index, start), index))
+            positions, items = positions[cut:], items[cut:]
         segments = params.get("TotalSegments")
         if segments is not None:
             segment = params.get("Segment")
@@ -385,11 +390,7 @@ class DynamoDB:
                                       " parameter TotalSegments is present" if segment is None else
                                       f"Segment must be less than TotalSegments; Segment: {segment},"
                                       f" TotalSegments: {segments}")
-            items = [item for item in items if table.scan_position(item, index)[0] % segments == segment]
-        start = params.get("ExclusiveStartKey")
-        if start is not None:
-            position = table.scan_position(self._start(table, index, start), index)
-            items = [item for item in items if table.scan_position(item, index) > position]
+            items = [item for position, item in zip(positions, items) if position[0] % segments == segment]
         return self._page(params, table, index, request, items)
 
     @staticmethod
@@ -673,8 +674,11 @@ def error_body(error: DynamoDBError) -> dict:
     return json.loads(json.dumps(body, default=values.to_json))
 
 
+_TABLE_OPERATIONS = frozenset(("CreateTable", "DescribeTable", "DeleteTable", "UpdateContinuousBackups",
+                               "DescribeContinuousBackups"))
+
+
 def item_operation(name: str) -> bool:
     """Whether ``name`` answers with items only (no timestamps), so its answer can skip botocore's parser."""
-    return name not in {"CreateTable", "DescribeTable", "DeleteTable", "UpdateContinuousBackups",
-                        "DescribeContinuousBackups"}
+    return name not in _TABLE_OPERATIONS
 

@@ -205,11 +205,13 @@ class Table:
             found = self._ordered[cached] = ([pair[0] for pair in ordered], [pair[1] for pair in ordered])
         return found
 
-    def scan_order(self, index: Index | None) -> list[dict[str, Value]]:
-        """Every item of the table or ``index``, ordered by partition-key hash, then within the partition."""
+    def scan_order(self, index: Index | None) -> tuple[list[tuple], list[dict[str, Value]]]:
+        """Every item of the table or ``index`` ordered by partition-key hash, then within the partition: the items'
+        scan positions and the items."""
         chosen: Iterator = iter(self.items.values()) if index is None else (
             item for item in self.items.values() if index.holds(item))
-        return sorted(chosen, key=lambda item: self.scan_position(item, index))
+        ordered = sorted(((self.scan_position(item, index), item) for item in chosen), key=lambda pair: pair[0])
+        return [pair[0] for pair in ordered], [pair[1] for pair in ordered]
 
     def scan_position(self, item: dict[str, Value], index: Index | None) -> tuple:
         hash_name = self.key.hash if index is None else index.key.hash

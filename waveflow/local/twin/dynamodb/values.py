@@ -101,7 +101,7 @@ def normal(value: Any, where: str = "") -> Value:
                                   f"One or more parameter values were invalid: An {'string' if kind == 'SS' else 'binary'}"
                                   " set  may not be empty")
         if kind == "SS":
-            elements = [element for element in content]
+            elements = list(content)
         elif kind == "NS":
             elements = [number_text(number(element)) for element in content]
         else:
