@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from typing import IO, Iterator
 
 import boto3
@@ -71,8 +72,9 @@ def reseed(session: boto3.Session, *, seed: int, region: str) -> None:
 
 @contextlib.contextmanager
 def _output_to(log: IO[str]) -> Iterator[None]:
-    """Whatever the functions print goes to ``log``: stdout itself, and the tasks' logger (Powertools' logger takes
-    hold of the stream it writes to when it is built, at import)."""
+    """Whatever the functions print goes to ``log``: stdout itself, the tasks' logger (Powertools' logger takes
+    hold of the stream it writes to when it is built, at import) and Python's warnings (Powertools warns when a
+    function published no metrics, which a chaos wave's timed-out invocations do)."""
     logger = logging.getLogger(observability.SERVICE)
     handlers = [handler for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]
     streams, propagates = [handler.stream for handler in handlers], logger.propagate
@@ -80,7 +82,9 @@ def _output_to(log: IO[str]) -> Iterator[None]:
         handler.setStream(log)
     logger.propagate = False  # nor to whatever the hosting process logs to
     try:
-        with contextlib.redirect_stdout(log):
+        with contextlib.redirect_stdout(log), warnings.catch_warnings():
+            warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: log.write(
+                warnings.formatwarning(message, category, filename, lineno, line))
             yield
     finally:
         logger.propagate = propagates
