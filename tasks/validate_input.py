@@ -77,7 +77,7 @@ def _check_target(target: dict) -> dict:
     if not INSTANCE_TYPE.match(target["instanceType"]):
         raise ValidationFailed(f"target.instanceType {target['instanceType']!r} is not an EC2 instance type")
     ec2 = aws.client("ec2")
-    here = (aws.client("sts").get_caller_identity()["Account"], ec2.meta.region_name)
+    here = (aws.account_id(), ec2.meta.region_name)
     if (target["accountId"], region) != here:
         return {"ec2Checked": False, "reason": f"target {target['accountId']}/{region} is not this account/region"}
     subnets = _described(ec2.describe_subnets, "Subnets", SubnetIds=[target["subnetId"]])

@@ -25,6 +25,7 @@ class _State:
         self.session: boto3.Session | None = None
         self.clock: Callable[[], float] = time.time
         self.clients: dict[str, Any] = {}
+        self.account_id: str | None = None
         self.lock = threading.Lock()
 
 
@@ -43,6 +44,7 @@ def configure(session: boto3.Session | None = None, clock: Callable[[], float] |
         _state.session = session
         _state.clock = clock or time.time
         _state.clients = {}
+        _state.account_id = None
 
 
 def client(service: str) -> Any:
@@ -58,6 +60,17 @@ def client(service: str) -> Any:
             session = _state.session or boto3.Session()
             _state.clients[service] = session.client(service, config=_CLIENT_CONFIG)
         return _state.clients[service]
+
+
+def account_id() -> str:
+    """The account the session's credentials belong to (STS GetCallerIdentity), asked once per process.
+
+    A Lambda container's credentials never change account, so one call per cold start is enough; asking on
+    every invocation would add an STS round trip to each one. :func:`configure` forgets it with the clients.
+    """
+    if _state.account_id is None:
+        _state.account_id = client("sts").get_caller_identity()["Account"]
+    return _state.account_id
 
 
 def now() -> datetime:
