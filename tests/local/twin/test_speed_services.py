@@ -144,3 +144,63 @@ def test_a_response_class_lists_its_methods_once(fake_aws, monkeypatch):
     plain, fast = _both(conversation, "sts")
     assert fast == plain
     assert listed.count("TokenResponse") == 4  # three requests through moto's own, one through the twin's
+
+
+def _records(route53) -> list:
+    """Record sets of several names, depths and types listed whole, page by page and from a start, changed in
+    between (appended, replaced in place, deleted), and a CREATE of a record set already there."""
+    zone = route53.create_hosted_zone(Name="corp.example.", CallerReference="zone")["HostedZone"]["Id"]
+
+    def change(action: str, name: str, kind: str = "A", value: str = "10.0.0.1") -> None:
+        route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+            "Action": action, "ResourceRecordSet": {"Name": name, "Type": kind, "TTL": 60,
+                                                    "ResourceRecords": [{"Value": value}]}}]})
+
+    for name in ("web-2.corp.example.", "app.web-1.corp.example.", "web-1.corp.example.", "db.corp.example.",
+                 "a.corp.example."):
+        change("CREATE", name)
+    change("CREATE", "web-1.corp.example.", "TXT", '"owner=wave-7"')
+    answers = [route53.list_resource_record_sets(HostedZoneId=zone)]
+    for start in ({"StartRecordName": "web-1.corp.example."},
+                  {"StartRecordName": "web-1.corp.example.", "StartRecordType": "TXT"},
+                  {"StartRecordName": "web-1.corp.example", "StartRecordType": "MX"},
+                  {"StartRecordName": "b.corp.example."},
+                  {"StartRecordName": "zz.corp.example."},
+                  {"MaxItems": "2"},
+                  {"StartRecordName": "corp.example.", "MaxItems": "3"}):
+        answers.append(route53.list_resource_record_sets(HostedZoneId=zone, **start))
+    change("UPSERT", "db.corp.example.", value="10.0.0.9")
+    change("DELETE", "a.corp.example.")
+    change("CREATE", "c.corp.example.")
+    answers.append(route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName="c.corp.example."))
+    answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
+    answers.append(_refusal(lambda: change("CREATE", "c.corp.example.")))
+    return answers
+
+
+def test_record_sets_are_listed_and_paged_as_by_motos_sort_of_the_whole_zone(fake_aws):
+    plain, fast = _both(_records, "route53")
+    assert fast == plain
+    assert [record["Name"] for record in fast[2]["ResourceRecordSets"]] == [
+        "web-1.corp.example.", "app.web-1.corp.example.", "web-2.corp.example."]  # TXT of web-1 first: A < TXT
+    assert fast[6]["IsTruncated"] and len(fast[6]["ResourceRecordSets"]) == 2
+    assert "10.0.0.9" in str(fast[-2]) and "a.corp.example." not in str(fast[-2])
+    assert fast[-1]["Code"] == "InvalidChangeBatch"
+
+
+def test_a_command_is_found_by_its_id_among_many(fake_aws):
+    def conversation(ssm) -> list:
+        _, ids = _estate(boto3.Session(region_name=REGION).client("ec2"))
+        commands = [ssm.send_command(InstanceIds=[instance], DocumentName="AWS-RunShellScript",
+                                     Parameters={"commands": [f"echo {n}"]})["Command"]["CommandId"]
+                    for n, instance in enumerate(ids[1:])]
+        answers = [ssm.get_command_invocation(CommandId=command, InstanceId=instance)
+                   for command, instance in zip(commands, ids[1:])]
+        answers.append(_refusal(lambda: ssm.get_command_invocation(CommandId="00000000-0000-4000-8000-000000000000",
+                                                                   InstanceId=ids[1])))
+        return answers
+
+    plain, fast = _both(conversation, "ssm")
+    assert fast == plain
+    assert len({answer["CommandId"] for answer in fast[:3]}) == 3
+    assert fast[-1]["Code"] == "InvalidCommandId"

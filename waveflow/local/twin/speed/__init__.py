@@ -3,7 +3,8 @@
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each
 module of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch``
 (a response class's methods listed once), ``ec2`` (instances and tags found by ID, not by walking the account),
-``ssm`` (a command sent to the instances it names, not to every instance: the one answer changed, to SSM's).
+``ssm`` (a command sent to the instances it names, not to every instance: the one answer changed, to SSM's; a
+command found by its ID), ``route53`` (a zone's record sets kept in order, a page found by bisection).
 ``faster_moto()`` applies them while a run lasts and puts moto's own back after;
 ``tests/local/twin/test_speed_services.py`` holds moto's answers with and without them side by side.
 
@@ -15,10 +16,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import dispatch, ec2, ssm
+from . import dispatch, ec2, route53, ssm
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, ec2, ssm)
+_PARTS = (dispatch, ec2, route53, ssm)
 _MISSING = object()
 
 

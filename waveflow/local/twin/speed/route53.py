@@ -1,0 +1,52 @@
+"""moto's Route 53: a zone's record sets kept in DNS order between changes, and a page found by bisection.
+
+To list a page of record sets (ListResourceRecordSets, and CREATE changes checking for a record already there),
+moto sorts every record set of the zone by its reversed name, reversing each name again for every comparison with
+the start, and copies all that follow. A wave's zone holds a record per migrated server, so each of the DNS stage's
+lookups cost more than the one before.
+
+Here a zone's order is kept until its list of record sets changes: moto appends, replaces in place and rebuilds
+the list, so the order is keyed by the identities of the record sets in the list (the kept order holds every one
+of them, so none of those identities can be reused by a new record set while it is kept); the page starts where
+bisection puts the start name and type, which is where moto's ``dropwhile`` ends.
+"""
+from __future__ import annotations
+
+import weakref
+from bisect import bisect_left
+from functools import lru_cache
+from typing import Any
+
+from moto.route53.models import FakeZone, RecordSet, reverse_domain_name
+
+#: names reversed once each ("www.example.com." -> "com.example.www"), as moto orders and compares them
+_reversed = lru_cache(maxsize=65536)(reverse_domain_name)
+
+
+class _Order:
+    """One zone's record sets in moto's order, with their sort keys, for one list of record sets."""
+
+    def __init__(self, record_sets: list[RecordSet]) -> None:
+        self.identities = tuple(map(id, record_sets))
+        keyed = sorted(((_reversed(record_set.name), record_set.type), place, record_set)
+                       for place, record_set in enumerate(record_sets))
+        self.keys = [key for key, _, _ in keyed]
+        self.record_sets = [record_set for _, _, record_set in keyed]
+
+
+_ORDERS: weakref.WeakKeyDictionary[FakeZone, _Order] = weakref.WeakKeyDictionary()
+
+
+def get_record_sets(self: FakeZone, start_type: str, start_name: str) -> list[RecordSet]:
+    """``FakeZone.get_record_sets``: the zone's record sets in DNS order, from ``start_name``/``start_type`` on."""
+    order = _ORDERS.get(self)
+    if order is None or order.identities != tuple(map(id, self.rrsets)):
+        order = _ORDERS[self] = _Order(self.rrsets)
+    if not start_name:
+        return list(order.record_sets)
+    return order.record_sets[bisect_left(order.keys, (_reversed(start_name), start_type or "")):]
+
+
+def replacements() -> list[tuple[Any, str, Any]]:
+    """(owner, attribute, replacement) for each of moto's functions this module replaces."""
+    return [(FakeZone, "get_record_sets", get_record_sets)]
