@@ -24,7 +24,7 @@ from tasks.lib.errors import MigrationNotFound
 from tasks.lib.request import wave_text
 from tasks.lib.status import Status
 
-QUEUE_PAGE = 100  # records read per page of the queue query; the filter keeps only the wave's unstarted ones
+QUEUE_PAGE = 100  # the most records read per page of the queue query; the filter keeps the wave's unstarted ones
 
 
 class WaveRecords:
@@ -61,7 +61,10 @@ class WaveRecords:
         """Up to ``limit`` queued records of ``wave`` (PENDING, no execution yet), oldest first.
 
         Reads ``statusIndex`` (PENDING records only, by ``updatedAt``, which a PENDING record keeps from its
-        creation), page by page, and stops as soon as ``limit`` are found.
+        creation), page by page, and stops as soon as ``limit`` are found. The first page is ``limit`` records long
+        and each next one twice the last, up to ``page``: a freed slot (``limit`` 1, the common case) reads one or
+        two records, not a page of a hundred whole records (their read capacity is billed before the filter);
+        the records the filter drops (another wave's, started ones still PENDING) cost a few more pages at most.
         """
         if limit <= 0:
             return []
@@ -74,7 +77,7 @@ class WaveRecords:
             "ExpressionAttributeNames": {"#status": "status", "#wave": "wave"},
             "ExpressionAttributeValues": {":pending": to_attribute(Status.PENDING.value),
                                           ":wave": to_attribute(wave_text(wave))},
-            "Limit": self.page,
+            "Limit": min(self.page, limit),
         }
         while len(found) < limit:
             with transient_as_throttled(f"DynamoDB Query on {self.table_name}/statusIndex"):
@@ -83,6 +86,7 @@ class WaveRecords:
             if "LastEvaluatedKey" not in page:
                 break
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            request["Limit"] = min(self.page, 2 * request["Limit"])
         return found[:limit]
 
     def _set(self, migration_id: str, assignments: str, values: dict[str, Any]) -> None:

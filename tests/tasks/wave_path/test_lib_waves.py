@@ -3,6 +3,8 @@ refused once the wave has decided; and the wave's queue on the status table, old
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tasks.lib.errors import IllegalTransition, MigrationNotFound
@@ -82,3 +84,15 @@ def test_a_token_is_parked_on_an_existing_record_only(requested):
     assert records.parked_token("nobody") is None
     with pytest.raises(MigrationNotFound, match="no status record for migration 'nobody'"):
         records.park_token("nobody", "token-2")
+
+
+def test_a_freed_slot_reads_the_queue_in_pages_growing_from_its_limit(requested):
+    created = requested(6)
+    records = WaveRecords(page=4)
+    for record in created[:3]:
+        records.note_started(record["migrationId"], "arn:aws:states:us-east-1:123456789012:execution:SM:x")
+    limits: list[int] = []
+    records.client.meta.events.register("before-call.dynamodb.Query",
+                                        lambda params, **_: limits.append(json.loads(params["body"])["Limit"]))
+    assert [r["migrationId"] for r in records.queued("7", limit=1)] == [created[3]["migrationId"]]
+    assert limits == [1, 2, 4]  # three started records first: pages of 1, 2, then the largest, 4
