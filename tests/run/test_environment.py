@@ -1,10 +1,12 @@
-"""What the functions print or warn during a run goes to the run's log, not to the user's terminal."""
+"""What the functions print or warn during a run goes to the run's log, not to the user's terminal; the garbage
+collector is tuned while the wave runs and put back after."""
 from __future__ import annotations
 
+import gc
 import io
 import warnings
 
-from waveflow.run.environment import local_aws
+from waveflow.run.environment import RUN_GC_THRESHOLDS, local_aws, settled_heap
 
 
 def test_prints_and_warnings_go_to_the_runs_log(capsys):
@@ -18,3 +20,16 @@ def test_prints_and_warnings_go_to_the_runs_log(capsys):
     captured = capsys.readouterr()
     assert "printed by a function" not in captured.out
     assert "No application metrics" not in captured.err
+
+
+def test_the_heap_built_before_the_wave_is_left_out_of_collections_while_it_runs():
+    before = gc.get_threshold()
+    built = [{"model": n} for n in range(1000)]  # what the twin holds before the wave starts
+    with settled_heap():
+        assert gc.get_threshold() == RUN_GC_THRESHOLDS
+        assert gc.get_freeze_count() >= len(built)
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # a collection still finds the wave's own cyclic garbage
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

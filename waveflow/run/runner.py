@@ -28,7 +28,7 @@ from ..local.twin.faults import TwinFaults
 from ..local.twin.template import LOCAL_PARAMETERS, read_stack
 from ..local.twin.twin import LocalTwin
 from .admission import admit
-from .environment import local_aws, reseed, sibling
+from .environment import local_aws, reseed, settled_heap, sibling
 from .generate import ACCOUNTS, generate_wave
 from .intake import WaveRow, read_wave
 from .landing import LandingZone
@@ -66,6 +66,11 @@ class RunResult:
 def run_wave(options: RunOptions, *, console: Console | None = None) -> RunResult:
     """Run a whole wave through the local twin; ``RunInputError``/``WaveFileError``/``BuildError`` for bad input
     (before anything is sent)."""
+    with settled_heap():
+        return _run_wave(options, console)
+
+
+def _run_wave(options: RunOptions, console: Console | None) -> RunResult:
     started = time.perf_counter()
     options = options.checked()
     profile = options.profile
