@@ -4,6 +4,7 @@ SNS delivers them, each recorded and its signature checked as the real recipient
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from twin_stacks import CALLBACK_SECRET, small_stack
@@ -64,3 +65,15 @@ def test_a_tampered_notification_fails_its_signature_check(twin):
     status, received = twin.receiver.judge("/sns/notify", {}, forged)
     assert (status, received.verified) == (400, False)
     assert twin.receiver.judge("/sns/notify", {}, json.dumps(notification).encode())[1].verified
+
+
+def test_notifications_share_one_connection_and_a_broken_one_is_opened_again(twin):
+    sns = twin.session.client("sns")
+    sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="first")
+    kept = twin.sns._connection.sock
+    sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="second")
+    assert twin.sns._connection.sock is kept
+    kept.shutdown(socket.SHUT_RDWR)  # the connection breaks between two deliveries
+    sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="third")
+    assert [n["Message"] for n in twin.receiver.notifications("notify")] == ["first", "second", "third"]
+    assert all(received.verified for received in twin.receiver.received)

@@ -139,6 +139,8 @@ class LocalReceiver:
 
 def _handler_for(receiver: LocalReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # connections kept alive: SNS delivers every notification on one
+
         def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, received = receiver.judge(self.path, dict(self.headers.items()), body)

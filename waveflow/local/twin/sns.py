@@ -6,6 +6,8 @@ notification SNS would send to an HTTPS subscriber (``Type: Notification``, ``Me
 ``SigningCertURL``, ``UnsubscribeURL``), signed as SNS signs it: SHA256withRSA over the documented string to sign
 (each of Message, MessageId, Subject when present, Timestamp, TopicArn, Type as ``name\\nvalue\\n``). The
 receiver checks that signature as a subscriber would, so nothing reaches it unsigned and nothing leaves the machine.
+Deliveries share one kept-alive HTTPS connection (opened again if the receiver closed it): a TLS handshake per
+notification was most of a delivery's cost.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ class SnsDelivery:
         self.cert_url = cert_url
         self.topics = {stack.topic_arn(name): name for name in stack.topics}
         self.listeners: list[Callable[[dict], None]] = []
+        self._connection: http.client.HTTPSConnection | None = None
 
     def install(self, session, wiring: Wiring) -> None:
         wiring.watch(session, "sns", "Publish", self._published)
@@ -72,11 +75,24 @@ class SnsDelivery:
             listener(notification)
 
     def _post(self, topic: str, notification: dict) -> None:
-        connection = http.client.HTTPSConnection(LOCAL_HOST, self.port, timeout=5, context=self.tls_context)
-        try:
-            connection.request("POST", f"/sns/{topic}", body=json.dumps(notification).encode(), headers={
-                "Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification",
-                "x-amz-sns-message-id": notification["MessageId"], "x-amz-sns-topic-arn": notification["TopicArn"]})
-            connection.getresponse().read()
-        finally:
-            connection.close()
+        body = json.dumps(notification).encode()
+        headers = {"Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification",
+                   "x-amz-sns-message-id": notification["MessageId"], "x-amz-sns-topic-arn": notification["TopicArn"]}
+        for attempt in (1, 2):
+            if self._connection is None:
+                self._connection = http.client.HTTPSConnection(LOCAL_HOST, self.port, timeout=5,
+                                                               context=self.tls_context)
+            try:
+                self._connection.request("POST", f"/sns/{topic}", body=body, headers=headers)
+                self._connection.getresponse().read()
+                return
+            except (OSError, http.client.HTTPException):
+                self.close()  # the kept connection was closed or broke: once more on a new one
+                if attempt == 2:
+                    raise
+
+    def close(self) -> None:
+        """Close the kept connection to the receiver."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

@@ -108,6 +108,8 @@ class LocalTwin:
         if self.functions is not None:
             self.functions.uninstall(self.session)
         self.stepfunctions.uninstall()
+        if self.sns is not None:
+            self.sns.close()
         if self.receiver is not None:
             self.receiver.stop()
         aws.configure()
