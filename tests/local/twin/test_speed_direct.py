@@ -231,3 +231,17 @@ def test_clients_made_while_it_was_on_take_the_normal_path_after(fake_aws):
         seen = _Seen(sts)
         assert sts.get_caller_identity()["Account"]
         assert seen.sent
+
+
+def test_a_covered_answer_is_never_written_as_text(fake_aws, monkeypatch):
+    import xmltodict
+
+    written = []
+    unparse = xmltodict.unparse
+    monkeypatch.setattr(xmltodict, "unparse", lambda *args, **kwargs: written.append(args) or unparse(*args, **kwargs))
+    with mock_aws(), faster_moto():
+        ec2 = boto3.Session(region_name=REGION).client("ec2")
+        assert ec2.describe_vpcs()["Vpcs"][0]["IsDefault"] is True
+        assert written == []
+        _refusal(lambda: ec2.describe_subnets(SubnetIds=["subnet-12345678"]))
+        assert len(written) == 1  # an error is written and parsed, as on the normal path

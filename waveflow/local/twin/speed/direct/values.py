@@ -14,7 +14,7 @@ headers, status codes or a payload (REST).
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from botocore.parsers import create_parser
@@ -105,8 +105,19 @@ class _ParsedValues(ResponseSerializer):
             written[key] = value
         else:
             write(written, value, shape, key)
-        wire = written[key]
-        serialized[key] = self.PARSER._parse_shape(shape, _xml_text(wire) if self.XML else wire)
+        wire = _xml_text(written[key]) if self.XML else written[key]
+        if shape.type_name == "timestamp":
+            serialized[key] = _parsed_time(self.PARSER, wire)
+        else:
+            serialized[key] = self.PARSER._parse_shape(shape, wire)
+
+
+@lru_cache(maxsize=65536)
+def _parsed_time(parser: Any, wire: Any) -> Any:
+    """What ``parser`` (botocore's, for any protocol: the shape plays no part) reads a time as, once per distinct
+    time: it reads with dateutil, which costs more than the rest of a scalar, and a resource's times do not change
+    between answers (a ``datetime`` is immutable, so answers can share one)."""
+    return parser._timestamp_parser(wire)
 
 
 for _type in _SCALARS:
