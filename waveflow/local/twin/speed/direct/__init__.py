@@ -64,9 +64,10 @@ def answer(model, params: dict, request_signer, context: dict, **_: Any) -> tupl
     if not (_Switch.on and botocore_stubber.enabled and model.service_model.service_name in SERVICES) \
             or model.has_streaming_input or model.has_streaming_output or model.has_event_stream_output:
         return None
-    maybe_compress_request(context["client_config"], params, model)
-    apply_request_checksum(params)
-    request = create_request_object(params)
+    outgoing = {**params, "headers": {**params["headers"]}}  # the normal path's, should moto pass the request on
+    maybe_compress_request(context["client_config"], outgoing, model)
+    apply_request_checksum(outgoing)
+    request = create_request_object(outgoing)
     request_signer.sign(model.name, request)
     for name, value in request.headers.items():  # encoded as botocore's endpoint sends them
         if isinstance(value, str):

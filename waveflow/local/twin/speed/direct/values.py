@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from botocore.parsers import create_parser
-from moto.core.serialize import BaseXMLSerializer, ResponseSerializer
+from moto.core.serialize import BaseJSONSerializer, BaseXMLSerializer, ResponseSerializer
 
 #: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
 PROTOCOLS = {"ec2": "ec2", "query": "query", "json": "json", "rest-json": "rest-json", "rest-xml": "rest-xml"}
@@ -62,7 +62,8 @@ class _ParsedValues(ResponseSerializer):
         if self.operation_model.output_shape is not None:
             self._serialize(parsed, result, self.operation_model.output_shape, "")
         resp["body"] = parsed
-        resp["headers"]["Content-Type"] = self.CONTENT_TYPE
+        resp["headers"]["Content-Type"] = self._get_protocol_specific_content_type() \
+            if isinstance(self, BaseJSONSerializer) else self.CONTENT_TYPE
         return resp
 
     def _default_serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
