@@ -70,9 +70,9 @@ def _both(conversation, *services: str) -> tuple[list, list, list[_Seen]]:
 
 
 def _ec2_conversation(ec2) -> list:
-    """What the tasks and the MGN emulator ask EC2, errors included. (Only the VPC made here is listed: the default
-    VPC of a region moto resets is made again, with other IDs once moto's draws differ before it; client tokens
-    are not drawn from moto's seeded random numbers.)"""
+    """What the tasks and the MGN emulator ask EC2, errors included. (Only the VPC made here is listed: moto makes
+    a region's default VPC again when ``mock_aws`` resets it, before the seed, so its IDs depend on what ran
+    before; client tokens are not drawn from moto's seeded random numbers.)"""
     image = ec2.register_image(Name="waveflow-mgn-linux", Architecture="x86_64", VirtualizationType="hvm",
                                RootDeviceName="/dev/xvda")
     image_id = image["ImageId"]
