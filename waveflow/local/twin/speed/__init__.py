@@ -6,9 +6,9 @@ module of this package replaces one of moto's internals with one that does less 
 once per kind of member), ``ec2`` (instances and tags found by ID, not by walking the account),
 ``ssm`` (a command sent to the instances it names, not to every instance: the one answer changed, to SSM's),
 ``direct`` (moto's answers handed to botocore as parsed values at ``before-call``, without sending the request
-through moto's stubber or writing and parsing text; for the sessions made while it is on). ``faster_moto()`` applies them while a run lasts
-and puts moto's own back after; ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold
-moto's answers with and without them side by side.
+through moto's stubber or writing and parsing text; for the sessions made while it is on). ``faster_moto()``
+applies them while a run lasts and puts moto's own back after; ``tests/local/twin/test_speed_services.py`` and
+``test_speed_direct.py`` hold moto's answers with and without them side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()

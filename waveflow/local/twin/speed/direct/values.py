@@ -49,7 +49,8 @@ class _ParsedValues(ResponseSerializer):
 
     def serialize(self, result: Any) -> Any:
         if self._is_error_result(result) or self.operation_model.has_event_stream_output or not self._body_only():
-            return self.WIRE(self.operation_model, self.context, self.pretty_print, self._value_picker).serialize(result)
+            wire = self.WIRE(self.operation_model, self.context, self.pretty_print, self._value_picker)
+            return wire.serialize(result)
         return super().serialize(result)
 
     def _body_only(self) -> bool:
