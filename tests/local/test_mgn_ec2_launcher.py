@@ -9,6 +9,7 @@ from mgn_clock import Clock
 from moto import mock_aws
 
 from waveflow.local.mgn import Ec2InstanceLauncher, MgnEmulator
+from waveflow.local.twin.speed import faster_moto
 
 JOB_DONE_SECONDS = 1800  # longer than any emulated LAUNCH or TERMINATE job takes
 
@@ -186,3 +187,24 @@ def test_going_back_to_invented_ids_leaves_ec2_alone(world, session):
     instance_id, _ = launch_test(clock, mgn, sid)
 
     assert instance_id.startswith("i-") and ec2.describe_instances()["Reservations"] == []
+
+
+def test_with_the_twins_faster_moto_a_launch_reaches_ec2_without_a_request_sent(monkeypatch):
+    """A run's launcher client is made while ``faster_moto()`` is on: moto answers its EC2 calls at
+    ``before-call`` (``waveflow.local.twin.speed.direct``), nothing is signed and sent to moto's stubber."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+    with mock_aws(), faster_moto():
+        session = boto3.Session(region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+        sent = []
+        session.events.register("before-send.ec2", lambda request, **_: sent.append(request.url))
+        clock = Clock()
+        emu = MgnEmulator(clock=clock, seed=11)
+        sid = emu.add_source_server(hostname="web-01", ip="10.60.1.25", disks_gib=(1,), replication_speed_mib_s=1024)
+        clock.now += 3600
+        emu.use_instance_launcher(Ec2InstanceLauncher(session))
+
+        instance_id, job = launch_test(clock, emu.client(), sid)
+
+        assert job["status"] == "COMPLETED"
+        assert instance(session.client("ec2"), instance_id)["State"]["Name"] == "running"
+        assert sent == []

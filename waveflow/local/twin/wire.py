@@ -61,8 +61,7 @@ class _RawBody:
 
 
 def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
-    """The reply as an HTTP response and as botocore's parser reads it for ``model`` (an operation model), with
-    an error's modelled fields (``Item``, ``CancellationReasons``) as botocore's endpoint adds them."""
+    """The reply as an HTTP response and as botocore's parser reads it for ``model`` (an operation model)."""
     request_id = f"00000000-0000-4000-8000-{next(_REQUEST_NUMBERS):012x}"  # unique; no system entropy per request
     headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": request_id, **reply.headers}
     if reply.parsed:
@@ -71,13 +70,19 @@ def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
                     "HTTPHeaders": {name.lower(): value for name, value in headers.items()}, "RetryAttempts": 0}
         return http, {**reply.body, "ResponseMetadata": metadata}
     http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(json.dumps(reply.body).encode()))
-    parser = create_parser(model.service_model.metadata["protocol"])
+    return http, parsed_reply(model, http)
+
+
+def parsed_reply(model, http: AWSResponse) -> dict:
+    """What botocore makes of ``http``, a reply to ``model`` (an operation model): its protocol's parser's answer,
+    with an error's modelled fields (``Item``, ``CancellationReasons``) as botocore's endpoint adds them."""
+    parser = create_parser(model.service_model.resolved_protocol)
     response = convert_to_response_dict(http, model)
     parsed = parser.parse(response, model.output_shape)
-    if reply.status >= 300:
+    if http.status_code >= 300:
         Endpoint._add_modeled_error_fields(None, response, parsed, model, parser)
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
-    return http, parsed
+    return parsed
 
 
 class Wiring:

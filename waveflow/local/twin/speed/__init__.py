@@ -2,11 +2,14 @@
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each
 module of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch``
-(a response class's methods listed once), ``ec2`` (instances and tags found by ID, not by walking the account),
+(a response class's methods listed once), ``picker`` (where a member's value is in a result worked out
+once per kind of member), ``ec2`` (instances and tags found by ID, not by walking the account),
 ``ssm`` (a command sent to the instances it names, not to every instance: the one answer changed, to SSM's; a
-command found by its ID), ``route53`` (a zone's record sets kept in order, a page found by bisection).
-``faster_moto()`` applies them while a run lasts and puts moto's own back after;
-``tests/local/twin/test_speed_services.py`` holds moto's answers with and without them side by side.
+command found by its ID), ``route53`` (a zone's record sets kept in order, a page found by bisection),
+``direct`` (moto's answers handed to botocore as parsed values at ``before-call``, without sending the request
+through moto's stubber or writing and parsing text; for the sessions made while it is on). ``faster_moto()``
+applies them while a run lasts and puts moto's own back after; ``tests/local/twin/test_speed_services.py`` and
+``test_speed_direct.py`` hold moto's answers with and without them side by side.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -16,10 +19,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import dispatch, ec2, route53, ssm
+from . import direct, dispatch, ec2, picker, route53, ssm
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, ec2, route53, ssm)
+_PARTS = (dispatch, picker, ec2, route53, ssm, direct)
 _MISSING = object()
 
 

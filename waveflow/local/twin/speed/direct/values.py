@@ -1,0 +1,133 @@
+"""moto's serializers, writing the answer as botocore's parser would read it instead of as text.
+
+moto turns a response method's result into XML or JSON by walking the operation's output shape, picking each
+member's value from the result (``XFormedAttributePicker``: aliases, renames, transformers, omissions); botocore
+then parses that text back, walking the same shape. A serializer made here by ``parsed_values_class`` keeps moto's
+walk and value picking (the protocol's serializer is its base class) and changes only what it writes: members under
+their model names, lists as lists, maps as dicts, and each scalar as moto would write it (the text of an XML
+element, the value of a JSON member) turned by botocore's own parser for the protocol into what the client gets
+(``True``, ``int``, a timezone-aware ``datetime``, ``bytes``).
+
+Where the text keeps what the values would not, moto's own serializer writes the text: errors (their codes and
+modelled fields are parsed by botocore as on the normal path), event streams, and outputs with members bound to
+headers, status codes or a payload (REST).
+"""
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from typing import Any
+
+from botocore.parsers import create_parser
+from moto.core.serialize import BaseJSONSerializer, BaseXMLSerializer, ResponseSerializer
+
+#: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
+PROTOCOLS = {"ec2": "ec2", "query": "query", "json": "json", "rest-json": "rest-json", "rest-xml": "rest-xml"}
+_SCALARS = ("string", "character", "boolean", "byte", "short", "integer", "long", "float", "double", "timestamp",
+            "blob")
+
+
+def _xml_text(value: Any) -> str:
+    """The text xmltodict writes for a scalar (what moto's XML serializers hand it)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+class _ParsedValues(ResponseSerializer):
+    """Placed before a protocol's serializer: its walk, with parsed values as the body (a dict, ResponseMetadata
+    aside)."""
+
+    #: the protocol's serializer, which writes what this one does not
+    WIRE: type[ResponseSerializer]
+    #: botocore's parser of the protocol, for the scalars
+    PARSER: Any
+    XML: bool
+
+    def serialize(self, result: Any) -> Any:
+        if self._is_error_result(result) or self.operation_model.has_event_stream_output or not self._body_only():
+            wire = self.WIRE(self.operation_model, self.context, self.pretty_print, self._value_picker)
+            return wire.serialize(result)
+        return super().serialize(result)
+
+    def _body_only(self) -> bool:
+        shape = self.operation_model.output_shape
+        return shape is None or ("payload" not in shape.serialization and not any(
+            "location" in member.serialization for member in shape.members.values()))
+
+    def _serialize_result(self, resp: Any, result: Any) -> Any:
+        parsed: dict[str, Any] = {}
+        if self.operation_model.output_shape is not None:
+            self._serialize(parsed, result, self.operation_model.output_shape, "")
+        resp["body"] = parsed
+        resp["headers"]["Content-Type"] = self._get_protocol_specific_content_type() \
+            if isinstance(self, BaseJSONSerializer) else self.CONTENT_TYPE
+        return resp
+
+    def _default_serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        serialized[key] = value
+
+    def _serialize_type_list(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """moto's list rules: in XML an item that writes nothing or an empty element is left out, and an empty
+        flattened list is no element at all; in JSON an item that writes nothing stays as it was."""
+        member, items = shape.member, []
+        for item in value:
+            wrapper: dict[str, Any] = {}
+            self._serialize(wrapper, item, member, member.name)
+            if not self.XML:
+                items.append(wrapper.get(member.name, item))
+            elif wrapper and wrapper[member.name] != {}:
+                items.append(wrapper[member.name])
+        if self.XML and not items and shape.is_flattened:
+            return
+        serialized[key] = items
+
+    def _serialize_type_map(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """moto's map rules: XML leaves out an entry without a value; an entry whose value writes nothing is left
+        out of either."""
+        parsed = {}
+        for entry_key, entry_value in value.items():
+            if entry_value is None and self.XML:
+                continue
+            wrapper: dict[str, Any] = {}
+            self._serialize(wrapper, entry_key, shape.key, "key")
+            self._serialize(wrapper, entry_value, shape.value, "value")
+            if "value" in wrapper:
+                parsed[wrapper["key"]] = wrapper["value"]
+        serialized[key] = parsed
+
+    def _serialize_scalar(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """The value moto's serializer writes for the scalar, as botocore parses it."""
+        written: dict[str, Any] = {}
+        write = getattr(super(), f"_serialize_type_{shape.type_name}", None)
+        if write is None:
+            written[key] = value
+        else:
+            write(written, value, shape, key)
+        wire = _xml_text(written[key]) if self.XML else written[key]
+        if shape.type_name == "timestamp":
+            serialized[key] = _parsed_time(self.PARSER, wire)
+        else:
+            serialized[key] = self.PARSER._parse_shape(shape, wire)
+
+
+@lru_cache(maxsize=65536)
+def _parsed_time(parser: Any, wire: Any) -> Any:
+    """What ``parser`` (botocore's, for any protocol: the shape plays no part) reads a time as, once per distinct
+    time: it reads with dateutil, which costs more than the rest of a scalar, and a resource's times do not change
+    between answers (a ``datetime`` is immutable, so answers can share one)."""
+    return parser._timestamp_parser(wire)
+
+
+for _type in _SCALARS:
+    setattr(_ParsedValues, f"_serialize_type_{_type}", _ParsedValues._serialize_scalar)
+
+
+@cache
+def parsed_values_class(wire: type[ResponseSerializer], protocol: str) -> type[ResponseSerializer]:
+    """``wire`` (moto's serializer for ``protocol``, one of ``PROTOCOLS``) writing parsed values instead of text."""
+    return type(f"ParsedValues{wire.__name__}", (_ParsedValues, wire), {
+        "WIRE": wire, "PARSER": create_parser(PROTOCOLS[protocol]), "XML": issubclass(wire, BaseXMLSerializer)})
