@@ -1,13 +1,14 @@
 """An emulator of AWS Application Migration Service (MGN) for the local twin and the tests.
 
-``MgnEmulator`` speaks MGN's real wire protocol through botocore's ``before-send`` event, so an unmodified
+``MgnEmulator`` speaks MGN's real wire protocol through botocore's events (``before-call``, before the request
+is signed, and ``before-send`` for the answers botocore must be able to retry), so an unmodified
 ``boto3.client("mgn")`` works against it; ``FaultPlan`` injects throttling, 5xx, replication stalls and failed
 launches, deterministically by seed; ``Ec2InstanceLauncher`` makes launched test/cutover instances real EC2
 instances (moto's, or the twin's) instead of ids that exist only in MGN's answers.
 
 Package layout: ``protocol`` (wire) -> ``operations`` (one function per operation) -> ``lifecycle`` (MGN's rules
 and refusals) -> ``estate`` (servers, jobs, agenda, events) over ``model``, ``replication``, ``jobs``;
-``render`` shapes answers, ``validation`` checks requests, ``faults``/``seeded`` make the dice; ``instances``
+``parsed`` reads replies as botocore would, ``render`` shapes answers, ``validation`` checks requests, ``faults``/``seeded`` make the dice; ``instances``
 (the launcher protocol and the default) and ``ec2`` (the EC2 launcher) are where launched instances come from.
 
 Choices where MGN's documentation is silent (each kept in one table or function, easy to change):

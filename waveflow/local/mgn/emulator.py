@@ -1,8 +1,14 @@
 """``MgnEmulator``: an in-process AWS Application Migration Service that unmodified boto3 clients talk to.
 
-It answers botocore's ``before-send.mgn`` event with a real HTTP response, so the client signs, serialises,
-parses, raises ``client.exceptions.*`` and retries exactly as against AWS. Other services' requests are left
-alone (the handler is registered for MGN only), so moto's ``mock_aws`` keeps serving them side by side.
+It answers botocore's ``before-call.mgn`` event, after the client has validated and serialised the request and
+before it signs it: the emulator reads the serialised request (path, query, JSON body) as MGN would and hands back
+the HTTP response with the result botocore's parser would make of it (``parsed``), so the client returns it or
+raises ``client.exceptions.*`` exactly as against AWS, without the cost of signing and of a JSON round trip.
+Injected call faults (throttling, 5xx) are the exception: a ``before-call`` answer is never retried, so the
+request is left to go on, signed, to ``before-send.mgn``, where the emulator answers it as an HTTP response
+botocore parses and retries as it would AWS's. ``wire_only`` answers every request that way.
+Other services' requests are left alone (the handlers are registered for MGN only), so moto's ``mock_aws`` keeps
+serving them side by side.
 """
 from __future__ import annotations
 
@@ -14,8 +20,10 @@ from typing import Callable
 
 import boto3
 import botocore.session
+from botocore import UNSIGNED
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
+from botocore.model import OperationModel
 
 from .errors import (InternalServerException, MgnError, Refused, ThrottlingException, UninitializedAccountException,
                      UnknownOperationException, ValidationException)
@@ -25,13 +33,15 @@ from .instances import InstanceLauncher, SimulatedInstances
 from .jobs import Job
 from .model import SourceServer
 from .operations import OPERATIONS
+from .parsed import ParsedReplies
 from .protocol import Protocol, Reply, load_service_model
 from .seeded import Seeded
 from .validation import validate
 
 _SCOPE_REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/mgn/")
 _HOST_REGION = re.compile(r"^mgn(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
-_EVENT = "before-send.mgn"
+_BEFORE_CALL = "before-call.mgn"
+_BEFORE_SEND = "before-send.mgn"
 # FaultDice.call_fault() outcome -> the error MGN answers with.
 _CALL_FAULTS = {
     "throttle": lambda: ThrottlingException("Rate exceeded", retryAfterSeconds=1),
@@ -39,24 +49,23 @@ _CALL_FAULTS = {
 }
 
 
-class _Body:
-    """The raw stream botocore reads a response body from."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: object):
-        yield self._data
-
-
 class _Hook:
-    """The before-send handler; switched off on uninstall so copies held by clients stop answering too."""
+    """The emulator's handlers on one event emitter; switched off on uninstall so copies held by clients stop
+    answering too."""
 
     def __init__(self, emulator: "MgnEmulator") -> None:
         self.emulator = emulator
         self.active = True
 
-    def __call__(self, request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
+    def before_call(self, model: OperationModel, params: dict, request_signer, context: dict,
+                    **_: object) -> tuple[AWSResponse, dict] | None:
+        if not self.active:
+            return None
+        unsigned = request_signer.signature_version is UNSIGNED
+        signing_region = None if unsigned else context.get("signing", {}).get("region", request_signer.region_name)
+        return self.emulator.answer_call(model, params, signing_region, context["client_config"])
+
+    def before_send(self, request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
         return self.emulator.serve(request) if self.active else None
 
 
@@ -71,19 +80,30 @@ class MgnEmulator:
     """
 
     def __init__(self, clock: Callable[[], float] = time.time, seed: int = 0, faults: FaultPlan | None = None,
-                 region: str = "us-east-1", account: str = "123456789012", initialized: bool = True) -> None:
+                 region: str = "us-east-1", account: str = "123456789012", initialized: bool = True,
+                 wire_only: bool = False) -> None:
         self.faults = faults or FaultPlan()
+        #: answer every request signed, at ``before-send``, as an HTTP response botocore parses: the full wire
+        #: path the ``before-call`` answers are checked against
+        self.wire_only = wire_only
         seeded = Seeded(seed)
         self._seeded = seeded
         self._estate = Estate(clock, seeded, FaultDice(self.faults, seeded), region, account,
                               initialized and not self.faults.uninitialized)
         self.calls: list[tuple[str, dict]] = []
-        self._hooks: list[tuple[object, str, _Hook]] = []
+        self._hooks: list[tuple[object, str, str, _Hook]] = []
         self._lock = threading.RLock()
+        # a call fault drawn at before-call, for before-send to answer the same attempt with (per thread: botocore
+        # sends a request on the thread that made the call)
+        self._drawn = threading.local()
 
     @cached_property
     def _protocol(self) -> Protocol:
         return Protocol(load_service_model())
+
+    @cached_property
+    def _parsed(self) -> ParsedReplies:
+        return ParsedReplies()
 
     # -- inspection ------------------------------------------------------------------------------------------
     @property
@@ -170,9 +190,9 @@ class MgnEmulator:
 
     def uninstall(self) -> None:
         """Stop serving every session and client this emulator was installed on or attached to."""
-        for emitter, unique_id, hook in self._hooks:
+        for emitter, event, unique_id, hook in self._hooks:
             hook.active = False
-            emitter.unregister(_EVENT, unique_id=unique_id)
+            emitter.unregister(event, unique_id=unique_id)
         self._hooks.clear()
 
     def client(self, config: Config | None = None):
@@ -185,27 +205,63 @@ class MgnEmulator:
 
     def _hook_into(self, emitter) -> None:
         hook = _Hook(self)
-        unique_id = f"waveflow-mgn-emulator-{id(self)}-{len(self._hooks)}-{id(emitter)}"
-        emitter.register_first(_EVENT, hook, unique_id=unique_id)
-        self._hooks.append((emitter, unique_id, hook))
+        handlers = {_BEFORE_SEND: hook.before_send} if self.wire_only else \
+            {_BEFORE_CALL: hook.before_call, _BEFORE_SEND: hook.before_send}
+        for event, handler in handlers.items():
+            unique_id = f"waveflow-mgn-emulator-{id(self)}-{len(self._hooks)}-{id(emitter)}"  # unique across events
+            emitter.register_first(event, handler, unique_id=unique_id)
+            self._hooks.append((emitter, event, unique_id, hook))
 
     # -- serving ---------------------------------------------------------------------------------------------
+    def answer_call(self, operation: OperationModel, request: dict, signing_region: str | None,
+                    client_config: Config) -> tuple[AWSResponse, dict] | None:
+        """Answer a request botocore has serialised (its ``before-call`` request dict) for a client configured by
+        ``client_config`` that signs for ``signing_region`` (None: unsigned), as the HTTP response and botocore's
+        parsed result; None when the call fault dice say this attempt fails: ``serve`` then answers it, signed,
+        so botocore retries it."""
+        protocol = self._protocol
+        url = request["url"]
+        with self._lock:
+            self._drawn.fault = None
+            try:
+                params = protocol.parse(operation, url, protocol.labels(operation, url), request["body"])
+            except MgnError as error:
+                reply, output = protocol.fail(error, self._seeded.uuid("requests")), None
+            else:
+                fault = self._estate.dice.call_fault()
+                if fault is not None:
+                    self._drawn.fault = fault
+                    return None
+                reply, output = self._answer(operation, params, _region(signing_region, url), None,
+                                             self._seeded.uuid("requests"))
+            return reply.http(url), self._parsed.of(operation, output, reply, client_config)
+
     def serve(self, request: AWSPreparedRequest) -> AWSResponse:
         """Answer one prepared MGN request as the service would."""
         with self._lock:
             reply = self._reply(request)
-        return AWSResponse(request.url, reply.status, reply.headers, _Body(reply.body))
+        return reply.http(request.url)
 
     def _reply(self, request: AWSPreparedRequest) -> Reply:
         protocol = self._protocol
         request_id = self._seeded.uuid("requests")
-        operation = None
         try:
             operation, labels = protocol.route(request.method, request.url)
             body = request.body.encode() if isinstance(request.body, str) else request.body
             params = protocol.parse(operation, request.url, labels, body)
+        except MgnError as error:
+            return protocol.fail(error, request_id)
+        drawn, self._drawn.fault = getattr(self._drawn, "fault", None), None
+        fault = drawn if drawn is not None else self._estate.dice.call_fault()
+        return self._answer(operation, params, _region(_scope_region(request), request.url), fault, request_id)[0]
+
+    def _answer(self, operation: OperationModel, params: dict, region: str | None, fault: str | None,
+                request_id: str) -> tuple[Reply, dict | None]:
+        """The reply to a parsed request, with the output it carries (None for an error)."""
+        protocol = self._protocol
+        try:
             self.calls.append((operation.name, params))
-            self._check_admission(operation.name, self._request_region(request))
+            self._check_admission(operation.name, region, fault)
             if operation.input_shape is not None and (problems := validate(operation.input_shape, params)):
                 raise ValidationException(f"{len(problems)} validation error(s) in {operation.name}: "
                                           + "; ".join(f"{p['name']} {p['message']}" for p in problems),
@@ -215,15 +271,16 @@ class MgnEmulator:
                 raise UnknownOperationException(f"Operation {operation.name} is not implemented by waveflow's MGN "
                                                 f"emulator; implemented: {', '.join(sorted(OPERATIONS))}")
             self._estate.advance()
-            return protocol.answer(operation, handler(self._estate, params), request_id)
+            output = handler(self._estate, params)
+            return protocol.answer(operation, output, request_id), output
         except Refused as refused:
-            return protocol.fail(protocol.refusal(operation, refused), request_id)
+            return protocol.fail(protocol.refusal(operation, refused), request_id), None
         except MgnError as error:
-            return protocol.fail(error, request_id)
+            return protocol.fail(error, request_id), None
 
-    def _check_admission(self, operation_name: str, region: str | None) -> None:
-        """Injected call faults, then the region this emulator holds, then the account's initialisation."""
-        fault = self._estate.dice.call_fault()
+    def _check_admission(self, operation_name: str, region: str | None, fault: str | None) -> None:
+        """The call fault drawn for this attempt, then the region this emulator holds, then the account's
+        initialisation."""
         if fault is not None:
             raise _CALL_FAULTS[fault]()
         if region not in (None, self.region):
@@ -235,15 +292,19 @@ class MgnEmulator:
                 f"Account {self.account} is not initialized for Application Migration Service in {self.region}; "
                 "call InitializeService first")
 
-    @staticmethod
-    def _request_region(request: AWSPreparedRequest) -> str | None:
-        """The region a request was signed for (or addressed to), None when it cannot be told."""
-        authorization = request.headers.get("Authorization") or b""
-        if isinstance(authorization, bytes):
-            authorization = authorization.decode("latin-1")
-        match = _SCOPE_REGION.search(authorization)
-        if match:
-            return match.group(1)
-        host = re.sub(r"^https?://", "", request.url)
-        match = _HOST_REGION.match(host)
-        return match.group(1) if match else None
+
+def _scope_region(request: AWSPreparedRequest) -> str | None:
+    """The region in a signed request's SigV4 credential scope."""
+    authorization = request.headers.get("Authorization") or b""
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode("latin-1")
+    match = _SCOPE_REGION.search(authorization)
+    return match.group(1) if match else None
+
+
+def _region(signing_region: str | None, url: str) -> str | None:
+    """The region a request was signed for, else the one it is addressed to; None when it cannot be told."""
+    if signing_region:
+        return signing_region
+    match = _HOST_REGION.match(re.sub(r"^https?://", "", url))
+    return match.group(1) if match else None

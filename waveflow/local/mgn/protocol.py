@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import botocore.session
+from botocore.awsrequest import AWSResponse
 from botocore.model import OperationModel, ServiceModel
 
 from .errors import ConflictException, MgnError, Refused, UnknownOperationException, ValidationException
@@ -27,6 +28,20 @@ class Reply:
     headers: dict[str, str]
     body: bytes
 
+    def http(self, url: str) -> AWSResponse:
+        """The reply as the HTTP response botocore reads (for the request to ``url``)."""
+        return AWSResponse(url, self.status, self.headers, _Body(self.body))
+
+
+class _Body:
+    """The raw stream botocore reads a response body from."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: object):
+        yield self._data
+
 
 def load_service_model() -> ServiceModel:
     """The botocore model of MGN installed with botocore."""
@@ -38,7 +53,7 @@ class Protocol:
 
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
-        self._routes = [self._route_of(model.operation_model(name)) for name in model.operation_names]
+        self._routes = {name: self._route_of(model.operation_model(name)) for name in model.operation_names}
 
     @staticmethod
     def _route_of(operation: OperationModel) -> tuple[str, re.Pattern, OperationModel]:
@@ -50,11 +65,19 @@ class Protocol:
     def route(self, method: str, url: str) -> tuple[OperationModel, dict[str, str]]:
         """The operation a request addresses and its URI labels (decoded)."""
         path = urlsplit(url).path
-        for route_method, regex, operation in self._routes:
+        for route_method, regex, operation in self._routes.values():
             match = regex.match(path)
             if match and route_method == method:
                 return operation, {name: unquote(value) for name, value in match.groupdict().items()}
         raise UnknownOperationException(f"No MGN operation answers {method} {path}")
+
+    def labels(self, operation: OperationModel, url: str) -> dict[str, str]:
+        """The URI labels (decoded) of a request botocore built for ``operation``."""
+        path = urlsplit(url).path
+        match = self._routes[operation.name][1].match(path)
+        if match is None:
+            raise UnknownOperationException(f"No MGN operation answers {operation.http['method']} {path}")
+        return {name: unquote(value) for name, value in match.groupdict().items()}
 
     def parse(self, operation: OperationModel, url: str, labels: dict[str, str], body: bytes | None) -> dict:
         """The request's parameters, keyed by member name as the client passed them."""
