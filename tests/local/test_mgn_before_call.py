@@ -88,6 +88,16 @@ def conversation(wire_only: bool, config: Config | None) -> tuple[list[tuple], M
         outcome(lambda: mgn.list_waves()),                                             # UnknownOperationException
         outcome(lambda: mgn.initialize_service()),                                     # 204, no body
         outcome(lambda: mgn.retry_data_replication(sourceServerID=web)),               # ValidationException
+        outcome(lambda: mgn.get_replication_configuration(sourceServerID=others[1])),
+        outcome(lambda: mgn.update_replication_configuration(sourceServerID=others[1],
+                                                             useDedicatedReplicationServer=True)),
+        outcome(lambda: mgn.pause_replication(sourceServerID=others[1])),
+        outcome(lambda: mgn.resume_replication(sourceServerID=others[1])),
+        outcome(lambda: mgn.stop_replication(sourceServerID=others[2])),
+        outcome(lambda: mgn.start_replication(sourceServerID=others[2])),
+        outcome(lambda: mgn.disconnect_from_service(sourceServerID=others[3])),
+        outcome(lambda: mgn.delete_source_server(sourceServerID=others[3])),
+        outcome(lambda: mgn.terminate_target_instances(sourceServerIDs=[web])),
     ]
     clock.now += 1800
     seen.append(outcome(lambda: mgn.mark_as_archived(sourceServerID=web)))
@@ -116,6 +126,9 @@ def test_a_conversation_answered_before_signing_equals_the_one_over_the_wire(con
     raised = {entry[1] for entry in fast if entry[0] == "raised"}
     assert raised == {"ConflictException", "ResourceNotFoundException", "ValidationException",
                       "UninitializedAccountException", "ClientError"}
+    answered = {name for (name, _), entry in zip(fast_emu.calls, fast) if entry[0] == "answer"}
+    assert answered >= {"DescribeSourceServers", "StartTest", "DescribeJobs", "StartCutover", "TagResource",
+                        "ChangeServerLifeCycleState", "UpdateLaunchConfiguration", "DeleteSourceServer"}
 
 
 def test_errors_answered_before_signing_carry_every_modelled_field():
