@@ -47,7 +47,8 @@ def conversation(wire_only: bool, config: Config | None) -> tuple[list[tuple], M
     server_arn = emu.source_servers[web].arn
     seen = [
         outcome(lambda: mgn.describe_source_servers(filters={"sourceServerIDs": [web, "s-00000000000000000"]})),
-        outcome(lambda: mgn.describe_source_servers(filters={"lifeCycleStates": ["READY_FOR_TEST"], "isArchived": False})),
+        outcome(lambda: mgn.describe_source_servers(filters={"lifeCycleStates": ["READY_FOR_TEST"],
+                                                             "isArchived": False})),
         outcome(lambda: mgn.describe_source_servers(maxResults=3)),
     ]
     seen += [

@@ -8,8 +8,9 @@ instances (moto's, or the twin's) instead of ids that exist only in MGN's answer
 
 Package layout: ``protocol`` (wire) -> ``operations`` (one function per operation) -> ``lifecycle`` (MGN's rules
 and refusals) -> ``estate`` (servers, jobs, agenda, events) over ``model``, ``replication``, ``jobs``;
-``parsed`` reads replies as botocore would, ``render`` shapes answers, ``validation`` checks requests, ``faults``/``seeded`` make the dice; ``instances``
-(the launcher protocol and the default) and ``ec2`` (the EC2 launcher) are where launched instances come from.
+``render`` shapes answers, ``parsed`` reads replies as botocore would, ``validation`` checks requests,
+``faults``/``seeded`` make the dice; ``instances`` (the launcher protocol and the default) and ``ec2`` (the EC2
+launcher) are where launched instances come from.
 
 Choices where MGN's documentation is silent (each kept in one table or function, easy to change):
 - StartTest/StartCutover accept READY_FOR_TEST, TESTING and READY_FOR_CUTOVER servers that are launchable

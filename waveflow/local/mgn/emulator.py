@@ -3,7 +3,7 @@
 It answers botocore's ``before-call.mgn`` event, after the client has validated and serialised the request and
 before it signs it: the emulator reads the serialised request (path, query, JSON body) as MGN would and hands back
 the HTTP response with the result botocore's parser would make of it (``parsed``), so the client returns it or
-raises ``client.exceptions.*`` exactly as against AWS, without the cost of signing and of a JSON round trip.
+raises ``client.exceptions.*`` exactly as against AWS, without the cost of signing it and parsing the answer.
 Injected call faults (throttling, 5xx) are the exception: a ``before-call`` answer is never retried, so the
 request is left to go on, signed, to ``before-send.mgn``, where the emulator answers it as an HTTP response
 botocore parses and retries as it would AWS's. ``wire_only`` answers every request that way.
@@ -93,8 +93,9 @@ class MgnEmulator:
         self.calls: list[tuple[str, dict]] = []
         self._hooks: list[tuple[object, str, str, _Hook]] = []
         self._lock = threading.RLock()
-        # a call fault drawn at before-call, for before-send to answer the same attempt with (per thread: botocore
-        # sends a request on the thread that made the call)
+        # a call fault drawn at before-call, for before-send to answer the same attempt with; per thread, as
+        # botocore sends a request on the thread that made the call, and cleared at each before-call, so a request
+        # that never got to before-send (its signing failed) leaves nothing for the next one
         self._drawn = threading.local()
 
     @cached_property

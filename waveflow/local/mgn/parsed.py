@@ -31,23 +31,21 @@ class ParsedReplies:
 
     def __init__(self) -> None:
         self._parser = create_parser("rest-json")
-        self._converters: dict[str, Converter | None] = {}
+        self._converters: dict[str, Converter] = {}
 
     def of(self, operation: OperationModel, output: dict | None, reply: Reply, client_config: Config) -> dict:
         """The parsed result of ``reply``, the answer to ``operation`` for a client configured by
         ``client_config``; ``output`` is what the reply carries."""
-        if reply.status >= 300:
-            parsed = self._error(operation, reply)
-            metadata = parsed["ResponseMetadata"]
-        else:
-            parsed = None
-            metadata = {"RequestId": reply.headers["x-amzn-RequestId"], "HTTPStatusCode": reply.status,
-                        "HTTPHeaders": {name.lower(): value for name, value in reply.headers.items()}}
+        parsed = self._error(operation, reply) if reply.status >= 300 else self._success(operation, output, reply)
+        metadata = parsed["ResponseMetadata"]
         if _single_attempt(client_config):
             metadata["MaxAttemptsReached"] = True
         metadata["RetryAttempts"] = 0
-        if parsed is not None:
-            return parsed
+        return parsed
+
+    def _success(self, operation: OperationModel, output: dict | None, reply: Reply) -> dict:
+        metadata = {"RequestId": reply.headers["x-amzn-RequestId"], "HTTPStatusCode": reply.status,
+                    "HTTPHeaders": {name.lower(): value for name, value in reply.headers.items()}}
         shape = operation.output_shape
         if shape is None or not output:
             return {"ResponseMetadata": metadata}
