@@ -177,3 +177,14 @@ def test_throttles_are_retried_by_a_client_that_retries():
     assert [entry[0] for entry in fast] == ["answer"] * 3
     assert [entry[1]["ResponseMetadata"]["RetryAttempts"] for entry in fast] == [1, 0, 0]
     assert len(fast_emu.calls) == len(wire_emu.calls) == 4
+
+
+def test_an_emulator_hooked_twice_on_one_client_draws_once_per_attempt():
+    once, _ = throttled_calls(wire_only=False, config=ONE_ATTEMPT, calls=20)
+    emu = MgnEmulator(clock=Clock(), seed=18, faults=FaultPlan(throttle_rate=0.5))
+    emu.add_source_server(hostname="web-01")
+    session = boto3.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1")
+    emu.install(session)
+    mgn = session.client("mgn", config=ONE_ATTEMPT)
+    emu.attach(mgn)
+    assert [outcome(mgn.describe_source_servers) for _ in range(20)] == once

@@ -69,6 +69,18 @@ class _Hook:
         return self.emulator.serve(request) if self.active else None
 
 
+class _InFlight(threading.local):
+    """This thread's MGN request: botocore makes a call and sends its request on one thread. It holds the
+    ``before-call`` request dict last seen with the call fault drawn for it (for ``before-send`` to answer that
+    attempt with), and the prepared request last answered, so that a second hook of the emulator on one client
+    (installed on a session and attached to a client of it) lets be what the first has dealt with: one answer and
+    one draw of the dice per attempt."""
+
+    call: dict | None = None
+    fault: str | None = None
+    sent: AWSPreparedRequest | None = None
+
+
 class MgnEmulator:
     """A stateful MGN for one account and region, advanced lazily on ``clock``.
 
@@ -93,10 +105,7 @@ class MgnEmulator:
         self.calls: list[tuple[str, dict]] = []
         self._hooks: list[tuple[object, str, str, _Hook]] = []
         self._lock = threading.RLock()
-        # a call fault drawn at before-call, for before-send to answer the same attempt with; per thread, as
-        # botocore sends a request on the thread that made the call, and cleared at each before-call, so a request
-        # that never got to before-send (its signing failed) leaves nothing for the next one
-        self._drawn = threading.local()
+        self._in_flight = _InFlight()
 
     @cached_property
     def _protocol(self) -> Protocol:
@@ -223,7 +232,10 @@ class MgnEmulator:
         protocol = self._protocol
         url = request["url"]
         with self._lock:
-            self._drawn.fault = None
+            in_flight = self._in_flight
+            if in_flight.call is request:  # left to before-send by another hook of this emulator
+                return None
+            in_flight.call, in_flight.fault = request, None  # a fault drawn for a request never sent is dropped
             try:
                 params = protocol.parse(operation, url, protocol.labels(operation, url), request["body"])
             except MgnError as error:
@@ -231,15 +243,18 @@ class MgnEmulator:
             else:
                 fault = self._estate.dice.call_fault()
                 if fault is not None:
-                    self._drawn.fault = fault
+                    in_flight.fault = fault
                     return None
                 reply, output = self._answer(operation, params, _region(signing_region, url), None,
                                              self._seeded.uuid("requests"))
             return reply.http(url), self._parsed.of(operation, output, reply, client_config)
 
-    def serve(self, request: AWSPreparedRequest) -> AWSResponse:
-        """Answer one prepared MGN request as the service would."""
+    def serve(self, request: AWSPreparedRequest) -> AWSResponse | None:
+        """Answer one prepared MGN request as the service would (None: this very request was answered already)."""
         with self._lock:
+            if self._in_flight.sent is request:
+                return None
+            self._in_flight.sent = request
             reply = self._reply(request)
         return reply.http(request.url)
 
@@ -252,7 +267,7 @@ class MgnEmulator:
             params = protocol.parse(operation, request.url, labels, body)
         except MgnError as error:
             return protocol.fail(error, request_id)
-        drawn, self._drawn.fault = getattr(self._drawn, "fault", None), None
+        drawn, self._in_flight.fault = self._in_flight.fault, None
         fault = drawn if drawn is not None else self._estate.dice.call_fault()
         return self._answer(operation, params, _region(_scope_region(request), request.url), fault, request_id)[0]
 
