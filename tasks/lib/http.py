@@ -163,7 +163,12 @@ class HttpResponse:
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """Connects to an address checked in advance while TLS still verifies the URL's hostname."""
+    """Connects to an address checked in advance while TLS still verifies the URL's hostname.
+
+    Like ``http.client``'s own ``connect``, it turns Nagle's algorithm off: the request's headers and body go out
+    as two writes, and with Nagle on the body waits for the server to acknowledge the headers, which a server
+    delays (up to 40 ms on Linux) while it waits for the rest of the request.
+    """
 
     def __init__(self, host: str, address: str, port: int, *, timeout: float, context: ssl.SSLContext):
         super().__init__(host, port, timeout=timeout, context=context)
@@ -171,6 +176,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 

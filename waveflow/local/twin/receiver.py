@@ -140,6 +140,9 @@ class LocalReceiver:
 def _handler_for(receiver: LocalReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # connections kept alive: SNS delivers every notification on one
+        # An answer is written as headers, then body: on a kept-alive connection Nagle's algorithm holds the body
+        # back until the client acknowledges the headers, which it delays (40 ms) waiting for the rest.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
