@@ -74,7 +74,7 @@ def _estate(ec2) -> tuple[str, list[str]]:
 
 def _ec2_conversation(ec2) -> list:
     """Every way the tasks and the MGN emulator find instances by ID, errors included."""
-    _, ids = _estate(ec2)
+    image, ids = _estate(ec2)
     answers = [ec2.describe_instances(InstanceIds=[ids[2]]),
                ec2.describe_instances(InstanceIds=[ids[3], ids[2], ids[1]]),
                ec2.describe_instances(InstanceIds=ids, Filters=[{"Name": "instance-state-name",
@@ -86,11 +86,23 @@ def _ec2_conversation(ec2) -> list:
                ec2.describe_instance_attribute(InstanceId=ids[3], Attribute="instanceType"),
                ec2.describe_volumes(),
                ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [ids[2]]}])]
+    volumes = [volume["VolumeId"] for volume in answers[-2]["Volumes"]]
+    answers += [ec2.describe_volumes(VolumeIds=[volumes[1]]),
+                ec2.describe_volumes(VolumeIds=[volumes[2], volumes[0]]),
+                ec2.describe_volumes(VolumeIds=[volumes[1]], Filters=[{"Name": "size", "Values": ["8"]}]),
+                ec2.describe_volumes(VolumeIds=[volumes[1]], Filters=[{"Name": "size", "Values": ["9"]}]),
+                ec2.describe_instance_type_offerings(Filters=[{"Name": "instance-type", "Values": ["t3.medium"]}]),
+                ec2.describe_instance_type_offerings(LocationType="availability-zone",
+                                                     Filters=[{"Name": "location", "Values": ["us-east-1a"]}])]
     ec2.create_tags(Resources=[ids[3]], Tags=[{"Key": "later", "Value": "yes"}])
     answers.append(ec2.describe_instances(InstanceIds=[ids[3]]))
+    subnet = answers[0]["Reservations"][0]["Instances"][0]["SubnetId"]
+    answers.append(ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.gigantic",
+                                     SubnetId=subnet, ClientToken="launch-unknown-type"))
     for refused in (lambda: ec2.describe_instances(InstanceIds=[ids[1], "i-0123456789abcdef0"]),
                     lambda: ec2.describe_instance_status(InstanceIds=["i-0123456789abcdef0", ids[1], "i-00000000"]),
-                    lambda: ec2.terminate_instances(InstanceIds=["i-0123456789abcdef0"])):
+                    lambda: ec2.terminate_instances(InstanceIds=["i-0123456789abcdef0"]),
+                    lambda: ec2.describe_volumes(VolumeIds=["vol-0123456789abcdef0"])):
         answers.append(_refusal(refused))
     return answers
 
@@ -100,7 +112,8 @@ def test_instances_are_found_by_id_as_by_motos_walk_through_every_reservation(fa
     assert fast == plain
     assert [instance["Tags"] for instance in fast[0]["Reservations"][0]["Instances"]] == [NAMED["Tags"]]
     assert [len(reservation["Instances"]) for reservation in fast[1]["Reservations"]] == [2, 1]
-    assert fast[-3]["Code"] == "InvalidInstanceID.NotFound"
+    assert [refusal["Code"] for refusal in fast[-4:]] == ["InvalidInstanceID.NotFound"] * 3 + [
+        "InvalidVolume.NotFound"]
 
 
 def test_an_instance_is_found_again_after_the_account_is_reset(fake_aws):

@@ -10,6 +10,12 @@ reservations, and instances to them (an instance stays in its reservation once t
 reset; so an entry stays true while the account's dict of reservations is the one indexed, and an ID the index lacks
 (an instance launched since) only needs the reservations added since indexed. A tag lookup by an ID without wildcards
 reads that ID's tags directly: moto's pattern for such an ID matches that ID alone.
+
+Each launch also tags its root volume after finding it by ID among every volume of the account (one more per
+launch), and checks its instance type against the region's offerings one by one through a matcher that builds a
+closure and a generator per offering. Here a single volume ID is looked up (moto's order and error, which names the
+set of requested IDs, unchanged; several IDs take moto's walk), and an offering is matched by a plain loop with
+moto's rules.
 """
 from __future__ import annotations
 
@@ -18,10 +24,12 @@ import weakref
 from itertools import islice
 from typing import Any
 
-from moto.ec2.exceptions import InvalidInstanceIdError
+from moto.ec2.exceptions import InvalidInstanceIdError, InvalidVolumeIdError
 from moto.ec2.models.core import TaggedEC2Resource
+from moto.ec2.models.elastic_block_store import EBSBackend, Volume
+from moto.ec2.models.instance_types import InstanceTypeOfferingBackend
 from moto.ec2.models.instances import Instance, InstanceBackend, Reservation
-from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, filter_reservations, get_prefix
+from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, filter_reservations, generic_filter, get_prefix
 
 Entry = tuple[int, Reservation, Instance]
 _WILDCARDS = frozenset("*?[\\")
@@ -118,10 +126,42 @@ def get_tags(self: Any) -> list[dict[str, str]]:
             for key, value in self.ec2_backend.tags.get(self.id, {}).items()]
 
 
+_DESCRIBE_VOLUMES = EBSBackend.describe_volumes
+
+
+def describe_volumes(self: EBSBackend, volume_ids: list[str] | None = None, filters: Any = None) -> list[Volume]:
+    """``EBSBackend.describe_volumes``: one named volume by lookup; anything else as moto does it."""
+    if not volume_ids or len(volume_ids) != 1:
+        return _DESCRIBE_VOLUMES(self, volume_ids, filters)
+    volume = self.volumes.get(volume_ids[0])
+    if volume is None:
+        raise InvalidVolumeIdError(set(volume_ids))
+    return generic_filter(filters, [volume]) if filters else [volume]
+
+
+def matches_filters(self: InstanceTypeOfferingBackend, offering: dict[str, Any], filters: Any,
+                    location_type: str) -> bool:
+    """``InstanceTypeOfferingBackend.matches_filters``: whether ``offering`` passes every filter, by moto's rules."""
+    for key, values in filters.items():
+        if key == "instance-type":
+            passes = offering.get("InstanceType") in values
+        elif key == "location" and location_type in ("availability-zone", "availability-zone-id"):
+            passes = offering.get("Location") in values
+        elif key == "location" and location_type == "region":
+            passes = any(value for value in values if offering["Location"].startswith(value))
+        else:
+            passes = False
+        if not passes:
+            return False
+    return True
+
+
 def replacements() -> list[tuple[Any, str, Any]]:
     """(owner, attribute, replacement) for each of moto's functions this module replaces."""
     return [(InstanceBackend, "get_instance", get_instance),
             (InstanceBackend, "get_instance_by_id", get_instance_by_id),
             (InstanceBackend, "get_multi_instances_by_id", get_multi_instances_by_id),
             (InstanceBackend, "get_reservations_by_instance_ids", get_reservations_by_instance_ids),
-            (TaggedEC2Resource, "get_tags", get_tags)]
+            (TaggedEC2Resource, "get_tags", get_tags),
+            (EBSBackend, "describe_volumes", describe_volumes),
+            (InstanceTypeOfferingBackend, "matches_filters", matches_filters)]
