@@ -3,35 +3,19 @@ the same conversations sent, written and parsed on botocore's normal path: the s
 from __future__ import annotations
 
 import base64
-import datetime
-import re
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
+from comparable import comparable
 from twin_stacks import REGION
 
 from waveflow.local.twin.speed import faster_moto
 from waveflow.local.twin.wire import Wiring, json_reply
 
-TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[.\d]*|^\d{10}(\d{3}|\.\d+)?$")  # ISO, epoch (s, ms)
 UNKNOWN_INSTANCE = "i-0123456789abcdef0"
-
-
-def _comparable(answer):
-    """``answer`` without its ResponseMetadata (request IDs, dates) and with each time replaced by its type: the
-    two runs of a conversation happen seconds apart."""
-    if isinstance(answer, dict):
-        return {key: _comparable(value) for key, value in answer.items() if key != "ResponseMetadata"}
-    if isinstance(answer, list):
-        return [_comparable(value) for value in answer]
-    if isinstance(answer, str):
-        return TIME.sub("<time>", answer)
-    if isinstance(answer, datetime.datetime):
-        return f"<time {type(answer.tzinfo).__name__}>"
-    return answer
 
 
 def _refusal(call) -> dict:
@@ -65,7 +49,7 @@ def _both(conversation, *services: str) -> tuple[list, list, list[_Seen]]:
                 mock_random.seed(7)
                 clients = [session.client(service) for service in services]
                 seen.append(_Seen(clients[0]))
-                answers.append(_comparable(conversation(*clients)))
+                answers.append(comparable(conversation(*clients)))
     return answers[0], answers[1], seen
 
 

@@ -2,32 +2,18 @@
 (``waveflow.local.twin.speed``) and through moto's own."""
 from __future__ import annotations
 
-import datetime
-import re
-
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.core import responses
 from moto.moto_api._internal import mock_random
+from comparable import comparable
 from twin_stacks import REGION
 
 from waveflow.local.twin.speed import faster_moto
 
-TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[.\d]*")
 NAMED = {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-1"}, {"Key": "wave", "Value": "7"}]}
-
-
-def _timeless(answer):
-    """``answer`` with every time replaced by one mark: the two runs of a conversation start seconds apart."""
-    if isinstance(answer, dict):
-        return {key: _timeless(value) for key, value in answer.items() if key != "ResponseMetadata"}
-    if isinstance(answer, list):
-        return [_timeless(value) for value in answer]
-    if isinstance(answer, str):
-        return TIME.sub("<time>", answer)
-    return "<time>" if isinstance(answer, datetime.datetime) else answer
 
 
 def _both(conversation, service: str) -> tuple[list, list]:
@@ -43,9 +29,9 @@ def _both(conversation, service: str) -> tuple[list, list]:
             client = session.client(service)
             if faster:
                 with faster_moto():
-                    answers.append(_timeless(conversation(client)))
+                    answers.append(comparable(conversation(client)))
             else:
-                answers.append(_timeless(conversation(client)))
+                answers.append(comparable(conversation(client)))
     return answers[0], answers[1]
 
 
