@@ -102,6 +102,33 @@ def test_the_queue_reads_page_by_page_in_order_while_records_leave_it(client):
     assert "LastEvaluatedKey" not in rest
 
 
+def test_the_queue_kept_in_order_follows_arrivals_moves_leaves_and_deletes(client):
+    def queue() -> list[str]:
+        items = client.query(TableName="status", IndexName="statusIndex", KeyConditionExpression="#s = :p",
+                             ExpressionAttributeNames={"#s": "status"},
+                             ExpressionAttributeValues={":p": {"S": "PENDING"}})["Items"]
+        return [item["migrationId"]["S"] for item in items]
+
+    for number in (5, 3, 9, 1, 7):
+        client.put_item(TableName="status", Item=_record(number))
+    assert queue() == ["m-001", "m-003", "m-005", "m-007", "m-009"]  # the order is kept from here on
+    client.put_item(TableName="status", Item=_record(4))  # arrives in the middle
+    client.put_item(TableName="status", Item=_record(0))  # and first
+    client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},  # moves to the back
+                       UpdateExpression="SET updatedAt = :later",
+                       ExpressionAttributeValues={":later": {"S": "2026-11-30T09:00:00Z"}})
+    client.update_item(TableName="status", Key={"migrationId": {"S": "m-005"}},  # leaves
+                       UpdateExpression="SET #s = :v", ExpressionAttributeNames={"#s": "status"},
+                       ExpressionAttributeValues={":v": {"S": "VALIDATED"}})
+    client.delete_item(TableName="status", Key={"migrationId": {"S": "m-009"}})
+    client.put_item(TableName="status", Item={**_record(7), "note": {"S": "sent again"}})  # replaced in place
+    assert queue() == ["m-000", "m-003", "m-004", "m-007", "m-001"]
+    client.update_item(TableName="status", Key={"migrationId": {"S": "m-005"}},  # comes back
+                       UpdateExpression="SET #s = :p", ExpressionAttributeNames={"#s": "status"},
+                       ExpressionAttributeValues={":p": {"S": "PENDING"}})
+    assert queue() == ["m-000", "m-003", "m-004", "m-005", "m-007", "m-001"]
+
+
 def test_a_page_stops_at_one_megabyte_with_a_key_to_go_on_from(client):
     big = "x" * 300_000
     for number in range(5):

@@ -8,6 +8,7 @@ the order of their partition key's hash, as DynamoDB's does, so a page can resum
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -150,12 +151,12 @@ class Table:
         self.items[key] = item
         self.sizes[key] = size
         self.partitions.setdefault(key[0], {})[key] = None
-        self._ordered.pop((None, key[0]), None)
+        self._join_order((None, key[0]), item, None)
         for index in self.indexes.values():
             if index.holds(item):
                 part = values.key_part(item[index.key.hash])
                 index.partitions.setdefault(part, {})[key] = None
-                self._ordered.pop((index.name, part), None)
+                self._join_order((index.name, part), item, index)
 
     def remove(self, key: Key) -> dict[str, Value] | None:
         old = self.items.pop(key, None)
@@ -165,7 +166,7 @@ class Table:
         return old
 
     def _unindex(self, key: Key, item: dict[str, Value]) -> None:
-        self._ordered.pop((None, key[0]), None)
+        self._leave_order((None, key[0]), item, None)
         partition = self.partitions.get(key[0])
         if partition is not None:
             partition.pop(key, None)
@@ -174,7 +175,7 @@ class Table:
         for index in self.indexes.values():
             if index.holds(item):
                 part = values.key_part(item[index.key.hash])
-                self._ordered.pop((index.name, part), None)
+                self._leave_order((index.name, part), item, index)
                 members = index.partitions.get(part)
                 if members is not None:
                     members.pop(key, None)
@@ -182,6 +183,29 @@ class Table:
                         del index.partitions[part]
 
     # ---- orders ----
+
+    def _join_order(self, cached: tuple, item: dict[str, Value], index: Index | None) -> None:
+        """Put ``item`` in its partition's kept order, if one is kept: a wave's queue changes with every start and
+        is read after each, and placing one item by bisection is cheaper than sorting the partition again. New
+        lists each time: a reader may still hold the old ones."""
+        found = self._ordered.get(cached)
+        if found is not None:
+            keys, items = found
+            sort_key = self.sort_key(item, index)
+            place = bisect_left(keys, sort_key)
+            self._ordered[cached] = (keys[:place] + [sort_key] + keys[place:], items[:place] + [item] + items[place:])
+
+    def _leave_order(self, cached: tuple, item: dict[str, Value], index: Index | None) -> None:
+        """Take ``item`` out of its partition's kept order, if one is kept (or forget the order, should the item
+        not stand where its sort key says)."""
+        found = self._ordered.get(cached)
+        if found is not None:
+            keys, items = found
+            place = bisect_left(keys, self.sort_key(item, index))
+            if place < len(items) and items[place] is item:
+                self._ordered[cached] = (keys[:place] + keys[place + 1:], items[:place] + items[place + 1:])
+            else:
+                del self._ordered[cached]
 
     def sort_key(self, item: dict[str, Value], index: Index | None) -> tuple:
         """Where ``item`` stands in its partition (an index's ties broken by the table's key)."""
@@ -193,8 +217,8 @@ class Table:
         return (values.order(item[index_range]) if index_range else None, values.order(item[self.key.hash])) + own
 
     def partition(self, hash_value: Value, index: Index | None) -> tuple[list[tuple], list[dict[str, Value]]]:
-        """One partition of the table or ``index`` in sort-key order: the items' sort keys and the items (kept
-        until the partition changes, as a wave's queue is read far more often than written; not to be changed)."""
+        """One partition of the table or ``index`` in sort-key order: the items' sort keys and the items (kept, and
+        kept in order as items come and go; not to be changed)."""
         part = values.key_part(hash_value)
         cached = (None if index is None else index.name, part)
         found = self._ordered.get(cached)
