@@ -43,6 +43,11 @@ class _Body:
         yield self._data
 
 
+def _decoded(match: re.Match) -> dict[str, str]:
+    """A route's URI labels, percent-decoded."""
+    return {name: unquote(value) for name, value in match.groupdict().items()}
+
+
 def load_service_model() -> ServiceModel:
     """The botocore model of MGN installed with botocore."""
     return botocore.session.get_session().get_service_model("mgn")
@@ -68,7 +73,7 @@ class Protocol:
         for route_method, regex, operation in self._routes.values():
             match = regex.match(path)
             if match and route_method == method:
-                return operation, {name: unquote(value) for name, value in match.groupdict().items()}
+                return operation, _decoded(match)
         raise UnknownOperationException(f"No MGN operation answers {method} {path}")
 
     def labels(self, operation: OperationModel, url: str) -> dict[str, str]:
@@ -77,7 +82,7 @@ class Protocol:
         match = self._routes[operation.name][1].match(path)
         if match is None:
             raise UnknownOperationException(f"No MGN operation answers {operation.http['method']} {path}")
-        return {name: unquote(value) for name, value in match.groupdict().items()}
+        return _decoded(match)
 
     def parse(self, operation: OperationModel, url: str, labels: dict[str, str], body: bytes | None) -> dict:
         """The request's parameters, keyed by member name as the client passed them."""

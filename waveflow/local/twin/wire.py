@@ -66,11 +66,15 @@ def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
     headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": request_id, **reply.headers}
     if reply.parsed:
         http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(b""))
-        metadata = {"RequestId": headers["x-amzn-RequestId"], "HTTPStatusCode": reply.status,
-                    "HTTPHeaders": {name.lower(): value for name, value in headers.items()}, "RetryAttempts": 0}
-        return http, {**reply.body, "ResponseMetadata": metadata}
+        return http, {**reply.body, "ResponseMetadata": response_metadata(http, request_id)}
     http = AWSResponse(params.get("url", ""), reply.status, headers, _RawBody(json.dumps(reply.body).encode()))
     return http, parsed_reply(model, http)
+
+
+def response_metadata(http: AWSResponse, request_id: str) -> dict:
+    """The ``ResponseMetadata`` botocore puts on a parsed answer to one attempt (handed over already parsed)."""
+    return {"RequestId": request_id, "HTTPStatusCode": http.status_code,
+            "HTTPHeaders": {name.lower(): str(value) for name, value in http.headers.items()}, "RetryAttempts": 0}
 
 
 def parsed_reply(model, http: AWSResponse) -> dict:

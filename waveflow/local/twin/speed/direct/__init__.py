@@ -33,7 +33,7 @@ from moto.core import responses
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.models import botocore_stubber
 
-from ...wire import parsed_reply
+from ...wire import parsed_reply, response_metadata
 from .values import PROTOCOLS, parsed_values_class
 
 #: botocore's service names of the services answered here
@@ -82,9 +82,7 @@ def answer(model, params: dict, request_signer, context: dict, **_: Any) -> tupl
     status, headers, body = served
     if isinstance(body, dict):
         http = AWSResponse(params["url"], int(status), headers, MockRawResponse(b""))
-        return http, {**body, "ResponseMetadata": {
-            "RequestId": headers.get("x-amzn-requestid", ""), "HTTPStatusCode": http.status_code,
-            "HTTPHeaders": {name.lower(): str(value) for name, value in headers.items()}, "RetryAttempts": 0}}
+        return http, {**body, "ResponseMetadata": response_metadata(http, headers.get("x-amzn-requestid", ""))}
     http = AWSResponse(params["url"], int(status), headers, MockRawResponse(body))
     return http, parsed_reply(model, http)
 
