@@ -3,6 +3,10 @@
 The tasks use botocore clients (one factory, injectable), not boto3's resource layer, so the conversion is
 done here: floats go in as Decimal (DynamoDB numbers) and come back as int when whole, float otherwise, so a
 record read back equals the dict that was written.
+
+A status record is written and read on every stage, so the types records are made of (strings, whole numbers,
+booleans, null, maps, lists) are converted here in one pass; everything else (floats, sets, binaries, str and
+int subclasses such as enums) goes through boto3's serializer and deserializer, which decide what it becomes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSeriali
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+# whole numbers DynamoDB holds exactly (38 significant digits); larger ones go to boto3, which refuses them
+_LARGEST_EXACT = 10**38
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -37,7 +44,24 @@ def _from_dynamo(value: Any) -> Any:
 
 
 def to_attribute(value: Any) -> dict[str, Any]:
-    """One value as a DynamoDB attribute value. ``to_attribute(1.5) == {"N": "1.5"}``."""
+    """One value as a DynamoDB attribute value, as boto3's serializer makes it of ``_to_dynamo(value)``.
+
+    >>> to_attribute({"id": "m-1", "ratio": 1.5, "done": False})
+    {'M': {'id': {'S': 'm-1'}, 'ratio': {'N': '1.5'}, 'done': {'BOOL': False}}}
+    """
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is dict:
+        return {"M": {key: to_attribute(item) for key, item in value.items()}}
+    if kind is bool:
+        return {"BOOL": value}
+    if kind is int and -_LARGEST_EXACT < value < _LARGEST_EXACT:
+        return {"N": str(value)}
+    if value is None:
+        return {"NULL": True}
+    if kind is list or kind is tuple:
+        return {"L": [to_attribute(item) for item in value]}
     return _serializer.serialize(_to_dynamo(value))
 
 
@@ -48,15 +72,18 @@ def to_item(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _plain(value: dict[str, Any]) -> Any:
     """One attribute value as plain data: what boto3's deserializer and ``_from_dynamo`` make of it, in one pass
-    for the types records are made of (a status record is read on every stage; this is most of its cost)."""
+    for the types records are made of (a status record is read on every stage; this is most of its cost).
+    An attribute value has exactly one key, its type; strings and maps, most of a record, are looked up first."""
+    if "S" in value:
+        return value["S"]
+    if "M" in value:
+        return from_item(value["M"])
     (kind, content), = value.items()
-    if kind == "S" or kind == "BOOL":
+    if kind == "BOOL":
         return content
     if kind == "N":
         number = DYNAMODB_CONTEXT.create_decimal(content)
         return int(number) if number == number.to_integral_value() else float(number)
-    if kind == "M":
-        return {key: _plain(element) for key, element in content.items()}
     if kind == "L":
         return [_plain(element) for element in content]
     if kind == "NULL":
@@ -65,5 +92,5 @@ def _plain(value: dict[str, Any]) -> Any:
 
 
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A DynamoDB item back as a plain record."""
-    return {key: _plain(value) for key, value in item.items()}
+    """A DynamoDB item back as a plain record (a map attribute's content is one too)."""
+    return {key: element["S"] if "S" in element else _plain(element) for key, element in item.items()}
