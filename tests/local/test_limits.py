@@ -1,0 +1,69 @@
+"""Payload sizes as Step Functions counts them: the UTF-8 length of the compact JSON text, exact up to the quota,
+and the quota itself to the byte."""
+import json
+
+from hypothesis import given, settings, strategies as st
+
+from waveflow.local.limits import MAX_PAYLOAD_BYTES, dumps, measure
+from waveflow.local.runtime import run_definition
+
+FN = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+# strings that JSON writes as they are, with escapes (quotes, backslashes, controls), beyond ASCII and lone surrogates
+TEXT = st.one_of(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=12),
+                 st.text(max_size=12), st.sampled_from(['"', "\\", "\n", "\x7f", "é", "\ud800", "𝄞", ""]))
+SCALARS = st.one_of(TEXT, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False, allow_infinity=False))
+KEYS = st.one_of(TEXT, TEXT, st.integers(), st.booleans(), st.none())
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=6),
+                                                       st.dictionaries(KEYS, inner, max_size=6)), max_leaves=40)
+
+
+def depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(depth, value), default=0)
+    return 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUES)
+def test_a_value_measures_as_its_compact_json_text_in_utf8(value):
+    assert measure(value) == (len(dumps(value).encode("utf-8", "surrogatepass")), depth(value))
+
+
+def test_a_repeated_part_counts_every_time_it_is_written():
+    part = {"name": "é" * 10, "n": [1, 2]}
+    value = [part, part, {"again": part}]
+    assert measure(value)[0] == len(dumps(value).encode("utf-8"))
+
+
+def result_of(size: int, escaped: bool = False):
+    """A handler result whose JSON text is ``size`` bytes: a map of short strings, one of them padded."""
+    filler = '"' if escaped else "x"  # a quote is written as two bytes
+    result = {f"k{i}": "v" for i in range(1_000)}
+    pad = size - len(dumps(result).encode("utf-8"))
+    width = len(json.dumps(filler)) - 2
+    result["k0"] = "v" + filler * (pad // width) + "x" * (pad % width)
+    assert len(dumps(result).encode("utf-8")) == size
+    return result
+
+
+def run_returning(result):
+    return run_definition({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": FN + "Give", "End": True}}},
+                          {}, handlers={"Give": lambda event, context: result})
+
+
+def test_a_result_of_exactly_256_kib_passes_and_one_byte_more_is_data_limit_exceeded():
+    for escaped in (False, True):
+        assert run_returning(result_of(MAX_PAYLOAD_BYTES, escaped)).status == "SUCCEEDED"
+        over = run_returning(result_of(MAX_PAYLOAD_BYTES + 1, escaped))
+        assert (over.status, over.error) == ("FAILED", "States.DataLimitExceeded")
+        assert over.cause.endswith("returned a result with a size exceeding the maximum number of bytes service "
+                                   "limit.")
+
+
+def test_a_key_json_cannot_write_is_reported_before_a_value_it_cannot():
+    refused = run_returning({"ok": object(), (1, 2): "a"})
+    assert refused.error == "Runtime.MarshalError"
+    assert "keys must be str, int, float, bool or None, not tuple" in json.loads(refused.cause)["errorMessage"]
