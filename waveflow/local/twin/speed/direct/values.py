@@ -14,11 +14,14 @@ headers, status codes or a payload (REST).
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from botocore.parsers import create_parser
 from moto.core.serialize import BaseJSONSerializer, BaseXMLSerializer, ResponseSerializer
+from moto.core.utils import MISSING
+
+from .members import readings
 
 #: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
 PROTOCOLS = {"ec2": "ec2", "query": "query", "json": "json", "rest-json": "rest-json", "rest-xml": "rest-xml"}
@@ -69,6 +72,30 @@ class _ParsedValues(ResponseSerializer):
 
     def _default_serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         serialized[key] = value
+
+    def _serialize_type_structure(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """moto's walk of a structure's members, each read where ``members.readings`` says it may be."""
+        if value is None:
+            return
+        members = readings(self, shape, value)
+        if members is None:
+            super()._serialize_type_structure(serialized, value, shape, key)
+            return
+        read = value.get if type(value) is dict else partial(getattr, value)
+        wrapper = {} if key else serialized
+        for name, member, keys, transform in members:
+            for candidate in keys:
+                member_value = read(candidate, MISSING)
+                if member_value is not MISSING:
+                    break
+            else:
+                member_value = None
+            if transform is not None:
+                member_value = transform(member_value)
+            if member_value is not None:
+                self._serialize(wrapper, member_value, member, name)
+        if key:
+            serialized[key] = wrapper
 
     def _serialize_type_list(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         """moto's list rules: in XML an item that writes nothing or an empty element is left out, and an empty
