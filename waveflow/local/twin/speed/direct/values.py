@@ -3,7 +3,8 @@
 moto turns a response method's result into XML or JSON by walking the operation's output shape, picking each
 member's value from the result (``XFormedAttributePicker``: aliases, renames, transformers, omissions); botocore
 then parses that text back, walking the same shape. A serializer made here by ``parsed_values_class`` keeps moto's
-walk and value picking (the protocol's serializer is its base class) and changes only what it writes: members under
+walk and value picking (the protocol's serializer is its base class; where a structure's members are in an object is
+worked out once per class of object, ``members``) and changes only what it writes: members under
 their model names, lists as lists, maps as dicts, and each scalar as moto would write it (the text of an XML
 element, the value of a JSON member) turned by botocore's own parser for the protocol into what the client gets
 (``True``, ``int``, a timezone-aware ``datetime``, ``bytes``).
