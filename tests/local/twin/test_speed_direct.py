@@ -103,6 +103,11 @@ def test_ec2_answers_the_same_directly_as_sent_and_parsed(fake_aws):
     assert direct[11]["Reservations"][0]["Instances"][0]["Tags"] == [{"Key": "Name", "Value": "web-1"},
                                                                      {"Key": "wave", "Value": "7"}]
     assert direct[11]["Reservations"][0]["Instances"][0]["LaunchTime"] == "<time tzlocal>"
+    # a member's transformer follows its place in the answer: RunInstances says pending, DescribeInstances running,
+    # and an instance without tags has no Tags at all (moto's transformers, for the same Instance objects)
+    assert direct[4]["Instances"][0]["State"] == {"Code": 0, "Name": "pending"}
+    assert direct[11]["Reservations"][0]["Instances"][0]["State"] == {"Code": 16, "Name": "running"}
+    assert "Tags" not in direct[5]["Instances"][0]
     assert [refusal["Error"]["Code"] for refusal in direct[-7:]] == [
         "InvalidInstanceID.NotFound", "InvalidInstanceID.NotFound", "InvalidInstanceID.NotFound",
         "InvalidSubnetID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidParameterValue"]

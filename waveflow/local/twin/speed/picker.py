@@ -25,7 +25,8 @@ _KEYS: dict[tuple, tuple[str, ...]] = {}
 _TRANSFORMS: dict[tuple[int, str], tuple[dict, Callable[[Any], Any] | None]] = {}
 
 
-def _possible_keys(picker: XFormedAttributePicker, context: AttributePickerContext) -> tuple[str, ...]:
+def possible_keys(picker: XFormedAttributePicker, context: AttributePickerContext) -> tuple[str, ...]:
+    """The keys, in moto's order, under which the member ``context`` names may be in ``context.obj``."""
     if picker.alias_providers is not DEFAULT_ALIAS_PROVIDERS:
         return tuple(_moto_keys(picker, context))
     obj, shape = context.obj, context.shape
@@ -38,7 +39,7 @@ def _possible_keys(picker: XFormedAttributePicker, context: AttributePickerConte
     return keys
 
 
-def _transform(transformers: dict, key_path: str) -> Callable[[Any], Any] | None:
+def transform_for(transformers: dict, key_path: str) -> Callable[[Any], Any] | None:
     """The first of ``transformers`` whose path ends ``key_path``, as moto matches them. (The table is kept with
     its transformer, so its ``id`` stays its own.)"""
     found = _TRANSFORMS.get((id(transformers), key_path))
@@ -52,14 +53,14 @@ def pick(self: XFormedAttributePicker, context: AttributePickerContext) -> Any:
     """``XFormedAttributePicker.__call__``: the member's value, under the first of its keys the object has,
     transformed by the response class's transformer for its path."""
     obj = context.obj
-    for key in _possible_keys(self, context):
+    for key in possible_keys(self, context):
         value = get_value(obj, key, MISSING)
         if value is not MISSING:
             break
     else:
         value = None
     if self.response_transformers:
-        transform = _transform(self.response_transformers, f"{context.key_path}.{context.key}")
+        transform = transform_for(self.response_transformers, f"{context.key_path}.{context.key}")
         if transform is not None:
             value = transform(value)
     return value

@@ -3,7 +3,8 @@
 moto turns a response method's result into XML or JSON by walking the operation's output shape, picking each
 member's value from the result (``XFormedAttributePicker``: aliases, renames, transformers, omissions); botocore
 then parses that text back, walking the same shape. A serializer made here by ``parsed_values_class`` keeps moto's
-walk and value picking (the protocol's serializer is its base class) and changes only what it writes: members under
+walk and value picking (the protocol's serializer is its base class; where a structure's members are in an object is
+worked out once per class of object, ``members``) and changes only what it writes: members under
 their model names, lists as lists, maps as dicts, and each scalar as moto would write it (the text of an XML
 element, the value of a JSON member) turned by botocore's own parser for the protocol into what the client gets
 (``True``, ``int``, a timezone-aware ``datetime``, ``bytes``).
@@ -14,16 +15,19 @@ headers, status codes or a payload (REST).
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from botocore.parsers import create_parser
 from moto.core.serialize import BaseJSONSerializer, BaseXMLSerializer, ResponseSerializer
+from moto.core.utils import MISSING
+
+from .members import readings
 
 #: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
 PROTOCOLS = {"ec2": "ec2", "query": "query", "json": "json", "rest-json": "rest-json", "rest-xml": "rest-xml"}
-_SCALARS = ("string", "character", "boolean", "byte", "short", "integer", "long", "float", "double", "timestamp",
-            "blob")
+_SCALARS = frozenset({"string", "character", "boolean", "byte", "short", "integer", "long", "float", "double",
+                      "timestamp", "blob"})
 
 
 def _xml_text(value: Any) -> str:
@@ -46,6 +50,10 @@ class _ParsedValues(ResponseSerializer):
     #: botocore's parser of the protocol, for the scalars
     PARSER: Any
     XML: bool
+    #: scalar type -> the protocol serializer's writer of it (None: the value as it is)
+    WRITES: dict[str, Any]
+    #: scalar type -> the parser's reader of it, as ``PARSER._parse_shape`` picks it
+    READS: dict[str, Any]
 
     def serialize(self, result: Any) -> Any:
         if self._is_error_result(result) or self.operation_model.has_event_stream_output or not self._body_only():
@@ -69,6 +77,34 @@ class _ParsedValues(ResponseSerializer):
 
     def _default_serialize(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         serialized[key] = value
+
+    def _serialize_type_structure(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        """moto's walk of a structure's members, each read where ``members.readings`` says it may be."""
+        if value is None:
+            return
+        members = readings(self, shape, value)
+        if members is None:
+            super()._serialize_type_structure(serialized, value, shape, key)
+            return
+        read = value.get if type(value) is dict else partial(getattr, value)
+        wrapper = {} if key else serialized
+        for name, member, keys, transform in members:
+            for candidate in keys:
+                member_value = read(candidate, MISSING)
+                if member_value is not MISSING:
+                    break
+            else:
+                member_value = None
+            if transform is not None:
+                member_value = transform(member_value)
+            if member_value is None:
+                continue
+            if member.type_name in _SCALARS:  # no path to keep: a scalar picks nothing
+                self._serialize_scalar(wrapper, member_value, member, name)
+            else:
+                self._serialize(wrapper, member_value, member, name)
+        if key:
+            serialized[key] = wrapper
 
     def _serialize_type_list(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         """moto's list rules: in XML an item that writes nothing or an empty element is left out, and an empty
@@ -101,17 +137,20 @@ class _ParsedValues(ResponseSerializer):
 
     def _serialize_scalar(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         """The value moto's serializer writes for the scalar, as botocore parses it."""
-        written: dict[str, Any] = {}
-        write = getattr(super(), f"_serialize_type_{shape.type_name}", None)
+        type_name = shape.type_name
+        write = self.WRITES[type_name]
         if write is None:
-            written[key] = value
+            wire = value
         else:
-            write(written, value, shape, key)
-        wire = _xml_text(written[key]) if self.XML else written[key]
-        if shape.type_name == "timestamp":
+            written: dict[str, Any] = {}
+            write(self, written, value, shape, key)
+            wire = written[key]
+        if self.XML:
+            wire = _xml_text(wire)
+        if type_name == "timestamp":
             serialized[key] = _parsed_time(self.PARSER, wire)
         else:
-            serialized[key] = self.PARSER._parse_shape(shape, wire)
+            serialized[key] = self.READS[type_name](shape, wire)
 
 
 @lru_cache(maxsize=65536)
@@ -129,5 +168,8 @@ for _type in _SCALARS:
 @cache
 def parsed_values_class(wire: type[ResponseSerializer], protocol: str) -> type[ResponseSerializer]:
     """``wire`` (moto's serializer for ``protocol``, one of ``PROTOCOLS``) writing parsed values instead of text."""
+    parser = create_parser(PROTOCOLS[protocol])
     return type(f"ParsedValues{wire.__name__}", (_ParsedValues, wire), {
-        "WIRE": wire, "PARSER": create_parser(PROTOCOLS[protocol]), "XML": issubclass(wire, BaseXMLSerializer)})
+        "WIRE": wire, "PARSER": parser, "XML": issubclass(wire, BaseXMLSerializer),
+        "WRITES": {name: getattr(wire, f"_serialize_type_{name}", None) for name in _SCALARS},
+        "READS": {name: getattr(parser, f"_handle_{name}", parser._default_handle) for name in _SCALARS}})

@@ -1,0 +1,72 @@
+"""Where each member of a structure may be in a moto object, worked out once per kind of object.
+
+moto's serializer asks its value picker for every member of a structure's shape, one at a time: a context object,
+the member's possible keys (``picker.possible_keys``), a lookup of each in turn, the transformer for the member's
+path. EC2's structures are large and mostly empty (an Instance has ~60 members; an answer about one instance asks
+~150 times), and all but the lookups come out the same for every object of a class at the same place in an answer.
+
+``readings`` works that out once per structure, class of object and path (the path only where the response class
+has transformers): for each member, its name, shape, keys in moto's order and transformer. Reading a member is then
+one lookup per key until one answers, as moto's picker does it (``getattr`` on an object, the item of a ``dict``),
+and the transformer. Where moto's ``get_value`` reads some other way (mappings other than ``dict``, classes with
+their own attribute lookup, dotted keys), for pickers other than moto's default, and for structures whose members
+moto's serializer treats specially (JSON documents, REST members bound to headers, or called ``body`` or
+``headers``), ``readings`` gives ``None`` and moto's own walk serves the structure.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from moto.core.serialize import (DEFAULT_ALIAS_PROVIDERS, AttributePickerContext, BaseRestSerializer,
+                                 ResponseSerializer, XFormedAttributePicker)
+
+from ..picker import possible_keys, transform_for
+
+#: a member: its name, its shape, the keys it may be under (moto's order), its transformer
+Member = tuple[str, Any, tuple[str, ...], Callable[[Any], Any] | None]
+_READINGS: dict[tuple, tuple[Member, ...] | None] = {}
+
+
+def readings(serializer: ResponseSerializer, shape: Any, value: Any) -> tuple[Member, ...] | None:
+    """How ``serializer`` reads the members of ``shape`` (a structure) from ``value``, where it is in the answer
+    now; None where moto's own walk must."""
+    picker = serializer._value_picker
+    transformers = getattr(picker, "response_transformers", None)
+    path = ".".join(serializer.path) if transformers else None
+    kind = (type(serializer), serializer.service_model.service_name, shape.name, type(value),
+            getattr(value, "Meta", None), id(transformers) if transformers else None, path)
+    try:
+        return _READINGS[kind]
+    except KeyError:
+        found = _READINGS[kind] = _worked_out(serializer, picker, shape, value, path)
+        return found
+
+
+def _worked_out(serializer: ResponseSerializer, picker: Any, shape: Any, value: Any,
+                path: str | None) -> tuple[Member, ...] | None:
+    if type(picker) is not XFormedAttributePicker or picker.alias_providers is not DEFAULT_ALIAS_PROVIDERS \
+            or not _read_plainly(type(value)) or getattr(shape, "is_document_type", False):
+        return None
+    if isinstance(serializer, BaseRestSerializer) and ({"body", "headers"} & shape.members.keys() or any(
+            member.is_not_bound_to_body for member in shape.members.values())):
+        return None
+    members = []
+    for name, member in shape.members.items():
+        member.parent = shape  # as moto's walk sets it: the aliases drawn from the structure read it
+        keys = possible_keys(picker, AttributePickerContext(
+            obj=value, key=name, shape=member, operation_model=serializer.operation_model,
+            service_model=serializer.service_model, key_path=path or ""))
+        if any(not isinstance(key, str) or "." in key for key in keys):
+            return None
+        transform = transform_for(picker.response_transformers, f"{path}.{name}") if path is not None else None
+        members.append((name, member, keys, transform))
+    return tuple(members)
+
+
+def _read_plainly(cls: type) -> bool:
+    """Whether moto's ``get_value`` reads a key of a ``cls`` object as ``dict.get`` (a ``dict``) or as ``getattr``
+    (an object without item access or attribute lookup of its own) does."""
+    if cls is dict:
+        return True
+    return not hasattr(cls, "__getitem__") and not hasattr(cls, "__getattr__") \
+        and cls.__getattribute__ is object.__getattribute__
