@@ -7,7 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from waveflow.local.twin.dynamodb import TwinDynamoDB
-from waveflow.local.twin.dynamodb.values import Measured, item_size, size
+from waveflow.local.twin.dynamodb.values import item_size
 from waveflow.local.twin.wire import Wiring
 
 REGION = "us-east-1"
@@ -194,16 +194,6 @@ def test_an_item_changed_after_it_was_measured_is_measured_anew(client):
         client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},
                            UpdateExpression="SET history[0] = :v", ExpressionAttributeValues={":v": {"S": "z" * 150_000}})
     assert refused.value.response["Error"]["Message"] == "Item size to update has exceeded the maximum allowed size"
-
-
-def test_measured_sizes_are_the_sizes_measured_afresh_and_forgotten_past_the_limit():
-    item = _record(1)
-    measured = Measured(limit=3)
-    for _ in range(3):
-        assert item_size(item, measured) == item_size(item)
-        assert len(measured.known) <= 3
-    shared = {"M": {"history": item["history"]}}
-    assert size(shared, measured) == size(shared)
 
 
 def test_requests_alike_but_for_their_placeholders_are_each_checked_and_answered_as_their_own(client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import marshal
+import re
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
@@ -59,6 +60,17 @@ def number_text(value: Decimal) -> str:
     return format(value.normalize(WIDE), "f")
 
 
+#: an integer of at most 38 digits as DynamoDB writes it back: kept as it came, without a ``Decimal``'s round trip
+_PLAIN_INTEGER = re.compile(r"0|-?[1-9][0-9]{0,37}")
+
+
+def _normal_number(text: Any) -> str:
+    """A request's number as DynamoDB keeps and writes it back (``"1.50"`` -> ``"1.5"``)."""
+    if type(text) is str and _PLAIN_INTEGER.fullmatch(text):
+        return text
+    return number_text(number(text))
+
+
 def _binary(data: Any) -> bytes:
     if isinstance(data, (bytes, bytearray)):
         return bytes(data)
@@ -80,7 +92,7 @@ def normal(value: Any, where: str = "") -> Value:
             raise ValidationError(f"Invalid String value for {where or 'an attribute'}")
         return {"S": content}
     if kind == "N":
-        return {"N": number_text(number(content))}
+        return {"N": _normal_number(content)}
     if kind == "B":
         return {"B": _binary(content)}
     if kind == "BOOL":
@@ -103,7 +115,7 @@ def normal(value: Any, where: str = "") -> Value:
         if kind == "SS":
             elements = list(content)
         elif kind == "NS":
-            elements = [number_text(number(element)) for element in content]
+            elements = [_normal_number(element) for element in content]
         else:
             elements = [_binary(element) for element in content]
         if len(set(elements)) != len(elements):
