@@ -198,26 +198,29 @@ def size(value: Value, measured: "Measured | None" = None) -> int:
     remembers the sizes of maps and lists met on the way."""
     (kind, content), = value.items()
     if kind == "S":
-        return len(content.encode())
+        return len(content) if content.isascii() else len(content.encode())
+    if kind == "M" or kind == "L":
+        if measured is not None:
+            known = measured.known.get(id(value))
+            if known is not None:
+                return known[1]
+        total = 3
+        if kind == "L":
+            for element in content:
+                total += 1 + size(element, measured)
+        else:
+            for name, element in content.items():
+                total += 1 + (len(name) if name.isascii() else len(name.encode())) + size(element, measured)
+        if measured is not None:
+            measured.remember(value, total)
+        return total
     if kind == "N":
         return len(content.lstrip("-").replace(".", "")) // 2 + 1
     if kind == "B":
         return len(content)
-    if kind in ("BOOL", "NULL"):
-        return 1
     if kind in SETS:
         return sum(size({kind[0]: element}) for element in content)
-    if measured is not None:
-        known = measured.known.get(id(value))
-        if known is not None:
-            return known[1]
-    if kind == "L":
-        total = 3 + sum(1 + size(element, measured) for element in content)
-    else:  # M
-        total = 3 + sum(1 + len(name.encode()) + size(element, measured) for name, element in content.items())
-    if measured is not None:
-        measured.remember(value, total)
-    return total
+    return 1  # BOOL, NULL
 
 
 def item_size(item: dict[str, Value], measured: "Measured | None" = None) -> int:
@@ -226,7 +229,8 @@ def item_size(item: dict[str, Value], measured: "Measured | None" = None) -> int
     >>> item_size({"migrationId": {"S": "s-1-7"}, "version": {"N": "12"}})
     25
     """
-    return sum(len(name.encode()) + size(value, measured) for name, value in item.items())
+    return sum((len(name) if name.isascii() else len(name.encode())) + size(value, measured)
+               for name, value in item.items())
 
 
 class Measured:
