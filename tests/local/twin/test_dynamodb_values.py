@@ -26,3 +26,7 @@ def test_measured_sizes_are_the_sizes_measured_afresh_and_forgotten_past_the_lim
 def test_numbers_kept_as_they_came_are_the_numbers_dynamodb_writes_back(text):
     assert normal({"N": text}) == {"N": number_text(number(text))}
     assert normal({"NS": [text]}) == {"NS": [number_text(number(text))]}
+
+
+def test_text_is_measured_in_utf8_bytes():
+    assert item_size({"naïve": {"S": "é"}, "m": {"M": {"ü": {"L": [{"S": "€"}]}}}}) == 6 + 2 + 1 + (3 + 1 + 2 + (3 + 1 + 3))
