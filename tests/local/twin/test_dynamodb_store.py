@@ -7,6 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from waveflow.local.twin.dynamodb import TwinDynamoDB
+from waveflow.local.twin.dynamodb.values import item_size
 from waveflow.local.twin.wire import Wiring
 
 REGION = "us-east-1"
@@ -158,3 +159,70 @@ def test_capacity_is_billed_by_dynamodbs_rules_to_billed_sessions_only(twin, cli
     client.transact_write_items(TransactItems=[{"Put": {"TableName": "status", "Item": _record(2)}}])  # 2 x 1
     unbilled.client("dynamodb").get_item(TableName="status", Key={"migrationId": {"S": "m-001"}})
     assert dynamodb.usage() == {"dynamodb_read_units": 1.5, "dynamodb_write_units": 3 + 3 + 1 + 2}
+
+
+def _described_size(client) -> int:
+    return client.describe_table(TableName="status")["Table"]["TableSizeBytes"]
+
+
+def test_an_item_changed_after_it_was_measured_is_measured_anew(client):
+    """Sizes of maps and lists are remembered from one write to the next (``values.Measured``): each update of a
+    nested map or list must still count the item as DynamoDB would, and the 400 KB limit must still hold."""
+    client.put_item(TableName="status", Item=_record(1))
+    updates = [
+        ("SET details.validation.checks = :v", {":v": {"N": "12345"}}),
+        ("SET history = list_append(history, :v)", {":v": {"L": [{"M": {"stamp": {"S": "2026-11-30T01:00:00Z"}}}]}}),
+        ("SET history[1].stamp = :v", {":v": {"S": "a later, longer time stamp"}}),
+        ("SET details.validation.checks = details.validation.checks + :v", {":v": {"N": "1000000"}}),
+        ("REMOVE details.validation.ok, history[0]", {}),
+        ("SET details.launch = details.validation", {}),
+        ("SET details.launch.extra = :v", {":v": {"L": [{"S": "x" * 40}, {"NULL": True}]}}),
+    ]
+    for expression, given in updates:
+        answer = client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}}, ReturnValues="ALL_NEW",
+                                    UpdateExpression=expression, ReturnConsumedCapacity="TOTAL",
+                                    **({"ExpressionAttributeValues": given} if given else {}))
+        assert _described_size(client) == item_size(_get(client, 1)), expression
+        assert answer["Attributes"] == _get(client, 1)
+    entry = {"L": [{"S": "y" * 130_000}]}
+    for _ in range(2):
+        client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},
+                           UpdateExpression="SET history = list_append(history, :v)",
+                           ExpressionAttributeValues={":v": entry})
+    assert _described_size(client) == item_size(_get(client, 1)) > 260_000
+    with pytest.raises(ClientError) as refused:  # the small first entry grows to 150 KB: past 400 KB
+        client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}},
+                           UpdateExpression="SET history[0] = :v", ExpressionAttributeValues={":v": {"S": "z" * 150_000}})
+    assert refused.value.response["Error"]["Message"] == "Item size to update has exceeded the maximum allowed size"
+
+
+def test_requests_alike_but_for_their_placeholders_are_each_checked_and_answered_as_their_own(client):
+    """Expressions are checked once per text and placeholder names (``operations._checked``): requests with the
+    same text must still reach the attributes and values they name, and be refused for what they lack."""
+    client.put_item(TableName="status", Item=_record(1))
+    update = {"TableName": "status", "Key": {"migrationId": {"S": "m-001"}}, "UpdateExpression": "SET #a = :v",
+              "ConditionExpression": "begins_with(#s, :v)", "ReturnValues": "UPDATED_NEW"}
+
+    def refusal(**request) -> str:
+        with pytest.raises(ClientError) as refused:
+            client.update_item(**{**update, **request})
+        return refused.value.response["Error"]["Message"]
+
+    first = client.update_item(**update, ExpressionAttributeNames={"#a": "x", "#s": "status"},
+                               ExpressionAttributeValues={":v": {"S": "P"}})
+    second = client.update_item(**update, ExpressionAttributeNames={"#a": "y", "#s": "status"},
+                                ExpressionAttributeValues={":v": {"S": "PEN"}})
+    assert first["Attributes"] == {"x": {"S": "P"}} and second["Attributes"] == {"y": {"S": "PEN"}}
+    assert {"x", "y"} <= set(_get(client, 1))
+    assert refusal(ExpressionAttributeNames={"#a": "x", "#s": "status", "#b": "z"},
+                   ExpressionAttributeValues={":v": {"S": "P"}}) == \
+        "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}"
+    assert refusal(ExpressionAttributeNames={"#a": "x"}, ExpressionAttributeValues={":v": {"S": "P"}}) == \
+        "Invalid ConditionExpression: An expression attribute name used in the document path is not defined;" \
+        " attribute name: #s"
+    assert refusal(ExpressionAttributeNames={"#a": "x", "#s": "status"},
+                   ExpressionAttributeValues={":v": {"N": "1"}}) == \
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function:" \
+        " begins_with, operand type: N"
+    assert refusal(ExpressionAttributeNames={"#a": "x", "#s": "status"},
+                   ExpressionAttributeValues={":v": {"S": "VALID"}}) == "The conditional request failed"

@@ -4,8 +4,9 @@ moto's DynamoDB spends milliseconds on each request (it re-parses every expressi
 and scans whole tables to answer a query), which made a wave's DynamoDB traffic most of its run time and grow
 faster than the wave. The twin answers DynamoDB as it answers Step Functions: on botocore's ``before-call`` hook
 of its session, so the tasks' clients, Powertools' idempotency layer and the run's own reads are unchanged
-boto3 clients, their requests serialised and checked by botocore as for AWS. Expressions are parsed once per
-text; an item is found in one lookup and a query reads its partition only (``tables.py``).
+boto3 clients, their requests serialised and checked by botocore as for AWS. Expressions are parsed and their
+placeholders checked once per text (``operations.py``); an item is found in one lookup, an update measures only
+the values it made (``values.Measured``) and a query reads its partition only (``tables.py``).
 
     >>> dynamodb = TwinDynamoDB("us-east-1", "123456789012")
     >>> dynamodb.install(session, wiring)      # doctest: +SKIP  (before clients are built from ``session``)

@@ -11,6 +11,7 @@ import json
 import math
 import time
 import uuid
+from functools import lru_cache
 from typing import Any, Callable
 
 from . import values
@@ -30,45 +31,60 @@ def _units(size: int, unit: int) -> int:
     return max(1, math.ceil(size / unit))
 
 
+Expressions = tuple  # ((request field, its parser), ...): the expressions an operation takes
+
+
+@lru_cache(maxsize=4096)
+def _checked(expressions: Expressions, texts: tuple[str | None, ...], names: frozenset[str] | None,
+             given_values: frozenset[str] | None) -> dict[str, Parsed]:
+    """A request's parsed expressions (by field), once its placeholders are checked: each used one defined, each
+    defined one used. What is checked depends on the expressions' texts and the placeholders' names only, not on
+    what they stand for, so a wave's thousands of requests alike are checked once (a refusal is not kept: it is
+    raised again, by the same checks, each time). Not to be changed: requests alike share it."""
+    parsed: dict[str, Parsed] = {}
+    for (field, parse), text in zip(expressions, texts):
+        if text is not None:
+            parsed[field] = parse(text) if parse is not parse_condition else parse_condition(text, field)
+    if names is not None and not parsed:
+        raise ValidationError("ExpressionAttributeNames can only be specified when using expressions")
+    if given_values is not None and not parsed:
+        raise ValidationError("ExpressionAttributeValues can only be specified when using expressions")
+    for field, found in parsed.items():
+        for name in sorted(found.names):
+            if name not in (names or ()):
+                raise ValidationError(f"Invalid {field}: An expression attribute name used in the document path is"
+                                      f" not defined; attribute name: {name}")
+        for value in sorted(found.values):
+            if value not in (given_values or ()):
+                raise ValidationError(f"Invalid {field}: An expression attribute value used in expression is not"
+                                      f" defined; attribute value: {value}")
+    used_names = set().union(*(found.names for found in parsed.values()))
+    used_values = set().union(*(found.values for found in parsed.values()))
+    unused = sorted(set(names or ()) - used_names)
+    if unused:
+        raise ValidationError("Value provided in ExpressionAttributeNames unused in expressions: keys:"
+                              f" {{{', '.join(unused)}}}")
+    unused = sorted(set(given_values or ()) - used_values)
+    if unused:
+        raise ValidationError("Value provided in ExpressionAttributeValues unused in expressions: keys:"
+                              f" {{{', '.join(unused)}}}")
+    return parsed
+
+
 class Request:
     """One request's expressions and placeholders, checked as DynamoDB checks them before it reads anything."""
 
-    def __init__(self, params: dict[str, Any], expressions: dict[str, Callable[[str], Parsed]]) -> None:
+    def __init__(self, params: dict[str, Any], expressions: Expressions) -> None:
         names = params.get("ExpressionAttributeNames")
         given_values = params.get("ExpressionAttributeValues")
-        self.parsed: dict[str, Parsed] = {}
-        for field, parse in expressions.items():
-            text = params.get(field)
-            if text is not None:
-                self.parsed[field] = parse(text) if parse is not parse_condition else parse_condition(text, field)
-        if names is not None and not self.parsed:
-            raise ValidationError("ExpressionAttributeNames can only be specified when using expressions")
-        if given_values is not None and not self.parsed:
-            raise ValidationError("ExpressionAttributeValues can only be specified when using expressions")
-        for field, parsed in self.parsed.items():
-            for name in sorted(parsed.names):
-                if name not in (names or {}):
-                    raise ValidationError(f"Invalid {field}: An expression attribute name used in the document path is"
-                                          f" not defined; attribute name: {name}")
-            for value in sorted(parsed.values):
-                if value not in (given_values or {}):
-                    raise ValidationError(f"Invalid {field}: An expression attribute value used in expression is not"
-                                          f" defined; attribute value: {value}")
-        used_names = set().union(*(parsed.names for parsed in self.parsed.values()))
-        used_values = set().union(*(parsed.values for parsed in self.parsed.values()))
-        unused = sorted(set(names or {}) - used_names)
-        if unused:
-            raise ValidationError("Value provided in ExpressionAttributeNames unused in expressions: keys:"
-                                  f" {{{', '.join(unused)}}}")
-        unused = sorted(set(given_values or {}) - used_values)
-        if unused:
-            raise ValidationError("Value provided in ExpressionAttributeValues unused in expressions: keys:"
-                                  f" {{{', '.join(unused)}}}")
+        self.parsed = _checked(expressions, tuple(params.get(field) for field, _ in expressions),
+                               None if names is None else frozenset(names),
+                               None if given_values is None else frozenset(given_values))
         normal_values = {name: values.normal(value, name) for name, value in (given_values or {}).items()}
         self.context = Context(names, normal_values, "ConditionExpression")
-        for field, parsed in self.parsed.items():
-            if expressions[field] is parse_condition:
-                check_operands(parsed.tree, self.context_for(field))
+        for field, parse in expressions:
+            if parse is parse_condition and field in self.parsed:
+                check_operands(self.parsed[field].tree, self.context_for(field))
 
     def tree(self, field: str):
         parsed = self.parsed.get(field)
@@ -88,12 +104,12 @@ class Request:
         return None if tree is None else [context.steps(path) for path in tree]
 
 
-_ITEM_EXPRESSIONS = {"ConditionExpression": parse_condition}
-_UPDATE_EXPRESSIONS = {"UpdateExpression": parse_update, "ConditionExpression": parse_condition}
-_READ_EXPRESSIONS = {"ProjectionExpression": parse_projection}
-_QUERY_EXPRESSIONS = {"KeyConditionExpression": parse_condition, "FilterExpression": parse_condition,
-                      "ProjectionExpression": parse_projection}
-_SCAN_EXPRESSIONS = {"FilterExpression": parse_condition, "ProjectionExpression": parse_projection}
+_ITEM_EXPRESSIONS = (("ConditionExpression", parse_condition),)
+_UPDATE_EXPRESSIONS = (("UpdateExpression", parse_update), ("ConditionExpression", parse_condition))
+_READ_EXPRESSIONS = (("ProjectionExpression", parse_projection),)
+_QUERY_EXPRESSIONS = (("KeyConditionExpression", parse_condition), ("FilterExpression", parse_condition),
+                      ("ProjectionExpression", parse_projection))
+_SCAN_EXPRESSIONS = (("FilterExpression", parse_condition), ("ProjectionExpression", parse_projection))
 
 
 def _legacy(params: dict[str, Any], *fields: str) -> None:

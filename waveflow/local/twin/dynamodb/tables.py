@@ -53,8 +53,8 @@ class Index:
         return all(name in item for name in self.key.names)
 
 
-def _attribute_size(name: str, item: dict[str, Value]) -> int:
-    return len(name.encode()) + values.size(item[name]) if name in item else 0
+def _attribute_size(name: str, item: dict[str, Value], measured: values.Measured) -> int:
+    return len(name.encode()) + values.size(item[name], measured) if name in item else 0
 
 
 class Table:
@@ -69,6 +69,7 @@ class Table:
         self.description = description
         self.items: dict[Key, dict[str, Value]] = {}
         self.sizes: dict[Key, int] = {}
+        self.measured = values.Measured()  # the sizes of its items' maps and lists
         self.partitions: dict[Any, dict[Key, None]] = {}
         self._ordered: dict[tuple[str | None, Any], tuple[list[tuple], list[dict[str, Value]]]] = {}  # partitions in key order
         self.time_to_live: str | None = None  # the TTL attribute (kept, not acted on: DynamoDB's deletes are late)
@@ -125,10 +126,11 @@ class Table:
                 if name in item:
                     self._check_key_value(name, item[name], index=index.name)
         if changed_from is None:
-            size = values.item_size(item)
+            size = values.item_size(item, self.measured)
         else:
             old, size, names = changed_from
-            size += sum(_attribute_size(name, item) - _attribute_size(name, old) for name in names)
+            size += sum(_attribute_size(name, item, self.measured) - _attribute_size(name, old, self.measured)
+                        for name in names)
         if size > values.MAX_ITEM_BYTES:
             raise ValidationError("Item size to update has exceeded the maximum allowed size" if update else
                                   "Item size has exceeded the maximum allowed size")

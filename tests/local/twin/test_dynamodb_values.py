@@ -1,0 +1,32 @@
+"""The twin's DynamoDB values (``waveflow.local.twin.dynamodb.values``): the short cuts taken for speed give what the
+long way gives."""
+from __future__ import annotations
+
+import pytest
+
+from waveflow.local.twin.dynamodb.values import Measured, item_size, normal, number, number_text, size
+
+ITEM = {"migrationId": {"S": "m-001"}, "version": {"N": "12"},
+        "details": {"M": {"validation": {"M": {"ok": {"BOOL": True}, "checks": {"L": [{"N": "1"}, {"NULL": True}]}}}}},
+        "history": {"L": [{"M": {"status": {"S": "PENDING"}}}, {"M": {"status": {"S": "RUNNING"}}}]},
+        "tags": {"SS": ["a", "bc"]}, "blob": {"B": b"\x00\xff"}}
+
+
+def test_measured_sizes_are_the_sizes_measured_afresh_and_forgotten_past_the_limit():
+    measured = Measured(limit=3)
+    for _ in range(3):
+        assert item_size(ITEM, measured) == item_size(ITEM)
+        assert len(measured.known) <= 3
+    shared = {"M": {"history": ITEM["history"], "more": {"L": [ITEM["details"]]}}}
+    assert size(shared, measured) == size(shared)
+
+
+@pytest.mark.parametrize("text", ["0", "7", "-15", "1200", "9" * 38, "-" + "9" * 38, "1" + "0" * 38, "-0", "007",
+                                  "1E2", "1.50", "+3", "0.0"])
+def test_numbers_kept_as_they_came_are_the_numbers_dynamodb_writes_back(text):
+    assert normal({"N": text}) == {"N": number_text(number(text))}
+    assert normal({"NS": [text]}) == {"NS": [number_text(number(text))]}
+
+
+def test_text_is_measured_in_utf8_bytes():
+    assert item_size({"naïve": {"S": "é"}, "m": {"M": {"ü": {"L": [{"S": "€"}]}}}}) == 6 + 2 + 1 + (3 + 1 + 2 + (3 + 1 + 3))
