@@ -188,14 +188,16 @@ class Table:
 
     def _join_order(self, cached: tuple, item: dict[str, Value], index: Index | None) -> None:
         """Put ``item`` in its partition's kept order, if one is kept: a wave's queue changes with every start and
-        is read after each, and placing one item by bisection is cheaper than sorting the partition again. New
-        lists each time: a reader may still hold the old ones."""
+        is read after each, and placing one item by bisection is cheaper than sorting the partition again. The
+        lists change in place (copying them made every write to a wave's record cost more with every server of
+        the wave): their one reader, a Query, reads them within its request, and requests are served one at a time."""
         found = self._ordered.get(cached)
         if found is not None:
             keys, items = found
             sort_key = self.sort_key(item, index)
             place = bisect_left(keys, sort_key)
-            self._ordered[cached] = (keys[:place] + [sort_key] + keys[place:], items[:place] + [item] + items[place:])
+            keys.insert(place, sort_key)
+            items.insert(place, item)
 
     def _leave_order(self, cached: tuple, item: dict[str, Value], index: Index | None) -> None:
         """Take ``item`` out of its partition's kept order, if one is kept (or forget the order, should the item
@@ -205,7 +207,7 @@ class Table:
             keys, items = found
             place = bisect_left(keys, self.sort_key(item, index))
             if place < len(items) and items[place] is item:
-                self._ordered[cached] = (keys[:place] + keys[place + 1:], items[:place] + items[place + 1:])
+                del keys[place], items[place]
             else:
                 del self._ordered[cached]
 
@@ -220,7 +222,7 @@ class Table:
 
     def partition(self, hash_value: Value, index: Index | None) -> tuple[list[tuple], list[dict[str, Value]]]:
         """One partition of the table or ``index`` in sort-key order: the items' sort keys and the items (kept, and
-        kept in order as items come and go; not to be changed)."""
+        kept in order as items come and go: to be read within the request, never changed by the reader)."""
         part = values.key_part(hash_value)
         cached = (None if index is None else index.name, part)
         found = self._ordered.get(cached)
