@@ -54,7 +54,9 @@ class _Index:
         """Index the reservations added since the last look, and the last one looked at again: moto adds a
         reservation before it launches its instances one by one, and looks each one up as it launches it."""
         start = max(self.indexed - 1, 0)
-        for place, reservation in enumerate(islice(self.reservations.values(), start, None), start):
+        # read from the end: a dict's values are reached from its start one by one, from its end at once
+        newest = list(islice(reversed(self.reservations.values()), len(self.reservations) - start))
+        for place, reservation in enumerate(reversed(newest), start):
             for instance in reservation.instances:
                 self.entries[instance.id] = (place, reservation, instance)
         self.indexed = len(self.reservations)
