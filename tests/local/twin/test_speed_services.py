@@ -174,6 +174,15 @@ def _records(route53) -> list:
     answers.append(route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName="c.corp.example."))
     answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
     answers.append(_refusal(lambda: change("CREATE", "c.corp.example.")))
+    for name, kind in (("aa.corp.example.", "A"), ("web-1.corp.example.", "MX"), ("zz.corp.example.", "A")):
+        change("CREATE", name, kind, "10 mail.corp.example." if kind == "MX" else "10.0.0.1")  # appended, one by one
+        answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
+    for weighted in ("blue", "green"):  # one name and type twice: in the order they came
+        route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+            "Action": "CREATE", "ResourceRecordSet": {"Name": "api.corp.example.", "Type": "A", "TTL": 60,
+                                                    "SetIdentifier": weighted, "Weight": 50,
+                                                    "ResourceRecords": [{"Value": "10.0.0.2"}]}}]})
+        answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
     return answers
 
 
@@ -183,8 +192,12 @@ def test_record_sets_are_listed_and_paged_as_by_motos_sort_of_the_whole_zone(fak
     assert [record["Name"] for record in fast[2]["ResourceRecordSets"]] == [
         "web-1.corp.example.", "app.web-1.corp.example.", "web-2.corp.example."]  # TXT of web-1 first: A < TXT
     assert fast[6]["IsTruncated"] and len(fast[6]["ResourceRecordSets"]) == 2
-    assert "10.0.0.9" in str(fast[-2]) and "a.corp.example." not in str(fast[-2])
-    assert fast[-1]["Code"] == "InvalidChangeBatch"
+    assert "10.0.0.9" in str(fast[-7]) and "a.corp.example." not in str(fast[-7])
+    assert fast[-6]["Code"] == "InvalidChangeBatch"
+    assert [(record["Name"], record["Type"]) for record in fast[-3]["ResourceRecordSets"]][:4] == [
+        ("corp.example.", "NS"), ("corp.example.", "SOA"), ("aa.corp.example.", "A"), ("c.corp.example.", "A")]
+    assert [record.get("SetIdentifier") for record in fast[-1]["ResourceRecordSets"]
+            if record["Name"] == "api.corp.example."] == ["blue", "green"]
 
 
 def test_a_command_is_found_by_its_id_among_many(fake_aws):

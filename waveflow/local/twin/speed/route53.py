@@ -8,12 +8,14 @@ lookups cost more than the one before.
 Here a zone's order is kept until its list of record sets changes: moto appends, replaces in place and rebuilds
 the list, so the order is keyed by the identities of the record sets in the list (the kept order holds every one
 of them, so none of those identities can be reused by a new record set while it is kept); the page starts where
-bisection puts the start name and type, which is where moto's ``dropwhile`` ends.
+bisection puts the start name and type, which is where moto's ``dropwhile`` ends. Record sets appended since the
+order was made (a CREATE: one per migrated server) are placed in it by bisection, after those of the same name
+and type as moto's stable sort leaves them; any other change sorts the zone again.
 """
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -28,10 +30,27 @@ class _Order:
 
     def __init__(self, record_sets: list[RecordSet]) -> None:
         self.identities = tuple(map(id, record_sets))
-        keyed = sorted(((_reversed(record_set.name), record_set.type), place, record_set)
-                       for place, record_set in enumerate(record_sets))
+        keyed = sorted(((_sort_key(record_set), place, record_set) for place, record_set in enumerate(record_sets)),
+                       key=lambda entry: entry[:2])
         self.keys = [key for key, _, _ in keyed]
         self.record_sets = [record_set for _, _, record_set in keyed]
+
+    def follow(self, record_sets: list[RecordSet], identities: tuple[int, ...]) -> bool:
+        """Take in the record sets appended to the ones this order holds, if that is the only change."""
+        held = len(self.identities)
+        if identities[:held] != self.identities:
+            return False
+        for record_set in record_sets[held:]:
+            key = _sort_key(record_set)
+            place = bisect_right(self.keys, key)
+            self.keys.insert(place, key)
+            self.record_sets.insert(place, record_set)
+        self.identities = identities
+        return True
+
+
+def _sort_key(record_set: RecordSet) -> tuple[str, str]:
+    return _reversed(record_set.name), record_set.type
 
 
 _ORDERS: weakref.WeakKeyDictionary[FakeZone, _Order] = weakref.WeakKeyDictionary()
@@ -39,8 +58,8 @@ _ORDERS: weakref.WeakKeyDictionary[FakeZone, _Order] = weakref.WeakKeyDictionary
 
 def get_record_sets(self: FakeZone, start_type: str, start_name: str) -> list[RecordSet]:
     """``FakeZone.get_record_sets``: the zone's record sets in DNS order, from ``start_name``/``start_type`` on."""
-    order = _ORDERS.get(self)
-    if order is None or order.identities != tuple(map(id, self.rrsets)):
+    order, identities = _ORDERS.get(self), tuple(map(id, self.rrsets))
+    if order is None or (order.identities != identities and not order.follow(self.rrsets, identities)):
         order = _ORDERS[self] = _Order(self.rrsets)
     if not start_name:
         return list(order.record_sets)
