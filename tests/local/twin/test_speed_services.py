@@ -147,7 +147,7 @@ def test_a_response_class_lists_its_methods_once(fake_aws, monkeypatch):
 
 def _records(route53) -> list:
     """Record sets of several names, depths and types listed whole, page by page and from a start, changed in
-    between (appended, replaced in place, deleted), and a CREATE of a record set already there."""
+    between (appended, replaced in place, deleted), and a CREATE of a record set already there, or there before."""
     zone = route53.create_hosted_zone(Name="corp.example.", CallerReference="zone")["HostedZone"]["Id"]
 
     def change(action: str, name: str, kind: str = "A", value: str = "10.0.0.1") -> None:
@@ -183,6 +183,10 @@ def _records(route53) -> list:
                                                     "SetIdentifier": weighted, "Weight": 50,
                                                     "ResourceRecords": [{"Value": "10.0.0.2"}]}}]})
         answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
+    change("DELETE", "zz.corp.example.")
+    change("CREATE", "zz.corp.example.")  # made again: its first CREATE is in the zone's journal, the record is not
+    answers.append(_refusal(lambda: change("CREATE", "zz.corp.example.")))
+    answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
     return answers
 
 
@@ -192,11 +196,11 @@ def test_record_sets_are_listed_and_paged_as_by_motos_sort_of_the_whole_zone(fak
     assert [record["Name"] for record in fast[2]["ResourceRecordSets"]] == [
         "web-1.corp.example.", "app.web-1.corp.example.", "web-2.corp.example."]  # TXT of web-1 first: A < TXT
     assert fast[6]["IsTruncated"] and len(fast[6]["ResourceRecordSets"]) == 2
-    assert "10.0.0.9" in str(fast[-7]) and "a.corp.example." not in str(fast[-7])
-    assert fast[-6]["Code"] == "InvalidChangeBatch"
-    assert [(record["Name"], record["Type"]) for record in fast[-3]["ResourceRecordSets"]][:4] == [
+    assert "10.0.0.9" in str(fast[-9]) and "a.corp.example." not in str(fast[-9])
+    assert fast[-8]["Code"] == fast[-2]["Code"] == "InvalidChangeBatch"
+    assert [(record["Name"], record["Type"]) for record in fast[-5]["ResourceRecordSets"]][:4] == [
         ("corp.example.", "NS"), ("corp.example.", "SOA"), ("aa.corp.example.", "A"), ("c.corp.example.", "A")]
-    assert [record.get("SetIdentifier") for record in fast[-1]["ResourceRecordSets"]
+    assert [record.get("SetIdentifier") for record in fast[-3]["ResourceRecordSets"]
             if record["Name"] == "api.corp.example."] == ["blue", "green"]
 
 

@@ -11,6 +11,10 @@ of them, so none of those identities can be reused by a new record set while it 
 bisection puts the start name and type, which is where moto's ``dropwhile`` ends. Record sets appended since the
 order was made (a CREATE: one per migrated server) are placed in it by bisection, after those of the same name
 and type as moto's stable sort leaves them; any other change sorts the zone again.
+
+Each CREATE is also looked for in the zone's journal of every change made to it (``ChangeList``, one entry per
+change, compared entry by entry): here the journal keeps a count of its entries by value, so a lookup is one
+hash. moto only appends to the journal; entries appended some other way are counted when next looked for.
 """
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
 
-from moto.route53.models import FakeZone, RecordSet, reverse_domain_name
+from collections import Counter
+
+from moto.route53.models import ChangeList, FakeZone, RecordSet, reverse_domain_name
 
 #: names reversed once each ("www.example.com." -> "com.example.www"), as moto orders and compares them
 _reversed = lru_cache(maxsize=65536)(reverse_domain_name)
@@ -66,6 +72,44 @@ def get_record_sets(self: FakeZone, start_type: str, start_name: str) -> list[Re
     return order.record_sets[bisect_left(order.keys, (_reversed(start_name), start_type or "")):]
 
 
+_CONTAINS = ChangeList.__contains__
+
+
+class _Counted:
+    """A journal's entries by value (``_value``), and how many of the journal's entries are counted."""
+
+    def __init__(self) -> None:
+        self.values: Counter = Counter()
+        self.counted = 0
+
+
+def _value(entry: Any) -> Any:
+    """``entry`` as a hashable value equal to another's exactly when the entries are equal (maps as sets of pairs)."""
+    if type(entry) is dict:
+        return frozenset((key, _value(item)) for key, item in entry.items())
+    if type(entry) is list:
+        return tuple(map(_value, entry))
+    return entry
+
+
+def contains(self: ChangeList, item: Any) -> bool:
+    """``ChangeList.__contains__``: whether the journal holds a change equal to ``item`` (its name without the
+    trailing dot, as moto compares it)."""
+    if type(item) is not dict or type(item.get("ResourceRecordSet")) is not dict:
+        return _CONTAINS(self, item)
+    item["ResourceRecordSet"]["Name"] = item["ResourceRecordSet"]["Name"].strip(".")
+    counted = self.__dict__.setdefault("_waveflow_counted", _Counted())
+    if counted.counted > len(self):  # the journal lost entries: count it afresh
+        counted = self.__dict__["_waveflow_counted"] = _Counted()
+    for entry in self[counted.counted:]:
+        counted.values[_value(entry)] += 1
+    counted.counted = len(self)
+    try:
+        return _value(item) in counted.values
+    except TypeError:  # a value that cannot be hashed: compared entry by entry
+        return _CONTAINS(self, item)
+
+
 def replacements() -> list[tuple[Any, str, Any]]:
     """(owner, attribute, replacement) for each of moto's functions this module replaces."""
-    return [(FakeZone, "get_record_sets", get_record_sets)]
+    return [(FakeZone, "get_record_sets", get_record_sets), (ChangeList, "__contains__", contains)]
