@@ -1,6 +1,7 @@
 """Task resources: Lambda routing and error reports, task tokens, child executions, SDK calls and S3 items."""
 import json
 import time
+from pathlib import Path
 
 import boto3
 import pytest
@@ -30,6 +31,8 @@ def test_a_raising_handler_fails_with_its_class_name_and_lambdas_json_cause():
     assert (cause["errorType"], cause["errorMessage"]) == ("MigrationNotFound", "no m-1")
     trace = "".join(cause["stackTrace"])
     assert "raise MigrationNotFound" in trace and "waveflow/local" not in trace
+    # each file where Lambda has it, below the package's root: never where the project is checked out
+    assert trace.startswith('  File "/var/task/') and str(Path(__file__).resolve().parent.parent) not in trace
     assert [e["type"] for e in result.history][-2:] == ["LambdaFunctionFailed", "ExecutionFailed"]
 
 
