@@ -82,21 +82,27 @@ def _lambda_cause(exc: BaseException, request_id: str) -> str:
     """Lambda's error document; the stack trace shows the handler's frames, not the engine's, each file where Lambda
     has it (``_deployed_path``)."""
     import traceback  # here, not at the top: only a failing handler needs it, every start would pay for it
-    frames = [traceback.FrameSummary(_deployed_path(frame.filename), frame.lineno, frame.name, line=frame.line)
+    roots = _import_roots()
+    frames = [traceback.FrameSummary(_deployed_path(frame.filename, roots), frame.lineno, frame.name, line=frame.line)
               for frame in traceback.extract_tb(exc.__traceback__) if not frame.filename.startswith(_ENGINE_DIR)]
     message = str(exc) if not isinstance(exc, KeyError) else repr(exc.args[0]) if exc.args else ""
     return dumps({"errorMessage": message, "errorType": type(exc).__name__, "requestId": request_id,
                   "stackTrace": traceback.format_list(frames)})
 
 
-def _deployed_path(filename: str) -> str:
+def _import_roots() -> list[Path]:
+    """The directories modules are imported from, deepest first (a package's own directory before its parent's)."""
+    return sorted((Path(entry).resolve() for entry in sys.path if entry), key=lambda root: len(root.parts),
+                  reverse=True)
+
+
+def _deployed_path(filename: str, roots: list[Path]) -> str:
     """Where Lambda shows a file of the function: below ``/var/task``, the deployment package's root, at its path
-    below the import root it was found in (a package's modules sit at the package's root). So a failure's cause
-    does not depend on where the project is checked out: the cause is stored, measured and billed like any value.
-    A file outside every import root keeps its path."""
+    below the import root it was found in (``roots``: a package's modules sit at the package's root). So a
+    failure's cause does not depend on where the project is checked out: the cause is stored, measured and billed
+    like any value. A file outside every import root keeps its path."""
     path = Path(filename)
-    roots = [Path(entry).resolve() for entry in sys.path if entry]
-    for root in sorted(roots, key=lambda root: len(root.parts), reverse=True):
+    for root in roots:
         if path.is_relative_to(root) and path != root:
             return f"/var/task/{path.relative_to(root).as_posix()}"
     return filename

@@ -54,7 +54,7 @@ class Index:
 
 
 def _attribute_size(name: str, item: dict[str, Value], measured: values.Measured) -> int:
-    return len(name.encode()) + values.size(item[name], measured) if name in item else 0
+    return values.text_size(name) + values.size(item[name], measured) if name in item else 0
 
 
 class Table:

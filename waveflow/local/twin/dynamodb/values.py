@@ -193,12 +193,17 @@ def less(left: Value | None, right: Value | None) -> bool | None:
     return order(left) < order(right)
 
 
+def text_size(text: str) -> int:
+    """A string's size as DynamoDB counts it: its UTF-8 bytes (ASCII counted without encoding it)."""
+    return len(text) if text.isascii() else len(text.encode())
+
+
 def size(value: Value, measured: "Measured | None" = None) -> int:
     """A value's size in bytes as DynamoDB counts it (item sizes, the 400 KB limit, capacity units); ``measured``
     remembers the sizes of maps and lists met on the way."""
     (kind, content), = value.items()
     if kind == "S":
-        return len(content) if content.isascii() else len(content.encode())
+        return text_size(content)
     if kind == "M" or kind == "L":
         if measured is not None:
             known = measured.known.get(id(value))
@@ -210,7 +215,7 @@ def size(value: Value, measured: "Measured | None" = None) -> int:
                 total += 1 + size(element, measured)
         else:
             for name, element in content.items():
-                total += 1 + (len(name) if name.isascii() else len(name.encode())) + size(element, measured)
+                total += 1 + text_size(name) + size(element, measured)
         if measured is not None:
             measured.remember(value, total)
         return total
@@ -229,8 +234,7 @@ def item_size(item: dict[str, Value], measured: "Measured | None" = None) -> int
     >>> item_size({"migrationId": {"S": "s-1-7"}, "version": {"N": "12"}})
     25
     """
-    return sum((len(name) if name.isascii() else len(name.encode())) + size(value, measured)
-               for name, value in item.items())
+    return sum(text_size(name) + size(value, measured) for name, value in item.items())
 
 
 class Measured:

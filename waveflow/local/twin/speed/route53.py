@@ -23,8 +23,6 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
 
-from collections import Counter
-
 from moto.route53.models import ChangeList, FakeZone, RecordSet, reverse_domain_name
 
 #: names reversed once each ("www.example.com." -> "com.example.www"), as moto orders and compares them
@@ -36,8 +34,7 @@ class _Order:
 
     def __init__(self, record_sets: list[RecordSet]) -> None:
         self.identities = tuple(map(id, record_sets))
-        keyed = sorted(((_sort_key(record_set), place, record_set) for place, record_set in enumerate(record_sets)),
-                       key=lambda entry: entry[:2])
+        keyed = sorted((_sort_key(record_set), place, record_set) for place, record_set in enumerate(record_sets))
         self.keys = [key for key, _, _ in keyed]
         self.record_sets = [record_set for _, _, record_set in keyed]
 
@@ -75,11 +72,11 @@ def get_record_sets(self: FakeZone, start_type: str, start_name: str) -> list[Re
 _CONTAINS = ChangeList.__contains__
 
 
-class _Counted:
-    """A journal's entries by value (``_value``), and how many of the journal's entries are counted."""
+class _Seen:
+    """A journal's entries as values (``_value``), and how many of its entries they are."""
 
     def __init__(self) -> None:
-        self.values: Counter = Counter()
+        self.values: set = set()
         self.counted = 0
 
 
@@ -98,15 +95,15 @@ def contains(self: ChangeList, item: Any) -> bool:
     if type(item) is not dict or type(item.get("ResourceRecordSet")) is not dict:
         return _CONTAINS(self, item)
     item["ResourceRecordSet"]["Name"] = item["ResourceRecordSet"]["Name"].strip(".")
-    counted = self.__dict__.setdefault("_waveflow_counted", _Counted())
-    if counted.counted > len(self):  # the journal lost entries: count it afresh
-        counted = self.__dict__["_waveflow_counted"] = _Counted()
-    for entry in self[counted.counted:]:
-        counted.values[_value(entry)] += 1
-    counted.counted = len(self)
+    seen = self.__dict__.get("_waveflow_seen")
+    if seen is None or seen.counted > len(self):  # new, or the journal lost entries: seen afresh
+        seen = self.__dict__["_waveflow_seen"] = _Seen()
     try:
-        return _value(item) in counted.values
-    except TypeError:  # a value that cannot be hashed: compared entry by entry
+        for entry in self[seen.counted:]:
+            seen.values.add(_value(entry))
+            seen.counted += 1
+        return _value(item) in seen.values
+    except TypeError:  # a value that cannot be hashed: compared entry by entry, as moto does
         return _CONTAINS(self, item)
 
 
