@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..environment import environment
+from ..environment import Overlay
 from ..lambda_context import LambdaContext
 from .faults import SandboxTimedout, TwinFaults
 from .stack import Function, Stack
@@ -78,7 +77,7 @@ class LocalFunction:
         self.requests = requests
         self.faults = faults or TwinFaults()
         self.counters = Counters()
-        self._others = foreign_keys - set(spec.environment)
+        self._environment = Overlay(spec.environment, sorted(foreign_keys), prefix=_OWN_PREFIX)
         self._handler: Callable | None = None
 
     @property
@@ -104,8 +103,11 @@ class LocalFunction:
         self.counters.invocations += 1
         before = self.requests()
         try:
-            with self._environment():
+            saved = self._environment.put_on()
+            try:
                 result = self.handler(event, own_context)
+            finally:
+                self._environment.take_off(saved)
         except Exception:
             self.counters.errors += 1
             self.counters.billed_ms += BASE_MS + REQUEST_MS * (self.requests() - before)
@@ -118,11 +120,6 @@ class LocalFunction:
                                   f"seconds")
         self.counters.billed_ms += min(BASE_MS + REQUEST_MS * (self.requests() - before), self.spec.timeout * 1000)
         return result
-
-    def _environment(self):
-        hidden = ({key for key in os.environ if key.startswith(_OWN_PREFIX)} | self._others) \
-            - set(self.spec.environment)
-        return environment(self.spec.environment, hidden)
 
 
 @dataclass
