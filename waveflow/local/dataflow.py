@@ -16,7 +16,7 @@ import re
 
 from .errors import DATA_LIMIT_EXCEEDED, StatesError
 from .jsonata import compile_jsonata_template
-from .limits import over_limit
+from .limits import Measured, measure, quota_problem
 from .paths import ABSENT, compile_input_path, compile_result_path, compile_template
 
 _RESULT_DEFAULT_STATES = frozenset({"Task", "Parallel", "Map"})
@@ -137,11 +137,13 @@ class JsonataFlow:
 def checked_input(run, value):
     """A state's input after Parameters/Arguments, held to the payload quota like its output (error-handling:
     "the input of a state is larger than the payload size quota after Parameters processing")."""
-    problem = over_limit(value)
+    execution = run.execution
+    size, depth = measure(value, known=execution.proved)  # the state's input in it is counted, not walked
+    problem = quota_problem(size, depth)
     if problem is not None:
         raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{run.state_name}' has an input {problem} after "
                                                f"Parameters processing.")
-    run.proved = value  # a Pass whose output is its Parameters is not measured again when it exits
+    execution.proved = Measured(value, size, depth)  # a Pass whose output is its Parameters: not measured again
     return value
 
 

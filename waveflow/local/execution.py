@@ -18,7 +18,7 @@ from .clock import to_datetime
 from .context import build_context_object
 from .errors import DATA_LIMIT_EXCEEDED, RUNTIME, StatesError
 from .history import History
-from .limits import MAX_EXECUTION_SECONDS, over_limit
+from .limits import MAX_EXECUTION_SECONDS, Measured, measure, quota_problem
 
 SUSPEND = object()
 YIELD_EVERY = 1000  # transitions a run makes before letting other executions move (deterministic fairness)
@@ -29,7 +29,7 @@ class Run:
 
     __slots__ = ("execution", "graph", "parent", "history", "variables", "cancelled", "children", "timers",
                  "state_name", "entered_time", "entered_id", "retry_count", "task_token", "map_item",
-                 "last_event", "on_done", "_driving", "_sync", "scheduler", "clock_now", "proved")
+                 "last_event", "on_done", "_driving", "_sync", "scheduler", "clock_now")
 
     def __init__(self, execution, graph, parent: "Run | None" = None, record: bool = True):
         self.execution = execution
@@ -52,7 +52,6 @@ class Run:
         self._sync = None
         self.scheduler = execution.scheduler
         self.clock_now = self.scheduler.clock.now
-        self.proved = None  # the last value this run measured within the payload quota (see exit_state)
         if parent is not None:
             parent.children.add(self)
 
@@ -193,12 +192,18 @@ class Run:
     def exit_state(self, state, raw, output) -> None:
         """Record the state's output, held to the payload quota. Payloads are never mutated in place, so a value
         already proved within it needs no second walk: the state's input (proved when it was the previous
-        state's output) passed through unchanged, or the very value this run measured last (Parameters, a
-        task's result)."""
-        if output is not raw and output is not self.proved:
-            problem = over_limit(output)
-            if problem is not None:
-                raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{state.name}' returned a result {problem}.")
+        state's output) passed through unchanged, or the very value the execution measured last (Parameters, a
+        task's result); and where the output holds that value, its numbers are counted, not walked."""
+        if output is not raw:
+            execution = self.execution
+            proved = execution.proved
+            if proved is None or output is not proved.value:
+                size, depth = measure(output, known=proved)
+                problem = quota_problem(size, depth)
+                if problem is not None:
+                    raise StatesError(DATA_LIMIT_EXCEEDED,
+                                      f"The state/task '{state.name}' returned a result {problem}.")
+                execution.proved = Measured(output, size, depth)
         self.record(state.exited_event, output, state.name)
 
     def runtime_error(self, error: str, cause: str) -> StatesError:
@@ -266,6 +271,8 @@ class Execution:
         self.recorder = History(history_limit, self._history_full)
         self.watchers: list[Callable[["Execution"], None]] = []
         self.mocks = None  # a mocks.MockSession when started as ``StateMachine#TestCase``
+        #: the payload measured last within the quota (Run.exit_state, dataflow.checked_input, a task's result)
+        self.proved: Measured | None = None
         self.root: Run | None = None
         self._timeout = None
 

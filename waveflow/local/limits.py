@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import marshal
 from json.encoder import encode_basestring
+from typing import Any, NamedTuple
 
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB per state input/output, task result and execution input
 DEFAULT_HISTORY_LIMIT = 25_000
@@ -94,9 +95,20 @@ def _scalar_size(value) -> int:
     return size(value)
 
 
-def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
+class Measured(NamedTuple):
+    """A payload found within the quota, with its numbers: where a later payload holds this very object (a task's
+    Parameters ``{"Payload.$": "$"}`` holds the state's input), ``measure`` counts them instead of walking it again.
+    Payloads are never mutated in place (``jsonpath.set_path``), so the numbers stay true."""
+
+    value: Any
+    bytes: int
+    depth: int
+
+
+def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES, known: Measured | None = None) -> tuple[int, int]:
     """``(bytes, depth)`` of ``value`` as compact UTF-8 JSON; the walk stops once either passes its limit
     (``max_bytes``, MAX_NESTING_DEPTH), so the numbers are exact below the limits and only "over" above them.
+    Where ``value`` holds ``known.value`` (or is it), that part counts ``known``'s numbers.
 
     >>> measure({"id": "s-1", "disks": [100, 200]})
     (30, 2)
@@ -104,6 +116,11 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
     kind = type(value)
     if kind is not dict and kind is not list:
         return _scalar_size(value), 0
+    part = None
+    if known is not None:
+        part = known.value
+        if value is part:
+            return known.bytes, known.depth
     total = deepest = 0
     stack = [(value, 1)]
     while stack:
@@ -123,7 +140,11 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
         for item in items:
             kind = type(item)
             if kind is dict or kind is list:
-                stack.append((item, depth + 1))
+                if item is part:
+                    total += known.bytes
+                    deepest = max(deepest, depth + known.depth)
+                else:
+                    stack.append((item, depth + 1))
             elif kind is str:  # the commonest leaves, sized without the table's indirection
                 total += _string_size(item)
             elif kind is int:
@@ -135,13 +156,50 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES) -> tuple[int, int]:
     return total, deepest
 
 
+def plain_depth(value) -> int | None:
+    """How deep ``value`` nests (``measure``'s depth) when it is built of dicts with str keys, lists and scalars;
+    None when it holds anything else (a tuple, a subclass of dict or list, a key JSON writes as text: two keys
+    can then become one). Only the dicts and lists are visited; the scalars are left to the JSON encoder.
+
+    >>> plain_depth({"id": "s-1", "disks": [100, 200]}), plain_depth({1: "a"})
+    (2, None)
+    """
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return None if kind is tuple else 0
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        if type(node) is dict:
+            for key in node:
+                if type(key) is not str:
+                    return None
+            items = node.values()
+        else:
+            items = node
+        for item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+            elif isinstance(item, (dict, list, tuple)):
+                return None
+    return deepest
+
+
 def over_limit(value) -> str | None:
     """Why ``value`` cannot be a payload, as a phrase ("with a size exceeding ..."), or None when it can be.
 
     >>> over_limit("x" * 300_000)
     'with a size exceeding the maximum number of bytes service limit'
     """
-    size, depth = measure(value)
+    return quota_problem(*measure(value))
+
+
+def quota_problem(size: int, depth: int) -> str | None:
+    """``over_limit`` for the numbers ``measure`` gave."""
     if depth > MAX_NESTING_DEPTH:
         return f"nested more than {MAX_NESTING_DEPTH} levels deep"
     if size > MAX_PAYLOAD_BYTES:

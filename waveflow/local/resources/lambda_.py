@@ -8,7 +8,8 @@ from pathlib import Path
 from ..errors import TIMEOUT, DATA_LIMIT_EXCEEDED, StatesError
 from ..guard import HandlerTimedOut
 from ..lambda_context import LambdaContext
-from ..limits import dumps, json_copy, over_limit
+from ..limits import MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, Measured, dumps, json_copy, measure, over_limit, \
+    plain_depth
 from ..routing import function_name
 from .base import Integration
 
@@ -49,19 +50,39 @@ def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
         raise StatesError(EXIT_ERROR, _exit_cause(exc, request_id)) from None
     except BaseException as exc:  # every other handler failure becomes Lambda's error report
         raise StatesError(type(exc).__name__, _lambda_cause(exc, request_id)) from None
+    returned = _returned(result, request_id, resource_label)
+    run.execution.proved = returned  # a task whose output is this result is not measured again
+    return returned.value, request_id
+
+
+def _returned(result, request_id: str, resource_label: str) -> Measured:
+    """The handler's value as Lambda returns it, through JSON text: tuples become lists, what is not JSON (NaN
+    included) is refused, and nothing the handler keeps can change it later; held to the payload quota.
+
+    A plain value (``plain_depth``) whose text is within the quota is sized from that text, which has to be
+    written anyway (C writes it faster than Python walks the value). Any other value is judged the careful way:
+    one walk before any text is written, which also decides between the errors (a value both over the quota and
+    not JSON is over the quota).
+    """
+    try:
+        text = dumps(result)
+    except (TypeError, ValueError, RecursionError):
+        text = None
+    if text is not None:
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        depth = plain_depth(result) if size <= MAX_PAYLOAD_BYTES else None
+        if depth is not None and depth <= MAX_NESTING_DEPTH:
+            return Measured(json.loads(text), size, depth)
     try:
         problem = over_limit(result)
         if problem is not None:
             raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{resource_label}' returned a result {problem}.")
-        # the handler's own value goes through JSON text, as Lambda returns it: tuples become lists, what is not
-        # JSON (NaN included) is refused, and nothing the handler keeps can change it later
-        result = json.loads(dumps(result))
+        value = json.loads(dumps(result))
     except (TypeError, ValueError) as exc:
         raise StatesError("Runtime.MarshalError", dumps({
             "errorMessage": f"Unable to marshal response: {exc}", "errorType": "Runtime.MarshalError",
             "requestId": request_id, "stackTrace": []})) from None
-    run.proved = result  # measured above: a task whose output is this result is not measured again
-    return result, request_id
+    return Measured(value, *measure(value))  # measured as JSON returns it ({1: "a", "1": "b"} is one key)
 
 
 EXIT_ERROR = "Runtime.ExitError"
