@@ -4,7 +4,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from waveflow.local.limits import MAX_PAYLOAD_BYTES, dumps, measure
+from waveflow.local.limits import MAX_PAYLOAD_BYTES, Measured, dumps, measure, plain_depth
 from waveflow.local.runtime import run_definition
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -30,6 +30,24 @@ def depth(value) -> int:
 @given(VALUES)
 def test_a_value_measures_as_its_compact_json_text_in_utf8(value):
     assert measure(value) == (len(dumps(value).encode("utf-8", "surrogatepass")), depth(value))
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES, VALUES)
+def test_a_part_measured_before_counts_as_walking_it_again_would(part, other):
+    value = {"input": [part, other], "again": part}
+    assert measure(value, known=Measured(part, *measure(part))) == measure(value)
+
+
+PLAIN = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=6),
+                                                      st.dictionaries(TEXT, inner, max_size=6)), max_leaves=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(PLAIN)
+def test_a_plain_value_has_its_depth_and_one_json_would_rewrite_has_none(value):
+    assert plain_depth(value) == depth(value)
+    assert plain_depth([value, (1, 2)]) is plain_depth({"a": {1: value}}) is None
 
 
 def test_a_repeated_part_counts_every_time_it_is_written():
@@ -67,3 +85,12 @@ def test_a_key_json_cannot_write_is_reported_before_a_value_it_cannot():
     refused = run_returning({"ok": object(), (1, 2): "a"})
     assert refused.error == "Runtime.MarshalError"
     assert "keys must be str, int, float, bool or None, not tuple" in json.loads(refused.cause)["errorMessage"]
+
+
+def test_a_result_whose_keys_json_merges_counts_as_the_one_key_it_becomes():
+    """{1: ..., "1": ...} is written with both keys and read back with one: what the next states carry is that."""
+    definition = {"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": FN + "Give", "Next": "Twice"},
+        "Twice": {"Type": "Pass", "Parameters": {"a.$": "$", "b.$": "$"}, "End": True}}}
+    result = run_definition(definition, {}, handlers={"Give": lambda event, context: {1: "x" * 200_000, "1": "y"}})
+    assert (result.status, result.output) == ("SUCCEEDED", {"a": {"1": "y"}, "b": {"1": "y"}})

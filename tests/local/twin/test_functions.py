@@ -32,6 +32,14 @@ def test_a_function_sees_its_own_waveflow_settings_only_and_the_process_keeps_it
     assert os.environ["WAVEFLOW_CMF_SECRET_ID"] == "left-over-in-the-process"
 
 
+def test_a_waveflow_variable_the_process_gains_later_is_hidden_too(functions, handler_calls, monkeypatch):
+    monkeypatch.setenv("WAVEFLOW_LATECOMER", "set-after-the-functions-were-built")
+    functions["Recorder"]({})
+    [call] = handler_calls.CALLS
+    assert "WAVEFLOW_LATECOMER" not in call["env"]
+    assert os.environ["WAVEFLOW_LATECOMER"] == "set-after-the-functions-were-built"
+
+
 def test_the_context_is_the_functions_own_on_the_twins_clock(functions, handler_calls):
     functions["Recorder"]({})
     [call] = handler_calls.CALLS
