@@ -35,7 +35,7 @@ def _run(tmp_path: Path, name: str, *args: str):
 
 
 def test_json_is_the_summary_alone_and_the_same_seed_gives_the_same_summary(project, tmp_path):
-    summaries = []
+    summaries, histories = [], []
     for name in ("first", "second"):
         done, journal, report = _run(tmp_path, name, "--servers", "3", "--seed", "11", "--json")
         assert done.exit_code == 0, done.output
@@ -45,7 +45,11 @@ def test_json_is_the_summary_alone_and_the_same_seed_gives_the_same_summary(proj
         assert Journal(journal).runs()[0]["summary"]["byStatus"] == {"SUCCESS": 3}
         summary.pop("wallSeconds")
         summaries.append(json.dumps(summary, sort_keys=True))
+        kept = Journal(journal)
+        histories.append([(execution["name"], kept.history(execution["executionArn"]))
+                          for execution in kept.executions()])
     assert summaries[0] == summaries[1]
+    assert histories[0] == histories[1]  # callback URLs (the receiver's port) included
 
 
 def test_bad_rows_stop_the_run_before_anything_is_sent_naming_each(project, tmp_path):

@@ -11,6 +11,8 @@ from twin_stacks import CALLBACK_SECRET, small_stack
 
 from tasks.lib import http
 from tasks.lib.errors import CallbackRejected
+from waveflow.local.twin.certificates import TlsIdentity
+from waveflow.local.twin.receiver import PORTS, LocalReceiver
 from waveflow.local.twin.twin import LocalTwin
 
 
@@ -77,3 +79,18 @@ def test_notifications_share_one_connection_and_a_broken_one_is_opened_again(twi
     sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="third")
     assert [n["Message"] for n in twin.receiver.notifications("notify")] == ["first", "second", "third"]
     assert all(received.verified for received in twin.receiver.received)
+
+
+def test_the_receiver_listens_on_the_first_free_port_of_its_list_so_a_seed_writes_the_same_callback_urls():
+    identity = TlsIdentity.create()
+    first = LocalReceiver(identity).start()
+    try:
+        second = LocalReceiver(identity).start()  # the first one's port is taken: the next one of the list
+        try:
+            assert first.port in PORTS and second.port in PORTS
+            assert PORTS.index(second.port) > PORTS.index(first.port)
+            assert first.callback_url("billing") == f"https://localhost:{first.port}/callbacks/billing"
+        finally:
+            second.stop()
+    finally:
+        first.stop()

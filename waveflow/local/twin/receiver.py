@@ -6,10 +6,15 @@ requester answers), a notification's SNS signature with the signing certificate 
 (400 when wrong). The tasks reach it through their own callback poster, unweakened: :meth:`LocalReceiver.poster`
 is the production ``HttpsPoster`` given a resolver and an address policy that admit only this receiver's
 loopback address, and a TLS context that trusts only the receiver's certificate.
+
+It listens on the first free port of :data:`PORTS`, not on one the system picks: the port is part of every
+callback URL, and so of every migration request, execution input and history, which two runs of the same seed
+should write alike. When every one of them is taken (many runs at once), the system picks one after all.
 """
 from __future__ import annotations
 
 import base64
+import errno
 import ipaddress
 import json
 import threading
@@ -29,6 +34,8 @@ from .sns import string_to_sign
 CALLBACKS = "/callbacks/"
 NOTIFICATIONS = "/sns/"
 SIGNING_CERT_PATH = "/sns/SimpleNotificationService-waveflow-local.pem"
+#: the ports tried in turn (above the usual ephemeral range's start, below Linux's default one: 32768-60999)
+PORTS = range(28443, 28475)
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class LocalReceiver:
         self.signing_certificate = signing_certificate
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((LOCAL_ADDRESS, 0), _handler_for(self))
+        self._server = _listening(_handler_for(self))
         self._server.socket = identity.server_context().wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
                                         name="waveflow-twin-receiver", daemon=True)
@@ -135,6 +142,17 @@ class LocalReceiver:
     def record(self, received: Received) -> None:
         with self._lock:
             self.received.append(received)
+
+
+def _listening(handler) -> ThreadingHTTPServer:
+    """A server on the first free port of ``PORTS`` (one the system picks when none is)."""
+    for port in PORTS:
+        try:
+            return ThreadingHTTPServer((LOCAL_ADDRESS, port), handler)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+    return ThreadingHTTPServer((LOCAL_ADDRESS, 0), handler)
 
 
 def _handler_for(receiver: LocalReceiver) -> type[BaseHTTPRequestHandler]:
