@@ -11,6 +11,7 @@ from botocore.compat import HTTPHeaders
 from moto import mock_aws
 from moto.core.request import Request, normalize_request
 from twin_stacks import REGION
+from werkzeug.test import EnvironBuilder
 
 from waveflow.local.twin.speed.direct.requests import normalized
 
@@ -89,3 +90,16 @@ def test_the_errors_stream_is_the_one_in_place_for_the_request(monkeypatch, tmp_
     with open(tmp_path / "errors", "w") as errors:
         monkeypatch.setattr(sys, "stderr", errors)
         assert normalized(request).environ["wsgi.errors"] is errors is normalize_request(request).environ["wsgi.errors"]
+
+
+def test_the_builder_writes_the_url_part_once_per_method_and_path(monkeypatch):
+    built = []
+    get_environ = EnvironBuilder.get_environ
+    monkeypatch.setattr(EnvironBuilder, "get_environ", lambda builder: built.append(builder.path) or get_environ(builder))
+    for action in ("DescribeVpcs", "DescribeSubnets", "DescribeInstances"):
+        request = _prepared("POST", "https://ec2.eu-west-3.amazonaws.com/once", {
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, f"Action={action}&Version=2016-11-15")
+        assert _environ(normalized(request))[-3:] == [
+            ("CONTENT_TYPE", "application/x-www-form-urlencoded; charset=utf-8"),
+            ("CONTENT_LENGTH", str(len(f"Action={action}&Version=2016-11-15"))), ("moto.preserved_header_names", {})]
+    assert built == ["/once"]

@@ -11,7 +11,7 @@ in environ order) for what ``from_primitives`` hands it, in two parts. What come
 without its query string (path quoting, server name and port, the fixed WSGI keys) is the builder's own environ for
 a request without headers or body, made once per (method, base URL, path); the query string, the body stream, the
 errors stream, ``CONTENT_TYPE``, ``CONTENT_LENGTH`` and the ``HTTP_`` headers are written per request, as the
-builder writes them. A body other than bytes, a header value that is not text or holds a line break (werkzeug
+builder writes them. A body other than text or bytes, a header value that is not text or holds a line break (werkzeug
 refuses it), or a multipart form goes to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds
 both environs side by side.
 """
@@ -43,6 +43,8 @@ class _Primitives(Request):
     def from_values(cls, *, method: str, base_url: str, path: str, query_string: str, data: Any,
                     headers: list[tuple[str, Any]]) -> Request:  # type: ignore[override]
         content_type = next((value for key, value in headers if key.lower() == "content-type"), None)
+        if isinstance(data, str):  # botocore's form bodies (query protocols); the builder encodes them so
+            data = data.encode()
         if not isinstance(data, bytes) or any(not isinstance(value, str) or "\n" in value or "\r" in value
                                               for _, value in headers) \
                 or (content_type or "").partition(";")[0].strip() == "multipart/form-data":
