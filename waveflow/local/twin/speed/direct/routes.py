@@ -18,6 +18,7 @@ everything when it holds ``_MOST_URLS``: Route 53's URLs carry zone and change I
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, Callable
 
 import moto.backend_index as backend_index
@@ -86,8 +87,15 @@ def _walked(key: tuple[str, bool]) -> Route | None:
 def _default_backend(service: str) -> Any:
     """The backend moto reads a service's URL table from: the default account's, in us-east-1 where the service
     has regions (made on first use, as moto makes it)."""
-    backend_dict = backends.get_backend(service)  # type: ignore[call-overload]
+    backend_dict = _backends(service)
     if not isinstance(backend_dict, BackendDict):
         return backend_dict["global"]
     account = backend_dict[moto_core.DEFAULT_ACCOUNT_ID]
     return account["us-east-1"] if "us-east-1" in account else account["aws"]
+
+
+@cache
+def _backends(service: str) -> Any:
+    """``moto.backends.get_backend``: the service's backends, a module-level object of moto's that ``mock_aws``
+    resets in place (moto imports the module to find it on every request)."""
+    return backends.get_backend(service)  # type: ignore[call-overload]
