@@ -86,13 +86,16 @@ class _ParsedValues(ResponseSerializer):
         """moto's walk of a structure's members, each read where ``members.readings`` says it may be."""
         if value is None:
             return
-        members = readings(self, shape, value)
-        if members is None:
+        plan = readings(self, shape, value)
+        if plan is None:
             super()._serialize_type_structure(serialized, value, shape, key)
             return
         read = value.get if type(value) is dict else partial(getattr, value)
+        present = plan.present(value)
         wrapper = {} if key else serialized
-        for name, member, keys, transform in members:
+        for name, member, keys, transform, always in plan.members:
+            if not always and present.isdisjoint(keys):
+                continue
             for candidate in keys:
                 member_value = read(candidate, MISSING)
                 if member_value is not MISSING:
