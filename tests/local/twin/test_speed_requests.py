@@ -95,7 +95,8 @@ def test_the_errors_stream_is_the_one_in_place_for_the_request(monkeypatch, tmp_
 def test_the_builder_writes_the_url_part_once_per_method_and_path(monkeypatch):
     built = []
     get_environ = EnvironBuilder.get_environ
-    monkeypatch.setattr(EnvironBuilder, "get_environ", lambda builder: built.append(builder.path) or get_environ(builder))
+    monkeypatch.setattr(EnvironBuilder, "get_environ",
+                        lambda builder: built.append(builder.path) or get_environ(builder))
     for action in ("DescribeVpcs", "DescribeSubnets", "DescribeInstances"):
         request = _prepared("POST", "https://ec2.eu-west-3.amazonaws.com/once", {
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}, f"Action={action}&Version=2016-11-15")

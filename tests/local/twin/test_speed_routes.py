@@ -41,7 +41,8 @@ def test_each_ec2_action_posted_to_the_same_url_is_answered_by_its_own_method(fa
         vpc_id = vpc["Vpc"]["VpcId"]
         subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.30.1.0/24")
         return [vpc, ec2.describe_vpcs(VpcIds=[vpc_id]), subnet,
-                ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]), ec2.describe_vpcs(VpcIds=[vpc_id])]
+                ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]),
+                ec2.describe_vpcs(VpcIds=[vpc_id])]
 
     plain, direct = _both(conversation, "ec2")
     vpc_id = direct[0]["Vpc"]["VpcId"]
@@ -70,7 +71,8 @@ def test_route53_paths_with_ids_reach_the_zone_they_name(fake_aws):
     plain, direct = _both(conversation, "route53")
     names = [answer["HostedZone"]["Name"] for answer in direct[2:-1:2]]
     assert names == ["first.example.", "second.example.", "first.example.", "second.example."]
-    records = [[record["Name"] for record in answer["ResourceRecordSets"] if record["Type"] == "A"] for answer in direct[3:-1:2]]
+    records = [[record["Name"] for record in answer["ResourceRecordSets"] if record["Type"] == "A"]
+               for answer in direct[3:-1:2]]
     assert records == [["web.first.example."], ["web.second.example."]] * 2
     assert direct[-1] == plain[-1] == "NoSuchHostedZone"
     assert _ids(direct[:-1]) == _ids(plain[:-1])

@@ -9,10 +9,11 @@ handlers, where moto puts its stubber), answers instead. It does what the normal
 request compressed, checksummed and signed, so moto sees the same account, region and body), hands the request to
 the stubber's dispatch (``routes``: moto's URL matching remembered per URL, the same response class, method and
 recorder; the request object moto reads made without werkzeug's environ builder, ``requests``; moto still draws
-each request's ID, so a seed draws the same IDs), and has moto's serializer write parsed values (``values``) instead of text,
-with moto's own rules on what is picked, renamed and left out. Errors and answers moto writes by hand (templates)
-come back as text and are parsed by botocore's parser, as on the normal path. ``after-call`` (the twin's watches,
-the meter) follows as on the normal path; ``before-send``, ``needs-retry`` and ``response-received`` do not happen.
+each request's ID, so a seed draws the same IDs), and has moto's serializer write parsed values (``values``)
+instead of text, with moto's own rules on what is picked, renamed and left out. Errors and answers moto writes by
+hand (templates) come back as text and are parsed by botocore's parser, as on the normal path. ``after-call`` (the
+twin's watches, the meter) follows as on the normal path; ``before-send``, ``needs-retry`` and ``response-received``
+do not happen.
 The twin's own ``before-call`` answers (faults, DynamoDB, Step Functions, EventBridge) are registered first and
 still come first.
 

@@ -14,6 +14,7 @@ by moto's recorder, handed to the method, an ``HTTPException`` turned into its s
 Where moto would answer otherwise (a URL passed through, a service passed through or not whitelisted, no method
 found: ``None``, an error or moto's 404), moto's own ``process_request`` serves the request. The table forgets
 everything when it holds ``_MOST_URLS``: Route 53's URLs carry zone and change IDs, and a new ID costs one walk.
+``tests/local/twin/test_speed_routes.py`` holds requests served both ways side by side.
 """
 from __future__ import annotations
 
