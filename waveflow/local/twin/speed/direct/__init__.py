@@ -7,11 +7,13 @@ which botocore parses back. For EC2's DescribeInstances most of the time goes to
 Here a ``before-call`` handler, put in every session made while ``faster_moto()`` is on (botocore's built-in
 handlers, where moto puts its stubber), answers instead. It does what the normal path does up to the stubber (the
 request compressed, checksummed and signed, so moto sees the same account, region and body), hands the request to
-the stubber's own dispatch (same URL matching, response class, method, recorder; moto still draws each request's
-ID, so a seed draws the same IDs), and has moto's serializer write parsed values (``values``) instead of text,
-with moto's own rules on what is picked, renamed and left out. Errors and answers moto writes by hand (templates)
-come back as text and are parsed by botocore's parser, as on the normal path. ``after-call`` (the twin's watches,
-the meter) follows as on the normal path; ``before-send``, ``needs-retry`` and ``response-received`` do not happen.
+the stubber's dispatch (``routes``: moto's URL matching remembered per URL, the same response class, method and
+recorder; the request object moto reads made without werkzeug's environ builder, ``requests``; moto still draws
+each request's ID, so a seed draws the same IDs), and has moto's serializer write parsed values (``values``)
+instead of text, with moto's own rules on what is picked, renamed and left out. Errors and answers moto writes by
+hand (templates) come back as text and are parsed by botocore's parser, as on the normal path. ``after-call`` (the
+twin's watches, the meter) follows as on the normal path; ``before-send``, ``needs-retry`` and ``response-received``
+do not happen.
 The twin's own ``before-call`` answers (faults, DynamoDB, Step Functions, EventBridge) are registered first and
 still come first.
 
@@ -34,6 +36,7 @@ from moto.core.botocore_stubber import MockRawResponse
 from moto.core.models import botocore_stubber
 
 from ...wire import parsed_reply, response_metadata
+from .routes import process_request
 from .values import PROTOCOLS, parsed_values_class
 
 #: botocore's service names of the services answered here
@@ -74,7 +77,7 @@ def answer(model, params: dict, request_signer, context: dict, **_: Any) -> tupl
             request.headers[name] = value.encode()
     answering = _ANSWERING.set(True)
     try:
-        served = botocore_stubber.process_request(request.prepare())
+        served = process_request(request.prepare())
     finally:
         _ANSWERING.reset(answering)
     if served is None:

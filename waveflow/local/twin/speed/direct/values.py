@@ -7,7 +7,8 @@ walk and value picking (the protocol's serializer is its base class; where a str
 worked out once per class of object, ``members``) and changes only what it writes: members under
 their model names, lists as lists, maps as dicts, and each scalar as moto would write it (the text of an XML
 element, the value of a JSON member) turned by botocore's own parser for the protocol into what the client gets
-(``True``, ``int``, a timezone-aware ``datetime``, ``bytes``).
+(``True``, ``int``, a timezone-aware ``datetime``, ``bytes``); where the steps of a scalar's writer and reader are
+known, in one (``scalars``).
 
 Where the text keeps what the values would not, moto's own serializer writes the text: errors (their codes and
 modelled fields are parsed by botocore as on the normal path), event streams, and outputs with members bound to
@@ -23,6 +24,7 @@ from moto.core.serialize import BaseJSONSerializer, BaseXMLSerializer, ResponseS
 from moto.core.utils import MISSING
 
 from .members import readings
+from .scalars import THREE_STEPS, fast_scalars
 
 #: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
 PROTOCOLS = {"ec2": "ec2", "query": "query", "json": "json", "rest-json": "rest-json", "rest-xml": "rest-xml"}
@@ -54,6 +56,8 @@ class _ParsedValues(ResponseSerializer):
     WRITES: dict[str, Any]
     #: scalar type -> the parser's reader of it, as ``PARSER._parse_shape`` picks it
     READS: dict[str, Any]
+    #: scalar type -> what writing and reading come to, in one step (``scalars``), where that is known
+    FAST: dict[str, Any]
 
     def serialize(self, result: Any) -> Any:
         if self._is_error_result(result) or self.operation_model.has_event_stream_output or not self._body_only():
@@ -82,13 +86,16 @@ class _ParsedValues(ResponseSerializer):
         """moto's walk of a structure's members, each read where ``members.readings`` says it may be."""
         if value is None:
             return
-        members = readings(self, shape, value)
-        if members is None:
+        plan = readings(self, shape, value)
+        if plan is None:
             super()._serialize_type_structure(serialized, value, shape, key)
             return
         read = value.get if type(value) is dict else partial(getattr, value)
+        present = plan.present(value)
         wrapper = {} if key else serialized
-        for name, member, keys, transform in members:
+        for name, member, keys, transform, always in plan.members:
+            if not always and present.isdisjoint(keys):
+                continue
             for candidate in keys:
                 member_value = read(candidate, MISSING)
                 if member_value is not MISSING:
@@ -138,6 +145,12 @@ class _ParsedValues(ResponseSerializer):
     def _serialize_scalar(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         """The value moto's serializer writes for the scalar, as botocore parses it."""
         type_name = shape.type_name
+        fast = self.FAST.get(type_name)
+        if fast is not None:
+            parsed = fast(shape, value)
+            if parsed is not THREE_STEPS:
+                serialized[key] = parsed
+                return
         write = self.WRITES[type_name]
         if write is None:
             wire = value
@@ -169,7 +182,9 @@ for _type in _SCALARS:
 def parsed_values_class(wire: type[ResponseSerializer], protocol: str) -> type[ResponseSerializer]:
     """``wire`` (moto's serializer for ``protocol``, one of ``PROTOCOLS``) writing parsed values instead of text."""
     parser = create_parser(PROTOCOLS[protocol])
+    xml = issubclass(wire, BaseXMLSerializer)
+    writes = {name: getattr(wire, f"_serialize_type_{name}", None) for name in _SCALARS}
+    reads = {name: getattr(parser, f"_handle_{name}", parser._default_handle) for name in _SCALARS}
     return type(f"ParsedValues{wire.__name__}", (_ParsedValues, wire), {
-        "WIRE": wire, "PARSER": parser, "XML": issubclass(wire, BaseXMLSerializer),
-        "WRITES": {name: getattr(wire, f"_serialize_type_{name}", None) for name in _SCALARS},
-        "READS": {name: getattr(parser, f"_handle_{name}", parser._default_handle) for name in _SCALARS}})
+        "WIRE": wire, "PARSER": parser, "XML": xml, "WRITES": writes, "READS": reads,
+        "FAST": fast_scalars(writes, reads, xml)})

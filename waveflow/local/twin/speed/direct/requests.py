@@ -1,0 +1,78 @@
+"""moto's request object for a botocore request, its WSGI environ written without werkzeug's ``EnvironBuilder``.
+
+moto hands each request to a response method as its ``Request`` (a werkzeug request over a WSGI environ), made by
+``Request.from_primitives``, which builds the environ with werkzeug's ``EnvironBuilder``: a ``Headers`` object,
+URL splitting and IRI quoting, content-type and length properties, a copy of the headers, for every request.
+
+``normalized`` still goes through moto's ``from_primitives`` (its body and header handling, its preserved header
+names and default ``CONTENT_LENGTH``) and changes only the ``from_values`` it calls. That writes the same environ as
+``EnvironBuilder.get_environ`` (keys, values and order: moto's ``EnvironHeaders`` and its recorder read the headers
+in environ order) for what ``from_primitives`` hands it, in two parts. What comes from the method and the URL
+without its query string (path quoting, server name and port, the fixed WSGI keys) is the builder's own environ for
+a request without headers or body, made once per (method, base URL, path); the query string, the body stream, the
+errors stream, ``CONTENT_TYPE``, ``CONTENT_LENGTH`` and the ``HTTP_`` headers are written per request, as the
+builder writes them. A body other than text or bytes, a header value that is not text or holds a line break (werkzeug
+refuses it), or a multipart form goes to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds
+both environs side by side.
+"""
+from __future__ import annotations
+
+import sys
+from io import BytesIO
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest
+from moto.core.request import Request
+from werkzeug._internal import _wsgi_encoding_dance
+from werkzeug.test import EnvironBuilder
+
+_MOST_TEMPLATES = 4096
+_TEMPLATES: dict[tuple[str, str, str], dict[str, Any]] = {}
+_FORM = "application/x-www-form-urlencoded"
+
+
+def normalized(request: AWSPreparedRequest) -> Request:
+    """``moto.core.request.normalize_request`` for a request botocore prepared."""
+    return _Primitives.from_primitives(request.method, request.url, request.headers, request.body)
+
+
+class _Primitives(Request):
+    """moto's ``Request.from_primitives``, through ``from_values`` below; what it makes is moto's ``Request``."""
+
+    @classmethod
+    def from_values(cls, *, method: str, base_url: str, path: str, query_string: str, data: Any,
+                    headers: list[tuple[str, Any]]) -> Request:  # type: ignore[override]
+        content_type = next((value for key, value in headers if key.lower() == "content-type"), None)
+        if isinstance(data, str):  # botocore's form bodies (query protocols); the builder encodes them so
+            data = data.encode()
+        if not isinstance(data, bytes) or any(not isinstance(value, str) or "\n" in value or "\r" in value
+                                              for _, value in headers) \
+                or (content_type or "").partition(";")[0].strip() == "multipart/form-data":
+            return Request.from_values(method=method, base_url=base_url, path=path, query_string=query_string,
+                                       data=data, headers=headers)
+        environ = _template(method, base_url, path).copy()
+        environ["QUERY_STRING"] = _wsgi_encoding_dance(query_string)
+        environ["wsgi.input"] = BytesIO(data)
+        environ["wsgi.errors"] = sys.stderr
+        if content_type is not None:
+            environ["CONTENT_TYPE"] = content_type
+        if data or (content_type or "").partition(";")[0].strip() == _FORM:
+            environ["CONTENT_LENGTH"] = str(len(data))
+        combined: dict[str, list[str]] = {}
+        for key, value in headers:
+            if key.lower() not in ("content-type", "content-length"):
+                combined.setdefault(f"HTTP_{key.upper().replace('-', '_')}", []).append(value)
+        for key, values in combined.items():
+            environ[key] = ", ".join(values)
+        return Request(environ)
+
+
+def _template(method: str, base_url: str, path: str) -> dict[str, Any]:
+    """``EnvironBuilder``'s environ for a request to ``base_url`` + ``path`` without query, headers or body."""
+    key = (method, base_url, path)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        if len(_TEMPLATES) >= _MOST_TEMPLATES:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[key] = EnvironBuilder(method=method, base_url=base_url, path=path).get_environ()
+    return template
