@@ -70,6 +70,7 @@ class Table:
         self.items: dict[Key, dict[str, Value]] = {}
         self.sizes: dict[Key, int] = {}
         self.measured = values.Measured()  # the sizes of its items' maps and lists
+        self.marshalled = values.Marshalled()  # their marshalled forms, answers are copied from
         self.partitions: dict[Any, dict[Key, None]] = {}
         self._ordered: dict[tuple[str | None, Any], tuple[list[tuple], list[dict[str, Value]]]] = {}  # partitions in key order
         self.time_to_live: str | None = None  # the TTL attribute (kept, not acted on: DynamoDB's deletes are late)
