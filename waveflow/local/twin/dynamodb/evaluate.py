@@ -368,10 +368,9 @@ def _delete(item: dict[str, Value], steps: Steps, value: Value) -> None:
 
 # ---- projections --------------------------------------------------------------------------------------------------
 
-def project(item: dict[str, Value], paths: list[Steps],
-            marshalled: values.Marshalled | None = None) -> dict[str, Value]:
-    """A copy of the parts of ``item`` the paths name (list elements kept in their order, closed up; ``marshalled``:
-    as ``values.copy`` takes it)."""
+def selection(paths: list[Steps]) -> dict:
+    """What a projection's paths select, as a tree of attribute names and list indexes (``True``: all of it), made
+    once per request and taken from each item it answers with (``project``)."""
     wanted: dict[Any, Any] = {}
     for steps in paths:
         node = wanted
@@ -382,10 +381,17 @@ def project(item: dict[str, Value], paths: list[Steps],
             node = node.setdefault(step, {})
         else:
             node[steps[-1]] = True
+    return wanted
+
+
+def project(item: dict[str, Value], selected: dict,
+            marshalled: values.Marshalled | None = None) -> dict[str, Value]:
+    """A copy of the parts of ``item`` a ``selection`` names (list elements kept in their order, closed up;
+    ``marshalled``: as ``values.copy`` takes it)."""
     result = {}
-    for name, selection in wanted.items():
+    for name, inner in selected.items():
         if type(name) is str and name in item:
-            taken = _take(item[name], selection, marshalled)
+            taken = _take(item[name], inner, marshalled)
             if taken is not None:
                 result[name] = taken
     return result

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from . import values
 from .errors import (ConditionFailed, DynamoDBError, IdempotentMismatch, InUse, NotFound, TransactionCanceled,
                      ValidationError)
-from .evaluate import Context, Update, check_operands, project, test
+from .evaluate import Context, Update, check_operands, project, selection, test
 from .expressions import Parsed, parse_condition, parse_projection, parse_update
 from .tables import Index, KeySchema, Table
 
@@ -98,10 +98,11 @@ class Request:
         tree = self.tree(field)
         return tree is None or test(tree, item, self.context_for(field))
 
-    def projection(self) -> list | None:
+    def projection(self) -> dict | None:
+        """What the ProjectionExpression selects (``evaluate.selection``), or ``None``: whole items."""
         tree = self.tree("ProjectionExpression")
         context = self.context_for("ProjectionExpression")
-        return None if tree is None else [context.steps(path) for path in tree]
+        return None if tree is None else selection([context.steps(path) for path in tree])
 
 
 _ITEM_EXPRESSIONS = (("ConditionExpression", parse_condition),)
@@ -299,7 +300,7 @@ class DynamoDB:
             answer["Attributes"] = values.copy_item(old, table.marshalled)
         elif returns in ("UPDATED_NEW", "UPDATED_OLD") and update is not None:
             source, paths = (new, update.written) if returns == "UPDATED_NEW" else (old, update.paths)
-            changed = project(source or {}, paths, table.marshalled)
+            changed = project(source or {}, selection(paths), table.marshalled)
             if changed:
                 answer["Attributes"] = changed
         return answer
@@ -347,7 +348,7 @@ class DynamoDB:
             raise ConditionFailed(values.copy_item(old, table and table.marshalled) if keep else None)
 
     @staticmethod
-    def _shaped(table: Table, item: dict, projection: list | None) -> dict:
+    def _shaped(table: Table, item: dict, projection: dict | None) -> dict:
         """A copy of ``item`` of ``table``, or of the parts ``projection`` names, for an answer."""
         if projection is None:
             return values.copy_item(item, table.marshalled)
@@ -468,7 +469,7 @@ class DynamoDB:
         answer.update(self._capacity(params, table, read, read=True, consistent=params.get("ConsistentRead", False)))
         return answer
 
-    def _from_index(self, table: Table, index: Index | None, item: dict, projection: list | None) -> dict:
+    def _from_index(self, table: Table, index: Index | None, item: dict, projection: dict | None) -> dict:
         if index is not None and index.projection != "ALL":
             kept = set(table.key.names) | set(index.key.names) | set(index.included)
             item = {name: value for name, value in item.items() if name in kept}
