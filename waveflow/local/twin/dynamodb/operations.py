@@ -345,7 +345,7 @@ class DynamoDB:
             if table is not None:
                 self._capacity(params, table, size)
             keep = params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None
-            raise ConditionFailed(values.copy_item(old, table and table.marshalled) if keep else None)
+            raise ConditionFailed(values.copy_item(old, None if table is None else table.marshalled) if keep else None)
 
     @staticmethod
     def _shaped(table: Table, item: dict, projection: dict | None) -> dict:
