@@ -111,6 +111,20 @@ def test_answers_copied_from_remembered_forms_are_each_the_callers_own(client):
                                  UpdateExpression="REMOVE note")
     assert removed["Attributes"] == {"note": {"M": {"by": {"S": "lead"}}}}
 
+def test_an_item_updated_many_times_keeps_no_old_versions_in_the_tables_memory(twin, client):
+    """What a table remembers of its values (sizes, marshalled forms) is of the attributes it holds: a history that
+    grows with every update must not keep each older history alive."""
+    client.put_item(TableName="status", Item=_record(1))
+    for number in range(50):
+        client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}}, ReturnValues="ALL_NEW",
+                           UpdateExpression="SET history = list_append(history, :h)",
+                           ExpressionAttributeValues={":h": {"L": [{"M": {"n": {"N": str(number)}}}]}})
+    table = twin[0].tables["status"]
+    assert len(table.marshalled.known) <= 3  # details, history, the blob's bytes need none
+    assert len(table.measured.known) < 60  # the current history, its entries and the details
+    assert len(_get(client, 1)["history"]["L"]) == 51
+
+
 def test_the_queue_reads_page_by_page_in_order_while_records_leave_it(client):
     for number in (5, 3, 9, 1, 7, 2, 8, 4, 6, 0):
         client.put_item(TableName="status", Item=_record(number))

@@ -151,6 +151,7 @@ class Table:
         old = self.items.get(key)
         if old is not None:
             self._unindex(key, old)
+            self._forget(old, item)
         self.items[key] = item
         self.sizes[key] = size
         self.partitions.setdefault(key[0], {})[key] = None
@@ -166,7 +167,17 @@ class Table:
         if old is not None:
             del self.sizes[key]
             self._unindex(key, old)
+            self._forget(old, {})
         return old
+
+    def _forget(self, old: dict[str, Value], new: dict[str, Value]) -> None:
+        """Forget the sizes and marshalled forms of ``old``'s attributes that ``new`` does not share: nothing reads
+        them again, and each held its value (old versions of a growing history) in memory. Forgetting is always
+        safe: what is forgotten is worked out again if needed."""
+        for name, value in old.items():
+            if new.get(name) is not value:
+                self.measured.forget(value)
+                self.marshalled.forget(value)
 
     def _unindex(self, key: Key, item: dict[str, Value]) -> None:
         self._leave_order((None, key[0]), item, None)

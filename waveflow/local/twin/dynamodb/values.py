@@ -250,7 +250,8 @@ class _ByIdentity:
     value it does not change with the stored item, replaces values, and copies the maps and lists along the paths
     it writes: ``evaluate.py``), so a fact learnt of a value holds as long as the value lives. Each value is held
     along with its fact, so its ``id`` cannot be given to another object while it is known; past ``limit`` values,
-    all are forgotten and learnt again as they come."""
+    all are forgotten and learnt again as they come. A table forgets the attributes it no longer holds
+    (``Table.store``), so old versions of a growing history do not pile up in memory."""
 
     def __init__(self, limit: int = 1 << 17) -> None:
         self.known: dict[int, tuple[Value, Any]] = {}
@@ -261,6 +262,9 @@ class _ByIdentity:
             self.known.clear()
         known = self.known[id(value)] = (value, fact)
         return known
+
+    def forget(self, value: Value) -> None:
+        self.known.pop(id(value), None)  # an entry holds its value: an id known is this value's
 
 
 class Measured(_ByIdentity):
