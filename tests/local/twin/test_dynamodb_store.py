@@ -82,6 +82,49 @@ def test_an_update_leaves_the_answers_given_before_it_and_a_refused_update_leave
     assert _get(client, 1) == after
 
 
+
+def test_answers_copied_from_remembered_forms_are_each_the_callers_own(client):
+    """A value copied once is copied again from its marshalled form (``values.Marshalled``): every answer that
+    gives it, by any operation, must still be the caller's own, and an update must not change a form remembered."""
+    client.put_item(TableName="status", Item=_record(1))
+    key = {"migrationId": {"S": "m-001"}}
+    first, second = _get(client, 1), _get(client, 1)
+    new = client.update_item(TableName="status", Key=key, ReturnValues="ALL_NEW", UpdateExpression="SET note = :n",
+                             ExpressionAttributeValues={":n": {"M": {"by": {"S": "lead"}}}})["Attributes"]
+    queried = client.query(TableName="status", IndexName="statusIndex", KeyConditionExpression="#s = :s",
+                           ExpressionAttributeNames={"#s": "status"},
+                           ExpressionAttributeValues={":s": {"S": "PENDING"}})["Items"][0]
+    for answer in (first, second, new, queried):
+        answer["details"]["M"]["validation"]["M"]["ok"]["BOOL"] = False
+        answer["history"]["L"].append({"S": "FAILED"})
+    new["note"]["M"]["by"]["S"] = "someone else"
+    assert first["history"] == {"L": [{"S": "PENDING"}, {"S": "FAILED"}]}  # each answer changed once: not shared
+    assert _get(client, 1) == {**_record(1), "note": {"M": {"by": {"S": "lead"}}}}
+    old = client.update_item(TableName="status", Key=key, ReturnValues="ALL_OLD",
+                             UpdateExpression="SET details.validation.checks = :c, history[0] = :h",
+                             ExpressionAttributeValues={":c": {"N": "3"}, ":h": {"S": "VALIDATED"}})["Attributes"]
+    assert old == {**_record(1), "note": {"M": {"by": {"S": "lead"}}}}
+    later = _get(client, 1)
+    assert later["details"]["M"]["validation"]["M"] == {"ok": {"BOOL": True}, "checks": {"N": "3"}}
+    assert later["history"] == {"L": [{"S": "VALIDATED"}]}
+    removed = client.update_item(TableName="status", Key=key, ReturnValues="UPDATED_OLD",
+                                 UpdateExpression="REMOVE note")
+    assert removed["Attributes"] == {"note": {"M": {"by": {"S": "lead"}}}}
+
+def test_an_item_updated_many_times_keeps_no_old_versions_in_the_tables_memory(twin, client):
+    """What a table remembers of its values (sizes, marshalled forms) is of the attributes it holds: a history that
+    grows with every update must not keep each older history alive."""
+    client.put_item(TableName="status", Item=_record(1))
+    for number in range(50):
+        client.update_item(TableName="status", Key={"migrationId": {"S": "m-001"}}, ReturnValues="ALL_NEW",
+                           UpdateExpression="SET history = list_append(history, :h)",
+                           ExpressionAttributeValues={":h": {"L": [{"M": {"n": {"N": str(number)}}}]}})
+    table = twin[0].tables["status"]
+    assert len(table.marshalled.known) <= 3  # details, history, the blob's bytes need none
+    assert len(table.measured.known) < 60  # the current history, its entries and the details
+    assert len(_get(client, 1)["history"]["L"]) == 51
+
+
 def test_the_queue_reads_page_by_page_in_order_while_records_leave_it(client):
     for number in (5, 3, 9, 1, 7, 2, 8, 4, 6, 0):
         client.put_item(TableName="status", Item=_record(number))

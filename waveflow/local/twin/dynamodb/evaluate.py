@@ -3,7 +3,8 @@
 Stored items are never changed in place: an update builds a new item that shares what it does not change with
 the stored one and has its own copies of the maps and lists along the paths it changes (``_own``); the new item
 replaces the stored one only once every action succeeded, so a refused or failed update leaves the table as it
-was. Answers are copies (``values.copy_item``), so no reader can change a stored item either.
+was. Answers are copies (``values.copy_item``), so no reader can change a stored item either; a value copied
+once keeps its marshalled form (``values.Marshalled``), which holds because values are never changed in place.
 """
 from __future__ import annotations
 
@@ -367,8 +368,9 @@ def _delete(item: dict[str, Value], steps: Steps, value: Value) -> None:
 
 # ---- projections --------------------------------------------------------------------------------------------------
 
-def project(item: dict[str, Value], paths: list[Steps]) -> dict[str, Value]:
-    """A copy of the parts of ``item`` the paths name (list elements kept in their order, closed up)."""
+def selection(paths: list[Steps]) -> dict:
+    """What a projection's paths select, as a tree of attribute names and list indexes (``True``: all of it), made
+    once per request and taken from each item it answers with (``project``)."""
     wanted: dict[Any, Any] = {}
     for steps in paths:
         node = wanted
@@ -379,28 +381,35 @@ def project(item: dict[str, Value], paths: list[Steps]) -> dict[str, Value]:
             node = node.setdefault(step, {})
         else:
             node[steps[-1]] = True
+    return wanted
+
+
+def project(item: dict[str, Value], selected: dict,
+            marshalled: values.Marshalled | None = None) -> dict[str, Value]:
+    """A copy of the parts of ``item`` a ``selection`` names (list elements kept in their order, closed up;
+    ``marshalled``: as ``values.copy`` takes it)."""
     result = {}
-    for name, selection in wanted.items():
+    for name, inner in selected.items():
         if type(name) is str and name in item:
-            taken = _take(item[name], selection)
+            taken = _take(item[name], inner, marshalled)
             if taken is not None:
                 result[name] = taken
     return result
 
 
-def _take(value: Value, selection: Any) -> Value | None:
+def _take(value: Value, selection: Any, marshalled: values.Marshalled | None) -> Value | None:
     if selection is True:
-        return values.copy(value)
+        return values.copy(value, marshalled)
     if "M" in value:
         members = value["M"]
-        taken = {name: _take(members[name], inner) for name, inner in selection.items()
+        taken = {name: _take(members[name], inner, marshalled) for name, inner in selection.items()
                  if type(name) is str and name in members}
         taken = {name: part for name, part in taken.items() if part is not None}
         return {"M": taken} if taken else None
     if "L" in value:
         elements = value["L"]
-        taken = [_take(elements[index], selection[index]) for index in sorted(i for i in selection if type(i) is int)
-                 if index < len(elements)]
+        indexes = sorted(i for i in selection if type(i) is int)
+        taken = [_take(elements[index], selection[index], marshalled) for index in indexes if index < len(elements)]
         taken = [part for part in taken if part is not None]
         return {"L": taken} if taken else None
     return None

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from . import values
 from .errors import (ConditionFailed, DynamoDBError, IdempotentMismatch, InUse, NotFound, TransactionCanceled,
                      ValidationError)
-from .evaluate import Context, Update, check_operands, project, test
+from .evaluate import Context, Update, check_operands, project, selection, test
 from .expressions import Parsed, parse_condition, parse_projection, parse_update
 from .tables import Index, KeySchema, Table
 
@@ -98,10 +98,11 @@ class Request:
         tree = self.tree(field)
         return tree is None or test(tree, item, self.context_for(field))
 
-    def projection(self) -> list | None:
+    def projection(self) -> dict | None:
+        """What the ProjectionExpression selects (``evaluate.selection``), or ``None``: whole items."""
         tree = self.tree("ProjectionExpression")
         context = self.context_for("ProjectionExpression")
-        return None if tree is None else [context.steps(path) for path in tree]
+        return None if tree is None else selection([context.steps(path) for path in tree])
 
 
 _ITEM_EXPRESSIONS = (("ConditionExpression", parse_condition),)
@@ -260,7 +261,7 @@ class DynamoDB:
         answer = self._capacity(params, table, table.sizes.get(key, 0), read=True,
                                 consistent=params.get("ConsistentRead", False))
         if item is not None:
-            answer["Item"] = self._shaped(item, request.projection())
+            answer["Item"] = self._shaped(table, item, request.projection())
         return answer
 
     def PutItem(self, params: dict) -> dict:
@@ -274,7 +275,7 @@ class DynamoDB:
         table.store(item, size)
         answer = self._capacity(params, table, written)
         if returns == "ALL_OLD" and old is not None:
-            answer["Attributes"] = values.copy_item(old)
+            answer["Attributes"] = values.copy_item(old, table.marshalled)
         return answer
 
     def UpdateItem(self, params: dict) -> dict:
@@ -294,12 +295,12 @@ class DynamoDB:
         answer = self._capacity(params, table, max(size, table.sizes.get(key, 0)))
         table.store(new, size)
         if returns == "ALL_NEW":
-            answer["Attributes"] = values.copy_item(new)
+            answer["Attributes"] = values.copy_item(new, table.marshalled)
         elif returns == "ALL_OLD" and old is not None:
-            answer["Attributes"] = values.copy_item(old)
+            answer["Attributes"] = values.copy_item(old, table.marshalled)
         elif returns in ("UPDATED_NEW", "UPDATED_OLD") and update is not None:
             source, paths = (new, update.written) if returns == "UPDATED_NEW" else (old, update.paths)
-            changed = project(source or {}, paths)
+            changed = project(source or {}, selection(paths), table.marshalled)
             if changed:
                 answer["Attributes"] = changed
         return answer
@@ -313,7 +314,7 @@ class DynamoDB:
         table.remove(key)
         answer = self._capacity(params, table, size)
         if returns == "ALL_OLD" and old is not None:
-            answer["Attributes"] = values.copy_item(old)
+            answer["Attributes"] = values.copy_item(old, table.marshalled)
         return answer
 
     def _write_request(self, params: dict) -> tuple[Table, str, Request]:
@@ -344,11 +345,14 @@ class DynamoDB:
             if table is not None:
                 self._capacity(params, table, size)
             keep = params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None
-            raise ConditionFailed(values.copy_item(old) if keep else None)
+            raise ConditionFailed(values.copy_item(old, None if table is None else table.marshalled) if keep else None)
 
     @staticmethod
-    def _shaped(item: dict, projection: list | None) -> dict:
-        return values.copy_item(item) if projection is None else project(item, projection)
+    def _shaped(table: Table, item: dict, projection: dict | None) -> dict:
+        """A copy of ``item`` of ``table``, or of the parts ``projection`` names, for an answer."""
+        if projection is None:
+            return values.copy_item(item, table.marshalled)
+        return project(item, projection, table.marshalled)
 
     def _capacity(self, params: dict, table: Table, size: int, *, read: bool = False, consistent: bool = True,
                   factor: float = 1.0) -> dict:
@@ -465,11 +469,11 @@ class DynamoDB:
         answer.update(self._capacity(params, table, read, read=True, consistent=params.get("ConsistentRead", False)))
         return answer
 
-    def _from_index(self, table: Table, index: Index | None, item: dict, projection: list | None) -> dict:
+    def _from_index(self, table: Table, index: Index | None, item: dict, projection: dict | None) -> dict:
         if index is not None and index.projection != "ALL":
             kept = set(table.key.names) | set(index.key.names) | set(index.included)
             item = {name: value for name, value in item.items() if name in kept}
-        return self._shaped(item, projection)
+        return self._shaped(table, item, projection)
 
     # ---- batches and transactions -------------------------------------------------------------------------------
 
@@ -488,7 +492,8 @@ class DynamoDB:
             for key in keys:
                 self._capacity(spec, table, table.sizes.get(key, 0), read=True,
                                consistent=spec.get("ConsistentRead", False))
-            responses[name] = [self._shaped(table.get(key), projection) for key in keys if table.get(key) is not None]
+            found = [table.get(key) for key in keys]
+            responses[name] = [self._shaped(table, item, projection) for item in found if item is not None]
         return {"Responses": responses, "UnprocessedKeys": {}}
 
     def BatchWriteItem(self, params: dict) -> dict:
@@ -531,7 +536,7 @@ class DynamoDB:
             key = table.key_of(spec["Key"])
             item = table.get(key)
             self._capacity(params, table, table.sizes.get(key, 0), read=True, factor=2.0)
-            responses.append({} if item is None else {"Item": self._shaped(item, request.projection())})
+            responses.append({} if item is None else {"Item": self._shaped(table, item, request.projection())})
         return {"Responses": responses}
 
     def TransactWriteItems(self, params: dict) -> dict:

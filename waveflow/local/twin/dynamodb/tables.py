@@ -70,6 +70,7 @@ class Table:
         self.items: dict[Key, dict[str, Value]] = {}
         self.sizes: dict[Key, int] = {}
         self.measured = values.Measured()  # the sizes of its items' maps and lists
+        self.marshalled = values.Marshalled()  # their marshalled forms, answers are copied from
         self.partitions: dict[Any, dict[Key, None]] = {}
         self._ordered: dict[tuple[str | None, Any], tuple[list[tuple], list[dict[str, Value]]]] = {}  # partitions in key order
         self.time_to_live: str | None = None  # the TTL attribute (kept, not acted on: DynamoDB's deletes are late)
@@ -150,6 +151,7 @@ class Table:
         old = self.items.get(key)
         if old is not None:
             self._unindex(key, old)
+            self._forget(old, item)
         self.items[key] = item
         self.sizes[key] = size
         self.partitions.setdefault(key[0], {})[key] = None
@@ -165,7 +167,17 @@ class Table:
         if old is not None:
             del self.sizes[key]
             self._unindex(key, old)
+            self._forget(old, {})
         return old
+
+    def _forget(self, old: dict[str, Value], new: dict[str, Value]) -> None:
+        """Forget the sizes and marshalled forms of ``old``'s attributes that ``new`` does not share: nothing reads
+        them again, and each held its value (old versions of a growing history) in memory. Forgetting is always
+        safe: what is forgotten is worked out again if needed."""
+        for name, value in old.items():
+            if new.get(name) is not value:
+                self.measured.forget(value)
+                self.marshalled.forget(value)
 
     def _unindex(self, key: Key, item: dict[str, Value]) -> None:
         self._leave_order((None, key[0]), item, None)

@@ -132,18 +132,26 @@ def normal_item(item: Any, where: str = "Item") -> dict[str, Value]:
     return {name: normal(value, name) for name, value in item.items()}
 
 
-def copy(value: Value) -> Value:
-    """A copy of a stored value that a caller may change without changing the table."""
+def copy(value: Value, marshalled: "Marshalled | None" = None) -> Value:
+    """A copy of a stored value that a caller may change without changing the table: a map, list or set by
+    marshal's round trip (values hold only dicts, lists, strings, bytes and booleans, all of which it keeps as they
+    are; a fifth faster than pickle's, and a walk in Python is no faster); ``marshalled`` remembers the marshalled
+    forms, so a value copied before is copied by ``marshal.loads`` alone."""
     (kind, content), = value.items()
-    if kind in _NESTED:
+    if kind not in _NESTED:
+        return {kind: content}
+    if marshalled is None:
         return marshal.loads(marshal.dumps(value))
-    return {kind: content}
+    known = marshalled.known.get(id(value))
+    if known is None:
+        known = marshalled.remember(value, marshal.dumps(value))
+    return marshal.loads(known[1])
 
 
-def copy_item(item: dict[str, Value]) -> dict[str, Value]:
-    """A copy of a stored item: marshal's round trip (values hold only dicts, lists, strings, bytes and booleans,
-    all of which it keeps as they are), a fifth faster than pickle's; a walk in Python is no faster."""
-    return marshal.loads(marshal.dumps(item))
+def copy_item(item: dict[str, Value], marshalled: "Marshalled | None" = None) -> dict[str, Value]:
+    """A copy of a stored item, attribute by attribute: an update replaces a few attributes and shares the rest, so
+    the attributes an answer gave before are copied from their marshalled forms (``copy``)."""
+    return {name: copy(value, marshalled) for name, value in item.items()}
 
 
 def key_part(value: Value) -> Any:
@@ -237,25 +245,38 @@ def item_size(item: dict[str, Value], measured: "Measured | None" = None) -> int
     return sum(text_size(name) + size(value, measured) for name, value in item.items())
 
 
-class Measured:
-    """The sizes of the maps and lists of a table's items, by identity, so an update measures only what it made.
-
-    An update shares every value it does not change with the stored item, and no stored value is ever changed in
-    place (``evaluate.py`` replaces values and copies the maps and lists along the paths it writes), so a map or
-    list measured once keeps its size: an item that grows an attribute's history by one entry is measured by
-    that entry and the containers above it, not by its whole history again. Each value is held along with its
-    size, so its ``id`` cannot be given to another object while it is known; past ``limit`` values, all are
-    forgotten and measured again as they come.
-    """
+class _ByIdentity:
+    """Facts about stored values, by identity. No stored value is ever changed in place (an update shares every
+    value it does not change with the stored item, replaces values, and copies the maps and lists along the paths
+    it writes: ``evaluate.py``), so a fact learnt of a value holds as long as the value lives. Each value is held
+    along with its fact, so its ``id`` cannot be given to another object while it is known; past ``limit`` values,
+    all are forgotten and learnt again as they come. A table forgets the attributes it no longer holds
+    (``Table.store``), so old versions of a growing history do not pile up in memory."""
 
     def __init__(self, limit: int = 1 << 17) -> None:
-        self.known: dict[int, tuple[Value, int]] = {}
+        self.known: dict[int, tuple[Value, Any]] = {}
         self.limit = limit
 
-    def remember(self, value: Value, total: int) -> None:
+    def remember(self, value: Value, fact: Any) -> tuple[Value, Any]:
         if len(self.known) >= self.limit:
             self.known.clear()
-        self.known[id(value)] = (value, total)
+        known = self.known[id(value)] = (value, fact)
+        return known
+
+    def forget(self, value: Value) -> None:
+        self.known.pop(id(value), None)  # an entry holds its value: an id known is this value's
+
+
+class Measured(_ByIdentity):
+    """The sizes of the maps and lists of a table's items, so an update measures only what it made: an item that
+    grows an attribute's history by one entry is measured by that entry and the containers above it, not by its
+    whole history again."""
+
+
+class Marshalled(_ByIdentity):
+    """The marshalled forms of the maps, lists and sets of a table's items, so an answer copies them by
+    ``marshal.loads`` alone: an item read again, or returned after an update, is marshalled only in the
+    attributes that changed since it was last copied."""
 
 
 def to_json(value: Any) -> Any:
