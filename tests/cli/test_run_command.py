@@ -81,3 +81,24 @@ def test_on_a_terminal_the_functions_output_goes_to_the_log_not_above_the_progre
     assert result.summary["byStatus"] == {"SUCCESS": 2}
     assert '"_aws"' in result.log.read_text(encoding="utf-8")  # the tasks' metrics (EMF), as CloudWatch gets them
     assert '"_aws"' not in terminal.getvalue() and "waveflow run" in terminal.getvalue()
+
+
+def test_the_console_script_leaves_at_once_after_a_run_with_everything_written(tmp_path):
+    """``waveflow run`` ends its process without freeing its heap: the summary, journal, report and exit code
+    must all be there as after a normal exit."""
+    import subprocess
+    import sys
+    journal, report = tmp_path / "journal.sqlite3", tmp_path / "report.html"
+    code = ("import sys; from waveflow.cli import main\n"
+            "main(sys.argv[1:])\n"
+            "print('not reached: the process ended inside main')")
+    done = subprocess.run([sys.executable, "-c", code, "run", "--servers", "2", "--seed", "3", "--json",
+                           "--journal", str(journal), "--report", str(report)],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["byStatus"] == {"SUCCESS": 2}  # the whole summary, and nothing after it
+    assert report.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
+    assert len(Journal(journal).executions()) == 3 and Journal(journal).runs()[0]["summary"]["byStatus"]
+    refused = subprocess.run([sys.executable, "-c", code, "run", "--servers", "2", "--faults", "nosuch"],
+                             cwd=REPO, capture_output=True, text=True)
+    assert refused.returncode == 2 and "unknown fault profile 'nosuch'" in refused.stderr

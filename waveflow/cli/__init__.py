@@ -8,7 +8,10 @@ file or argument; the message names it).
 """
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
+import sys
 
 import click
 
@@ -49,5 +52,30 @@ def cli():
     """waveflow: Airflow-style migration workflows compiled to AWS Step Functions, run locally or deployed."""
 
 
+#: commands that close everything they write before they return, and leave a large heap behind: after them the
+#: process ends at once instead of freeing that heap object by object (4 s after a 1,000-server wave, 30 s after
+#: 5,000: a last full collection and every object freed, with nothing left to write)
+LEAVE_AT_ONCE = frozenset({"run"})
+
+
 def main(argv: list[str] | None = None):
-    cli.main(args=argv, prog_name="waveflow")
+    """The ``waveflow`` console script."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cli.main(args=args, prog_name="waveflow")
+    except SystemExit as done:
+        if args and args[0] in LEAVE_AT_ONCE and isinstance(done.code, (int, type(None))):
+            _leave(done.code or 0)
+        raise
+
+
+def _leave(code: int) -> None:
+    """End the process with ``code`` without tearing down the interpreter: the exit handlers run (logging's flush,
+    temporary folders removed) and the standard streams are flushed, as at a normal exit; objects are not freed."""
+    atexit._run_exitfuncs()  # what the interpreter runs first at a normal exit
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it, as at a normal exit
+            pass
+    os._exit(code)

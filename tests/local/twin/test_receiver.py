@@ -94,3 +94,11 @@ def test_the_receiver_listens_on_the_first_free_port_of_its_list_so_a_seed_write
             second.stop()
     finally:
         first.stop()
+
+
+def test_a_twin_that_went_down_leaves_no_certificate_or_key_behind(moto_session, handler_calls):
+    with LocalTwin(small_stack(), moto_session) as twin:
+        identity = twin.tls_identity
+        folder = identity.temporary_folder
+        assert identity.key_file.exists() and identity.key_file.parent == folder
+    assert not folder.exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import shutil
 import ssl
 import tempfile
 from dataclasses import dataclass
@@ -35,26 +36,36 @@ def _certificate(name: str, public_key, signing_key, extensions) -> x509.Certifi
 
 @dataclass(frozen=True)
 class TlsIdentity:
-    """A certificate for ``localhost`` and 127.0.0.1 with its key, as files (what ``ssl`` loads)."""
+    """A certificate for ``localhost`` and 127.0.0.1 with its key, as files (what ``ssl`` loads); ``discard``
+    removes them (and the temporary folder ``create`` made for them), the key included, once no more contexts are
+    to be made."""
 
     cert_file: Path
     key_file: Path
+    temporary_folder: Path | None = None
 
     @classmethod
     def create(cls, folder: Path | None = None) -> "TlsIdentity":
-        folder = Path(folder or tempfile.mkdtemp(prefix="waveflow-twin-tls-"))
+        made = None if folder else Path(tempfile.mkdtemp(prefix="waveflow-twin-tls-"))
+        folder = Path(folder or made)
         key = ec.generate_private_key(ec.SECP256R1())
         names = x509.SubjectAlternativeName([x509.DNSName(LOCAL_HOST),
                                              x509.IPAddress(ipaddress.ip_address(LOCAL_ADDRESS))])
         cert = _certificate(LOCAL_HOST, key.public_key(), key,
                             [(names, False), (x509.BasicConstraints(ca=True, path_length=None), True)])
-        identity = cls(folder / "receiver-cert.pem", folder / "receiver-key.pem")
+        identity = cls(folder / "receiver-cert.pem", folder / "receiver-key.pem", made)
         identity.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         identity.key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
                                                         serialization.PrivateFormat.PKCS8,
                                                         serialization.NoEncryption()))
         identity.key_file.chmod(0o600)
         return identity
+
+    def discard(self) -> None:
+        self.cert_file.unlink(missing_ok=True)
+        self.key_file.unlink(missing_ok=True)
+        if self.temporary_folder is not None:
+            shutil.rmtree(self.temporary_folder, ignore_errors=True)
 
     def server_context(self) -> ssl.SSLContext:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -54,6 +54,7 @@ class LocalTwin:
         self.dynamodb = TwinDynamoDB(stack.region, stack.account, self.runtime.clock.now)
         self.stepfunctions = StepFunctionsApi(self.runtime)
         self.receiver: LocalReceiver | None = None
+        self.tls_identity: TlsIdentity | None = None
         self.functions: Functions | None = None
         self.eventbridge: EventBridge | None = None
         self.sns: SnsDelivery | None = None
@@ -81,7 +82,8 @@ class LocalTwin:
         self.faults.install(session, self.wiring)
         self.dynamodb.install(session, self.wiring)  # after the faults: a throttled request never reaches a table
         self.eventbridge = EventBridge(stack, self.functions, self.send_to_queue, scheduler)
-        identity, signing_key = TlsIdentity.create(), SigningKey()
+        identity = self.tls_identity = TlsIdentity.create()
+        signing_key = SigningKey()
         self.receiver = LocalReceiver(identity, self._callback_secret(), signing_key.certificate).start()
         self.sns = SnsDelivery(stack, self.clock, self.receiver.port, identity.client_context(), signing_key,
                                self.receiver.signing_cert_url)
@@ -112,6 +114,8 @@ class LocalTwin:
             self.sns.close()
         if self.receiver is not None:
             self.receiver.stop()
+        if self.tls_identity is not None:
+            self.tls_identity.discard()  # its private key is not left behind in the temporary folder
         aws.configure()
         self.powertools_clock.uninstall()
         http.configure()
