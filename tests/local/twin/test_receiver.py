@@ -94,6 +94,7 @@ def test_the_receiver_listens_on_the_first_free_port_of_its_list_so_a_seed_write
             second.stop()
     finally:
         first.stop()
+        identity.discard()
 
 
 def test_a_twin_that_went_down_leaves_no_certificate_or_key_behind(moto_session, handler_calls):
