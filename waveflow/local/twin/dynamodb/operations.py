@@ -275,7 +275,7 @@ class DynamoDB:
         table.store(item, size)
         answer = self._capacity(params, table, written)
         if returns == "ALL_OLD" and old is not None:
-            answer["Attributes"] = values.copy_item(old, table.marshalled)
+            answer["Attributes"] = values.copy_item(old)  # no longer the table's: not remembered
         return answer
 
     def UpdateItem(self, params: dict) -> dict:
@@ -297,10 +297,11 @@ class DynamoDB:
         if returns == "ALL_NEW":
             answer["Attributes"] = values.copy_item(new, table.marshalled)
         elif returns == "ALL_OLD" and old is not None:
-            answer["Attributes"] = values.copy_item(old, table.marshalled)
+            answer["Attributes"] = values.copy_item(old)  # no longer the table's: not remembered
         elif returns in ("UPDATED_NEW", "UPDATED_OLD") and update is not None:
-            source, paths = (new, update.written) if returns == "UPDATED_NEW" else (old, update.paths)
-            changed = project(source or {}, selection(paths), table.marshalled)
+            source, paths, memo = (new, update.written, table.marshalled) if returns == "UPDATED_NEW" \
+                else (old, update.paths, None)
+            changed = project(source or {}, selection(paths), memo)
             if changed:
                 answer["Attributes"] = changed
         return answer
@@ -314,7 +315,7 @@ class DynamoDB:
         table.remove(key)
         answer = self._capacity(params, table, size)
         if returns == "ALL_OLD" and old is not None:
-            answer["Attributes"] = values.copy_item(old, table.marshalled)
+            answer["Attributes"] = values.copy_item(old)  # no longer the table's: not remembered
         return answer
 
     def _write_request(self, params: dict) -> tuple[Table, str, Request]:

@@ -43,11 +43,12 @@ class _Primitives(Request):
     def from_values(cls, *, method: str, base_url: str, path: str, query_string: str, data: Any,
                     headers: list[tuple[str, Any]]) -> Request:  # type: ignore[override]
         content_type = next((value for key, value in headers if key.lower() == "content-type"), None)
+        media_type = (content_type or "").partition(";")[0].strip()
         if isinstance(data, str):  # botocore's form bodies (query protocols); the builder encodes them so
             data = data.encode()
         if not isinstance(data, bytes) or any(not isinstance(value, str) or "\n" in value or "\r" in value
                                               for _, value in headers) \
-                or (content_type or "").partition(";")[0].strip() == "multipart/form-data":
+                or media_type == "multipart/form-data":
             return Request.from_values(method=method, base_url=base_url, path=path, query_string=query_string,
                                        data=data, headers=headers)
         environ = _template(method, base_url, path).copy()
@@ -56,7 +57,7 @@ class _Primitives(Request):
         environ["wsgi.errors"] = sys.stderr
         if content_type is not None:
             environ["CONTENT_TYPE"] = content_type
-        if data or (content_type or "").partition(";")[0].strip() == _FORM:
+        if data or media_type == _FORM:
             environ["CONTENT_LENGTH"] = str(len(data))
         combined: dict[str, list[str]] = {}
         for key, value in headers:
