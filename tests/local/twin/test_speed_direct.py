@@ -239,7 +239,8 @@ def test_a_covered_answer_is_never_written_as_text(fake_aws, monkeypatch):
 
 def test_moto_records_the_same_requests_either_way(fake_aws, monkeypatch, tmp_path):
     """moto's recorder sees the same method, URL, body and headers on both paths (aside from the signature's time
-    and what is derived from it, and the retry stage's headers, which botocore adds at ``before-send``): a form is
+    and what is derived from it, the retry stage's headers, which botocore adds at ``before-send``, and the user
+    agent, which lists the features the process has used so far): a form is
     encoded once on the direct path, as botocore's preparer encodes it."""
     from moto.moto_api import recorder
     monkeypatch.setattr(recorder, "_location", str(tmp_path / "recording"))
@@ -258,7 +259,7 @@ def test_moto_records_the_same_requests_either_way(fake_aws, monkeypatch, tmp_pa
         return []
 
     _both(conversation, "ec2", "ssm", "route53")
-    timed = {"X-Amz-Date", "Authorization", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request"}
+    timed = {"X-Amz-Date", "Authorization", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request", "User-Agent"}
     plain, direct = ([{**entry, "headers": {key: value for key, value in entry["headers"].items() if key not in timed}}
                       for entry in entries] for entries in recorded)
     assert direct == plain
