@@ -3,6 +3,7 @@ the same conversations sent, written and parsed on botocore's normal path: the s
 from __future__ import annotations
 
 import base64
+import json
 
 import boto3
 import pytest
@@ -234,3 +235,36 @@ def test_a_covered_answer_is_never_written_as_text(fake_aws, monkeypatch):
         assert written == []
         _refusal(lambda: ec2.describe_subnets(SubnetIds=["subnet-12345678"]))
         assert len(written) == 1  # an error is written and parsed, as on the normal path
+
+
+def test_moto_records_the_same_requests_either_way(fake_aws, monkeypatch, tmp_path):
+    """moto's recorder sees the same method, URL, body and headers on both paths (aside from the signature's time
+    and what is derived from it, the retry stage's headers, which botocore adds at ``before-send``, and the user
+    agent, which lists the features the process has used so far): a form is
+    encoded once on the direct path, as botocore's preparer encodes it."""
+    from moto.moto_api import recorder
+    monkeypatch.setattr(recorder, "_location", str(tmp_path / "recording"))
+    recorded = []
+
+    def conversation(ec2, ssm, route53) -> list:
+        recorder.reset_recording()
+        recorder.start_recording()
+        try:
+            ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": ["caf\u00e9 web*"]}], MaxResults=5)
+            ssm.get_parameters(Names=["/waveflow/none"])
+            route53.list_hosted_zones()
+        finally:
+            recorder.stop_recording()
+        recorded.append([json.loads(line) for line in recorder.download_recording().splitlines()])
+        return []
+
+    _both(conversation, "ec2", "ssm", "route53")
+    timed = {"X-Amz-Date", "Authorization", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request", "User-Agent"}
+    plain, direct = ([{**entry, "headers": {key: value for key, value in entry["headers"].items() if key not in timed}}
+                      for entry in entries] for entries in recorded)
+    assert direct == plain
+    assert [entry["url"] for entry in direct] == ["https://ec2.us-east-1.amazonaws.com/",
+                                                  "https://ssm.us-east-1.amazonaws.com/",
+                                                  "https://route53.amazonaws.com/2013-04-01/hostedzone"]
+    assert "Filter.1.Value.1=caf%C3%A9+web%2A" in base64.b64decode(direct[0]["body"]).decode()
+    assert all(entry["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=") for entry in recorded[1])

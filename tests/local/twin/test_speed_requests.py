@@ -74,6 +74,21 @@ def test_unusual_requests_get_the_environ_moto_builds(request_):
     assert _environ(normalized(request_)) == _environ(normalize_request(request_))
 
 
+@pytest.mark.parametrize("url, headers", [
+    ("https://ec2.us-east-1.amazonaws.com/", {}),
+    ("https://route53.amazonaws.com/2013-04-01/hostedzone/Z1%2F2/rrset?name=a%20b&type=A", {}),
+    ("https://route53.amazonaws.com/2013-04-01/hostedzone/Z1%2F2/rrset", {"Host": "elsewhere.example:8443"}),
+    ("http://localhost:5000/path with space/caf\u00e9?x=1", {}),
+    ("https://sqs.us-east-1.amazonaws.com:443/123456789012/queue", {"Host": "sqs.us-east-1.amazonaws.com"}),
+])
+def test_the_url_moto_rebuilds_is_the_one_werkzeug_works_out(url, headers):
+    for _ in range(2):  # worked out, then remembered
+        ours = normalized(_prepared("GET", url, headers, None))
+        theirs = normalize_request(_prepared("GET", url, headers, None))
+        assert (ours.raw_url, ours.url_root, ours.host_url, ours.url) == \
+            (theirs.raw_url, theirs.url_root, theirs.host_url, theirs.url)
+
+
 def test_a_header_with_a_line_break_is_refused_as_werkzeug_refuses_it():
     broken = _prepared("GET", "https://sts.amazonaws.com/", {}, b"")
     broken.headers = {"X-Evil": "a\r\nb"}

@@ -102,6 +102,30 @@ def test_instances_are_found_by_id_as_by_motos_walk_through_every_reservation(fa
         "InvalidVolume.NotFound"]
 
 
+def _by_id(*instance_ids: str) -> dict:
+    return {"Name": "instance-id", "Values": list(instance_ids)}
+
+
+def test_instances_filtered_by_id_are_found_as_by_motos_filter_of_every_reservation(fake_aws):
+    def conversation(ec2) -> list:
+        image, ids = _estate(ec2)
+        running = {"Name": "instance-state-name", "Values": ["running"]}
+        answers = [ec2.describe_instances(Filters=[_by_id(ids[2])]),
+                   ec2.describe_instances(Filters=[_by_id(ids[3], ids[1], ids[2], ids[3])]),
+                   ec2.describe_instances(Filters=[_by_id(ids[0], ids[2]), running]),
+                   ec2.describe_instances(Filters=[running, _by_id(ids[0], ids[1], "i-0123456789abcdef0")]),
+                   ec2.describe_instances(Filters=[_by_id(ids[1]), {"Name": "tag:Name", "Values": ["web-*"]}]),
+                   ec2.describe_instances(Filters=[_by_id("i-0123456789abcdef0")]),
+                   ec2.describe_instances(Filters=[_by_id(ids[1])], MaxResults=5)]
+        subnet = answers[0]["Reservations"][0]["Instances"][0]["SubnetId"]
+        later = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="launch-later")
+        return [*answers, ec2.describe_instances(Filters=[_by_id(later["Instances"][0]["InstanceId"], ids[2])])]
+    plain, fast = _both(conversation, "ec2")
+    assert fast == plain
+    assert [len(answer["Reservations"]) for answer in fast] == [1, 2, 1, 1, 1, 0, 1, 2]
+    assert [len(reservation["Instances"]) for reservation in fast[1]["Reservations"]] == [2, 1]
+
+
 def test_an_instance_is_found_again_after_the_account_is_reset(fake_aws):
     with mock_aws(), faster_moto():
         ec2 = boto3.Session(region_name=REGION).client("ec2")

@@ -9,7 +9,10 @@ Here an index of instance ID -> (reservation's place, reservation, instance) ans
 reservations, and instances to them (an instance stays in its reservation once terminated), until the account is
 reset; so an entry stays true while the account's dict of reservations is the one indexed, and an ID the index lacks
 (an instance launched since) only needs the reservations added since indexed. A tag lookup by an ID without wildcards
-reads that ID's tags directly: moto's pattern for such an ID matches that ID alone.
+reads that ID's tags directly: moto's pattern for such an ID matches that ID alone. DescribeInstances filtered by
+``instance-id`` (how the tasks ask whether an instance is still there) copies and filters every reservation of the
+account too; an instance passes that filter only when its ID is one of the values, so here only the reservations
+holding those instances are copied and filtered, in the account's order.
 
 Each launch also tags its root volume after finding it by ID among every volume of the account (one more per
 launch), and checks its instance type against the region's offerings one by one through a matcher that builds a
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import weakref
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -29,7 +33,8 @@ from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.models.elastic_block_store import EBSBackend, Volume
 from moto.ec2.models.instance_types import InstanceTypeOfferingBackend
 from moto.ec2.models.instances import Instance, InstanceBackend, Reservation
-from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, filter_reservations, generic_filter, get_prefix
+from moto.ec2.utils import (EC2_PREFIX_TO_RESOURCE, filter_dict_attribute_mapping, filter_reservations,
+                            generic_filter, get_prefix, is_tag_filter)
 
 Entry = tuple[int, Reservation, Instance]
 _WILDCARDS = frozenset("*?[\\")
@@ -117,6 +122,20 @@ def get_reservations_by_instance_ids(self: InstanceBackend, instance_ids: list[s
     return reservations
 
 
+_DESCRIBE_INSTANCES = InstanceBackend.describe_instances
+
+
+def describe_instances(self: InstanceBackend, filters: Any = None) -> list[Reservation]:
+    """``InstanceBackend.describe_instances``: with an ``instance-id`` filter (and only filters moto knows, so none
+    raises), the reservations holding those instances copied and filtered as moto filters them all; else moto's."""
+    named = filters.get("instance-id") if type(filters) is dict else None
+    if type(named) is not list or any(name not in filter_dict_attribute_mapping and not is_tag_filter(name)
+                                      for name in filters):
+        return _DESCRIBE_INSTANCES(self, filters)
+    holding = {entry[0]: entry[1] for entry in map(partial(_entry, self), named) if entry is not None}
+    return filter_reservations([copy.copy(reservation) for _, reservation in sorted(holding.items())], filters)
+
+
 def get_tags(self: Any) -> list[dict[str, str]]:
     """``TaggedEC2Resource.get_tags``: this resource's tags, as moto's ``describe_tags`` lists them."""
     if not self.id:
@@ -164,6 +183,7 @@ def replacements() -> list[tuple[Any, str, Any]]:
             (InstanceBackend, "get_instance_by_id", get_instance_by_id),
             (InstanceBackend, "get_multi_instances_by_id", get_multi_instances_by_id),
             (InstanceBackend, "get_reservations_by_instance_ids", get_reservations_by_instance_ids),
+            (InstanceBackend, "describe_instances", describe_instances),
             (TaggedEC2Resource, "get_tags", get_tags),
             (EBSBackend, "describe_volumes", describe_volumes),
             (InstanceTypeOfferingBackend, "matches_filters", matches_filters)]

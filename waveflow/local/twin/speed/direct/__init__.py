@@ -6,7 +6,8 @@ which botocore parses back. For EC2's DescribeInstances most of the time goes to
 
 Here a ``before-call`` handler, put in every session made while ``faster_moto()`` is on (botocore's built-in
 handlers, where moto puts its stubber), answers instead. It does what the normal path does up to the stubber (the
-request compressed, checksummed and signed, so moto sees the same account, region and body), hands the request to
+request compressed, checksummed and signed, so moto sees the same account, region and body; a form is encoded once,
+by botocore's preparer, where the normal path encodes it again at each look at the body), hands the request to
 the stubber's dispatch (``routes``: moto's URL matching remembered per URL, the same response class, method and
 recorder; the request object moto reads made without werkzeug's environ builder, ``requests``; moto still draws
 each request's ID, so a seed draws the same IDs), and has moto's serializer write parsed values (``values``)
@@ -28,7 +29,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from botocore import handlers
-from botocore.awsrequest import AWSResponse, create_request_object
+from botocore.awsrequest import AWSRequestPreparer, AWSResponse, create_request_object
 from botocore.compress import maybe_compress_request
 from botocore.httpchecksum import apply_request_checksum
 from moto.core import responses
@@ -43,6 +44,7 @@ from .values import PROTOCOLS, parsed_values_class
 SERVICES = frozenset({"ec2", "ssm", "sns", "sts", "secretsmanager", "route53", "sqs"})
 
 _MOTO_SERIALIZER_CLASS = responses.get_serializer_class
+_PREPARER = AWSRequestPreparer()
 _ANSWERING = ContextVar("waveflow_direct_answer", default=False)
 
 
@@ -71,6 +73,8 @@ def answer(model, params: dict, request_signer, context: dict, **_: Any) -> tupl
     maybe_compress_request(context["client_config"], outgoing, model)
     apply_request_checksum(outgoing)
     request = create_request_object(outgoing)
+    if isinstance(request.data, dict):  # a form, encoded once here rather than for the signature and again for moto
+        request.data = _PREPARER._prepare_body(request)
     request_signer.sign(model.name, request)
     for name, value in request.headers.items():  # encoded as botocore's endpoint sends them
         if isinstance(value, str):

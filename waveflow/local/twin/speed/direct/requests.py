@@ -11,7 +11,9 @@ in environ order) for what ``from_primitives`` hands it, in two parts. What come
 without its query string (path quoting, server name and port, the fixed WSGI keys) is the builder's own environ for
 a request without headers or body, made once per (method, base URL, path); the query string, the body stream, the
 errors stream, ``CONTENT_TYPE``, ``CONTENT_LENGTH`` and the ``HTTP_`` headers are written per request, as the
-builder writes them. A body other than text or bytes, a header value that is not text or holds a line break (werkzeug
+builder writes them. The request's root URL (scheme, host and mount point, which moto reads to rebuild the URL it was
+sent to, through werkzeug's host checks and IRI quoting) depends on nothing but the template and the ``Host`` header,
+so it is worked out once for each and handed to the request as werkzeug would remember it. A body other than text or bytes, a header value that is not text or holds a line break (werkzeug
 refuses it), or a multipart form goes to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds
 both environs side by side.
 """
@@ -28,6 +30,7 @@ from werkzeug.test import EnvironBuilder
 
 _MOST_TEMPLATES = 4096
 _TEMPLATES: dict[tuple[str, str, str], dict[str, Any]] = {}
+_ROOTS: dict[tuple[str, str, str, str | None], str] = {}
 _FORM = "application/x-www-form-urlencoded"
 
 
@@ -65,7 +68,20 @@ class _Primitives(Request):
                 combined.setdefault(f"HTTP_{key.upper().replace('-', '_')}", []).append(value)
         for key, values in combined.items():
             environ[key] = ", ".join(values)
-        return Request(environ)
+        request = Request(environ)
+        request.__dict__["root_url"] = _root_url(method, base_url, path, environ)
+        return request
+
+
+def _root_url(method: str, base_url: str, path: str, environ: dict[str, Any]) -> str:
+    """werkzeug's ``Request.root_url`` for a request made from ``_template(method, base_url, path)``."""
+    key = (method, base_url, path, environ.get("HTTP_HOST"))
+    root = _ROOTS.get(key)
+    if root is None:
+        if len(_ROOTS) >= _MOST_TEMPLATES:
+            _ROOTS.clear()
+        root = _ROOTS[key] = Request(environ).root_url
+    return root
 
 
 def _template(method: str, base_url: str, path: str) -> dict[str, Any]:
