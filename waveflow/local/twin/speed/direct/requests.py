@@ -11,11 +11,11 @@ in environ order) for what ``from_primitives`` hands it, in two parts. What come
 without its query string (path quoting, server name and port, the fixed WSGI keys) is the builder's own environ for
 a request without headers or body, made once per (method, base URL, path); the query string, the body stream, the
 errors stream, ``CONTENT_TYPE``, ``CONTENT_LENGTH`` and the ``HTTP_`` headers are written per request, as the
-builder writes them. The request's root URL (scheme, host and mount point, which moto reads to rebuild the URL it was
-sent to, through werkzeug's host checks and IRI quoting) depends on nothing but the template and the ``Host`` header,
-so it is worked out once for each and handed to the request as werkzeug would remember it. A body other than text or bytes, a header value that is not text or holds a line break (werkzeug
-refuses it), or a multipart form goes to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds
-both environs side by side.
+builder writes them. The request's root URL (scheme, host and mount point, which moto reads to rebuild the URL it
+was sent to, through werkzeug's host checks and IRI quoting) depends on nothing but the template and the ``Host``
+header, so it is worked out once for each and handed to the request as werkzeug would remember it. A body other than
+text or bytes, a header value that is not text or holds a line break (werkzeug refuses it), or a multipart form goes
+to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds both environs side by side.
 """
 from __future__ import annotations
 
