@@ -8,6 +8,7 @@ import io
 from contextlib import nullcontext
 
 import boto3
+from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
@@ -56,10 +57,16 @@ def _answer(call) -> dict:
         return {"exception": type(refused).__name__, **refused.response}
 
 
-def _both(conversation, *clients: tuple) -> tuple[tuple, tuple]:
+def _canned(params: dict, **_) -> tuple[AWSResponse, dict]:
+    """A ``before-call`` answer for requests to hosts moto does not serve: an empty success."""
+    return AWSResponse(params["url"], 200, {}, None), {}
+
+
+def _both(conversation, *clients: tuple, canned: bool = False) -> tuple[tuple, tuple]:
     """(answers, requests per client) of ``conversation(*clients)`` on botocore's own client side and with the
-    replacements on (clients of a session made before ``faster_moto()``, so moto's stubber answers both), each
-    in a fresh moto account with moto's random IDs seeded alike. ``clients`` are (service, region, config)."""
+    replacements on (clients of a session made before ``faster_moto()``, so moto's stubber answers both, or
+    ``_canned`` if ``canned``), each in a fresh moto account with moto's random IDs seeded alike. ``clients`` are
+    (service, region, config)."""
     runs = []
     for replaced in (False, True):
         mock_random.seed(7)
@@ -67,6 +74,8 @@ def _both(conversation, *clients: tuple) -> tuple[tuple, tuple]:
             session = boto3.Session(region_name=REGION)
             made = [session.client(service, region_name=region, config=config) for service, region, config in clients]
             requests = [_Requests(client) for client in made]
+            for client in made if canned else ():
+                client.meta.events.register_last("before-call", _canned)
             with faster_moto() if replaced else nullcontext():
                 answers = comparable([_answer(call) for call in conversation(*made)])
             runs.append((answers, [(seen.first, seen.last) for seen in requests]))
@@ -202,6 +211,41 @@ def test_an_endpoint_changes_with_each_input_it_is_resolved_from(fake_aws):
     assert _urls(requests, 4) == ["https://dynamodb-fips.eu-west-1.amazonaws.com/"]
     # S3's PutObject has checksum traits: botocore's own steps decide its checksum, as without the replacements
     assert requests[0][0][1]["context"]["checksum"]["request_algorithm"]["algorithm"] == "crc32"
+
+
+def test_an_endpoint_follows_static_context_params_call_args_and_built_ins_a_handler_changes(fake_aws):
+    """S3 Object Lambda's static context param and host prefix, a DynamoDB table named by its ARN (another
+    account's endpoint), in a call's args or in a list searched from them, a built-in a ``before-endpoint-resolution`` handler changes between two calls."""
+    def conversation(s3, dynamodb):
+        fips = [False]
+        dynamodb.meta.events.register("before-endpoint-resolution.dynamodb",
+                                      lambda builtins, **_: builtins.update({"AWS::UseFIPS": fips[0]}))
+        key = {"pk": {"S": "srv-1"}}
+        arn = f"arn:aws:dynamodb:{REGION}:444455556666:table/{TABLE}"
+
+        def listed_with_fips():
+            fips[0] = True
+            return dynamodb.list_tables()
+
+        return [lambda: s3.get_object(Bucket="waveflow-a", Key="route-1"),
+                lambda: s3.write_get_object_response(RequestRoute="route-1", RequestToken="token", Body=b"{}"),
+                lambda: s3.write_get_object_response(RequestRoute="route-2", RequestToken="token", Body=b"{}"),
+                lambda: dynamodb.get_item(TableName=TABLE, Key=key),
+                lambda: dynamodb.get_item(TableName=arn, Key=key),
+                lambda: dynamodb.batch_get_item(RequestItems={arn: {"Keys": [key]}}),  # a list, from a search
+                lambda: dynamodb.list_tables(), listed_with_fips]
+
+    plain, replaced = _both(conversation, ("s3", REGION, TASKS), ("dynamodb", REGION, TASKS), canned=True)
+    assert replaced == plain
+    _, requests = replaced
+    assert _urls(requests, 0) == ["https://waveflow-a.s3.amazonaws.com/route-1",
+                                  f"https://route-1.s3-object-lambda.{REGION}.amazonaws.com/WriteGetObjectResponse",
+                                  f"https://route-2.s3-object-lambda.{REGION}.amazonaws.com/WriteGetObjectResponse"]
+    assert _urls(requests, 1) == [f"https://dynamodb.{REGION}.amazonaws.com/",
+                                  f"https://444455556666.ddb.{REGION}.amazonaws.com/",
+                                  f"https://444455556666.ddb.{REGION}.amazonaws.com/",
+                                  f"https://dynamodb.{REGION}.amazonaws.com/",
+                                  f"https://dynamodb-fips.{REGION}.amazonaws.com/"]
 
 
 def test_the_replacements_leave_with_faster_moto(fake_aws):
