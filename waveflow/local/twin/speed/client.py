@@ -11,7 +11,8 @@ would refuse), the client works out, on every request, things that follow from a
   from the call's args on every request; the endpoint found is remembered per client for the exact values of
   every parameter (when they are all strings or booleans). ``before-endpoint-resolution`` (where S3 adjusts the
   built-ins) is still emitted on every request, callable built-ins (the credentials' account ID) still called,
-  and the feature IDs an account-ID parameter adds to the user agent still registered.
+  and the feature IDs an account-ID parameter adds to the user agent still registered; only botocore's two debug
+  log lines (the parameters, the URL) are not written.
 * **The user agent.** botocore caches the parts of the string that belong to the session and the client; the
   features component (``m/...``: the client's features and those the request registered, e.g. a paginator's) is
   rebuilt and sanitised character by character on every request. Here it is remembered by the features' text.
