@@ -8,9 +8,12 @@ import io
 from contextlib import nullcontext
 
 import boto3
+from botocore import awsrequest, useragent
+from botocore import client as botocore_client
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.regions import EndpointRulesetResolver
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from comparable import comparable
@@ -250,12 +253,9 @@ def test_an_endpoint_follows_static_context_params_call_args_and_built_ins_a_han
 
 
 def test_the_replacements_leave_with_faster_moto(fake_aws):
-    from botocore import awsrequest, client, useragent
-    from botocore.regions import EndpointRulesetResolver
-
     owners = (EndpointRulesetResolver.construct_endpoint, useragent.UserAgentString.to_string, awsrequest._urljoin,
-              client.resolve_checksum_context)
+              botocore_client.resolve_checksum_context)
     with faster_moto():
         assert EndpointRulesetResolver.construct_endpoint is not owners[0]
     assert (EndpointRulesetResolver.construct_endpoint, useragent.UserAgentString.to_string, awsrequest._urljoin,
-            client.resolve_checksum_context) == owners
+            botocore_client.resolve_checksum_context) == owners
