@@ -1,4 +1,4 @@
-"""Faster replacements of moto's parts that do far more work per request than their answers need.
+"""Faster replacements of moto's (and botocore's) parts that do far more work per request than their answers need.
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each module
 of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch`` (a
@@ -7,9 +7,12 @@ member), ``ec2`` (instances and tags found by ID, not by walking the account), `
 instances it names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53``
 (a zone's record sets kept in order, a page found by bisection, a change found in the zone's journal by value),
 ``direct`` (moto's answers handed to botocore as parsed values at ``before-call``, without sending the request
-through moto's stubber or writing and parsing text; for the sessions made while it is on). ``faster_moto()`` applies
-them while a run lasts and puts moto's own back after; ``tests/local/twin/test_speed_services.py`` and
-``test_speed_direct.py`` hold moto's answers with and without them side by side.
+through moto's stubber or writing and parsing text; for the sessions made while it is on). ``client`` does the same
+for botocore's side of every request, whoever answers it: a client's endpoint, user agent, URL and checksum
+decisions remembered for the inputs they follow from. ``faster_moto()`` applies them while a run lasts and puts
+moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold
+moto's answers with and without them side by side, ``test_speed_client.py`` the requests botocore hands to
+``before-call``.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -19,10 +22,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import direct, dispatch, ec2, picker, route53, ssm
+from . import client, direct, dispatch, ec2, picker, route53, ssm
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, picker, ec2, route53, ssm, direct)
+_PARTS = (dispatch, picker, ec2, route53, ssm, direct, client)
 _MISSING = object()
 
 
