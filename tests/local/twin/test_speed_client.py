@@ -219,7 +219,8 @@ def test_an_endpoint_changes_with_each_input_it_is_resolved_from(fake_aws):
 
 def test_an_endpoint_follows_static_context_params_call_args_and_built_ins_a_handler_changes(fake_aws):
     """S3 Object Lambda's static context param and host prefix, a DynamoDB table named by its ARN (another
-    account's endpoint), in a call's args or in a list searched from them, a built-in a ``before-endpoint-resolution`` handler changes between two calls."""
+    account's endpoint), in a call's args or in a list searched from them, a built-in a
+    ``before-endpoint-resolution`` handler changes between two calls."""
     def conversation(s3, dynamodb):
         fips = [False]
         dynamodb.meta.events.register("before-endpoint-resolution.dynamodb",
