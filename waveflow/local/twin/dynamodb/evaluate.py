@@ -81,10 +81,7 @@ def test(tree: tuple, item: dict[str, Value] | None, context: Context) -> bool:
         return _compare(tree[1], _operand(tree[2], item, context), _operand(tree[3], item, context))
     if kind == "between":
         subject, low, high = (_operand(part, item, context) for part in tree[1:])
-        if low is not None and high is not None and values.less(high, low):
-            raise ValidationError(f"Invalid {context.kind}: The BETWEEN operator requires upper bound to be greater"
-                                  f" than or equal to lower bound; lower operand: AttributeValue: {_shown(low)}, upper"
-                                  f" operand: AttributeValue: {_shown(high)}")
+        check_bounds(low, high, context.kind)
         return _compare(">=", subject, low) and _compare("<=", subject, high)
     if kind == "in":
         subject = _operand(tree[1], item, context)
@@ -112,6 +109,14 @@ def check_operands(tree: tuple, context: Context) -> None:
         if tree[1] == "attribute_type" and value["S"] not in values.TYPES:
             raise ValidationError(f"Invalid {context.kind}: Invalid attribute type name found; type: {value['S']},"
                                   " valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
+
+
+def check_bounds(low: Value | None, high: Value | None, field: str) -> None:
+    """Refuse a BETWEEN whose bounds are the wrong way round (in ``field``, the expression's request field)."""
+    if low is not None and high is not None and values.less(high, low):
+        raise ValidationError(f"Invalid {field}: The BETWEEN operator requires upper bound to be greater"
+                              f" than or equal to lower bound; lower operand: AttributeValue: {_shown(low)}, upper"
+                              f" operand: AttributeValue: {_shown(high)}")
 
 
 def _shown(value: Value) -> str:
