@@ -119,14 +119,18 @@ class Table:
 
     def check_item(self, item: dict[str, Value], update: bool = False, changed_from: tuple | None = None) -> int:
         """Check ``item`` can be stored (keys, index keys, 400 KB); its size. ``changed_from``: (the stored item,
-        its size, the top-level attributes an update changed), to measure only what changed."""
-        for name in self.key.names:
-            if name not in item:
-                raise ValidationError(f"One or more parameter values were invalid: Missing the key {name} in the item")
-            self._check_key_value(name, item[name])
+        its size, the top-level attributes an update changed), to check and measure only what changed (the rest
+        was checked when it was stored, and an update cannot change the table's key)."""
+        changed = None if changed_from is None else changed_from[2]
+        if changed is None:
+            for name in self.key.names:
+                if name not in item:
+                    raise ValidationError("One or more parameter values were invalid: Missing the key"
+                                          f" {name} in the item")
+                self._check_key_value(name, item[name])
         for index in self.indexes.values():
             for name in index.key.names:
-                if name in item:
+                if name in item and (changed is None or name in changed):
                     self._check_key_value(name, item[name], index=index.name)
         if changed_from is None:
             size = values.item_size(item, self.measured)
