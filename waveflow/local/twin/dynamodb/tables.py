@@ -136,12 +136,19 @@ class Table:
             size = values.item_size(item, self.measured)
         else:
             old, size, names = changed_from
-            size += sum(_attribute_size(name, item, self.measured) - _attribute_size(name, old, self.measured)
-                        for name in names)
+            size += sum(self._changed_size(name, item, old) for name in names)
         if size > values.MAX_ITEM_BYTES:
             raise ValidationError("Item size to update has exceeded the maximum allowed size" if update else
                                   "Item size has exceeded the maximum allowed size")
         return size
+
+    def _changed_size(self, name: str, item: dict[str, Value], old: dict[str, Value]) -> int:
+        """How much attribute ``name`` of ``item`` (an update of ``old``) adds to the item's size."""
+        before = old.get(name)
+        if name not in item:
+            return -_attribute_size(name, old, self.measured)
+        after = values.size_from(item[name], before, self.measured)
+        return after - (values.size(before, self.measured) if before is not None else -values.text_size(name))
 
     # ---- reads and writes ----
 
