@@ -20,8 +20,6 @@ batches, transactions), with DynamoDB's checks and error messages; any other ope
 """
 from __future__ import annotations
 
-import json
-
 from ..wire import Reply, Wiring
 from .errors import DynamoDBError, UnknownOperation
 from .operations import DynamoDB, error_body, item_operation
@@ -52,6 +50,4 @@ class TwinDynamoDB(DynamoDB):
             answer = method(params)
         except DynamoDBError as error:
             return Reply(400, error_body(error))
-        if item_operation(operation):
-            return Reply(200, answer, parsed=True)
-        return Reply(200, json.loads(json.dumps(answer)))
+        return Reply(200, answer, parsed=item_operation(operation))
