@@ -1576,6 +1576,26 @@ def _overlapping_paths(d) -> list:
             d.get_item(**key)]
 
 
+
+def test_one_update_expression_with_other_placeholder_names_updates_other_attributes(fake_aws):
+    """An update's paths are resolved once per expression and placeholder names (``evaluate._plan``): the same
+    text with ``#a`` naming another attribute writes that one, and a refusal comes again each time it is asked."""
+    def conversation(d):
+        _create(d)
+        key = {"TableName": "t", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET #a = :v, #b = :v",
+               "ExpressionAttributeValues": {":v": {"S": "v"}}, "ReturnValues": "ALL_NEW"}
+        return [d.update_item(**key, ExpressionAttributeNames={"#a": "x", "#b": "y"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "z", "#b": "y"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "x", "#b": "x"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "x", "#b": "x"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "pk", "#b": "y"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "pk", "#b": "y"})]
+
+    answers = _alike(conversation)
+    assert answers[1]["Attributes"] == {"pk": {"S": "a"}, "x": {"S": "v"}, "y": {"S": "v"}, "z": {"S": "v"}}
+    assert [_code(answer) for answer in answers[2:]] == ["ValidationException"] * 4
+    assert answers[2] == answers[3] and answers[4] == answers[5]
+
 def _bad_values(d) -> list:
     _create(d)
     return [d.put_item(TableName="t", Item={"pk": {"S": "a"}, "ss": {"SS": []}}),

@@ -194,18 +194,9 @@ class Update:
 
     def __init__(self, clauses: dict[str, tuple], context: Context, key_names: tuple[str, ...]) -> None:
         self.context = context
-        self.sets = [(context.steps(path), value) for path, value in clauses.get("SET", ())]
-        self.removes = [context.steps(path) for path in clauses.get("REMOVE", ())]
-        self.adds = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("ADD", ())]
-        self.deletes = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("DELETE", ())]
-        self.paths = [steps for steps, _ in self.sets] + self.removes + [steps for steps, _ in self.adds] + \
-            [steps for steps, _ in self.deletes]
-        self.attributes = frozenset(steps[0] for steps in self.paths)  # the top-level attributes it may change
-        _no_overlap(self.paths)
-        for steps in self.paths:
-            if steps[0] in key_names:
-                raise ValidationError(f"One or more parameter values were invalid: Cannot update attribute {steps[0]}."
-                                      " This attribute is part of the key")
+        self.sets, self.removes, adds, deletes, self.paths, self.attributes = _plan(clauses, context, key_names)
+        self.adds = [(steps, context.value(value[1])) for steps, value in adds]
+        self.deletes = [(steps, context.value(value[1])) for steps, value in deletes]
         for steps, value in self.adds:
             if next(iter(value)) not in ("N", "SS", "NS", "BS"):
                 raise ValidationError("Invalid UpdateExpression: Incorrect operand type for operator or function;"
@@ -269,6 +260,38 @@ class Update:
                 del parent["L"][last]
             elif type(last) is str and "M" in parent:
                 parent["M"].pop(last, None)
+
+
+#: update plans by (expression's clauses, placeholder names, key names); each entry holds its clauses, so their
+#: ``id`` names them as long as the entry lives (the parsed clauses of one text are shared: ``_checked``)
+_PLANS: dict[tuple, tuple] = {}
+_PLANS_LIMIT = 4096
+
+
+def _plan(clauses: dict[str, tuple], context: Context, key_names: tuple[str, ...]) -> tuple:
+    """An update's paths resolved and checked (no two overlap, none a key attribute): (sets, removes, adds and
+    deletes with their value placeholders, every path, the top-level attributes it may change). It depends on the
+    expression and the placeholders' names only, so a wave's thousands of updates alike resolve it once (a refusal
+    is not kept: raised again, by the same checks, each time)."""
+    cache_key = (id(clauses), tuple(context.names.items()), key_names)
+    found = _PLANS.get(cache_key)
+    if found is not None:
+        return found[1]
+    sets = [(context.steps(path), value) for path, value in clauses.get("SET", ())]
+    removes = [context.steps(path) for path in clauses.get("REMOVE", ())]
+    adds = [(context.steps(path), value) for path, value in clauses.get("ADD", ())]
+    deletes = [(context.steps(path), value) for path, value in clauses.get("DELETE", ())]
+    paths = [steps for steps, _ in sets] + removes + [steps for steps, _ in adds] + [steps for steps, _ in deletes]
+    _no_overlap(paths)
+    for steps in paths:
+        if steps[0] in key_names:
+            raise ValidationError(f"One or more parameter values were invalid: Cannot update attribute {steps[0]}."
+                                  " This attribute is part of the key")
+    plan = (sets, removes, adds, deletes, paths, frozenset(steps[0] for steps in paths))
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[cache_key] = (clauses, plan)
+    return plan
 
 
 def _type_name(value: Value) -> str:
