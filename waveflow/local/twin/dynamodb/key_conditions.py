@@ -15,6 +15,7 @@ from typing import Any
 from . import values
 from .errors import ValidationError
 from .evaluate import Context, check_bounds
+from .tables import KeySchema
 from .values import Value
 
 
@@ -48,9 +49,8 @@ class KeyCondition:
         return {"=": (low, high), "<": (0, low), "<=": (0, high), ">": (high, end), ">=": (low, end)}[operator]
 
 
-def key_condition(tree: tuple, context: Context, key, types: dict[str, str]) -> KeyCondition:
-    """The condition a KeyConditionExpression (``tree``, parsed) sets on ``key`` (a ``KeySchema``), checked as
-    DynamoDB checks it."""
+def key_condition(tree: tuple, context: Context, key: KeySchema, types: dict[str, str]) -> KeyCondition:
+    """The condition a KeyConditionExpression (``tree``, parsed) sets on ``key``, checked as DynamoDB checks it."""
     parts = []
 
     def flatten(node):
