@@ -1099,6 +1099,117 @@ def test_global_index_projections_and_items_without_the_index_key(fake_aws, proj
     assert len(answers[0]["Items"]) == 4
 
 
+# An index's partitions are kept in sort-key order as items come and go, and a query reads only the run of that
+# order its key condition, ExclusiveStartKey and page let through (``key_conditions.py``): these conversations
+# change index keys between queries (items that gain, change and lose them) and ask every kind of query.
+
+_RANKED = {"TableName": "t", "IndexName": "byGroup", "ExpressionAttributeNames": {"#g": "group"}}
+
+
+def _ranked_table(d) -> None:
+    _create(d, range_key=("sk", "S"), gsis=[{"IndexName": "byGroup", "KeySchema": [("group", "S"), ("rank", "N")],
+                                             "Projection": {"ProjectionType": "ALL"}}])
+
+
+def _ranked_queries(d) -> list:
+    """Every kind of query of the index's two groups: each sort-key condition both ways, in pages of 3 (Limit
+    counts the items read before the filter), filtered, counted, from a start key, and the index's scans."""
+    answers = []
+    for group in ("g", "h"):
+        values = {":g": {"S": group}, ":lo": {"N": "-2.5"}, ":v": {"N": "7"}}
+        for condition in ("", " AND #r = :v", " AND #r < :v", " AND #r <= :v", " AND #r > :v", " AND #r >= :v",
+                          " AND #r BETWEEN :lo AND :v"):
+            used = {k: v for k, v in values.items() if k in ":g" + condition}
+            query = {**_RANKED, "KeyConditionExpression": "#g = :g" + condition,
+                     "ExpressionAttributeNames": {"#g": "group", **({"#r": "rank"} if condition else {})}}
+            for forward in (True, False):
+                answers.append(_pages(d.query, **query, ExpressionAttributeValues=used, ScanIndexForward=forward,
+                                      Limit=3))
+                answers.append(d.query(**query, ScanIndexForward=forward, FilterExpression="odd = :odd",
+                                       ExpressionAttributeValues={**used, ":odd": {"BOOL": True}}))
+            answers.append(d.query(**query, ExpressionAttributeValues=used, Select="COUNT"))
+        start = {"pk": {"S": "p0"}, "sk": {"S": "s04"}, "group": {"S": group}, "rank": {"N": "4"}}
+        whole = {**_RANKED, "KeyConditionExpression": "#g = :g", "ExpressionAttributeValues": {":g": {"S": group}}}
+        answers += [d.query(**whole, ExclusiveStartKey=start), d.query(**whole, ExclusiveStartKey=start, Limit=2),
+                    d.query(**whole, ExclusiveStartKey=start, ScanIndexForward=False)]
+    return answers + [_pages(d.scan, TableName="t", IndexName="byGroup", Limit=5)]
+
+
+def _ranked_changes(d) -> list:
+    """Items put, then their index keys changed with queries between (so the kept orders change with them)."""
+    _ranked_table(d)
+    for n in range(16):
+        item = {"pk": {"S": f"p{n % 3}"}, "sk": {"S": f"s{n:02d}"}, "odd": {"BOOL": n % 2 == 1}}
+        if n % 5 != 1:
+            item["group"] = {"S": "g" if n % 4 else "h"}
+        if n % 7 != 2:
+            item["rank"] = {"N": str(n - 6) if n % 3 else f"{n - 6}.5"}
+        d.put_item(TableName="t", Item=item)
+    answers = _ranked_queries(d)
+
+    def update(pk: str, sk: str, expression: str, **placeholders) -> dict:
+        return d.update_item(TableName="t", Key={"pk": {"S": pk}, "sk": {"S": sk}}, UpdateExpression=expression,
+                             ExpressionAttributeNames={"#g": "group", "#r": "rank"} if "#r" in expression else
+                             {"#g": "group"} if "#g" in expression else {}, **placeholders)
+    answers += [
+        update("p1", "s04", "SET #r = :r", ExpressionAttributeValues={":r": {"N": "40"}}),  # moves within g
+        update("p0", "s03", "SET #g = :h", ExpressionAttributeValues={":h": {"S": "h"}}),  # g to h
+        update("p0", "s06", "REMOVE #g"),                                                  # leaves the index
+        update("p1", "s01", "SET #g = :g", ExpressionAttributeValues={":g": {"S": "g"}}),  # joins it
+        update("p2", "s02", "SET #g = :g, #r = :r", ExpressionAttributeValues={":g": {"S": "g"}, ":r": {"N": "-9"}}),
+        update("p1", "s07", "SET odd = :f", ExpressionAttributeValues={":f": {"BOOL": False}}),  # keys untouched
+        d.put_item(TableName="t", Item={"pk": {"S": "p0"}, "sk": {"S": "s09"}, "group": {"S": "h"},
+                                        "rank": {"N": "0.25"}, "odd": {"BOOL": True}}),  # replaced
+        d.delete_item(TableName="t", Key={"pk": {"S": "p1"}, "sk": {"S": "s10"}}),
+        d.transact_write_items(TransactItems=[
+            {"Update": {"TableName": "t", "Key": {"pk": {"S": "p2"}, "sk": {"S": "s05"}}, "UpdateExpression": "REMOVE #r",
+                        "ExpressionAttributeNames": {"#r": "rank"}}},
+            {"Put": {"TableName": "t", "Item": {"pk": {"S": "p2"}, "sk": {"S": "s20"}, "group": {"S": "g"},
+                                                "rank": {"N": "7"}, "odd": {"BOOL": True}}}}]),
+    ]
+    return answers + _ranked_queries(d)
+
+
+def test_index_orders_kept_through_changes_answer_as_moto(fake_aws):
+    _alike(_ranked_changes)
+
+
+def test_index_orders_kept_through_changes_answer_as_orders_sorted_afresh(fake_aws):
+    """The queries after the changes answer as they do on a table that was given the same items in another order
+    and queried first after (its partitions sorted then, from scratch)."""
+    items: list[dict] = []
+
+    def kept(d):
+        answers = _ranked_changes(d)
+        items.extend(item for page in _pages(d.scan, TableName="t") for item in page["Items"])
+        return answers
+
+    def afresh(d):
+        _ranked_table(d)
+        for item in reversed(items):
+            d.put_item(TableName="t", Item=item)
+        return _ranked_queries(d)
+
+    answers = _twin_only(kept)
+    assert len(items) == 16
+    fresh = _twin_only(afresh)
+    assert answers[-len(fresh):] == fresh
+
+
+def test_a_key_condition_reads_only_the_items_it_lets_through(fake_aws):
+    """A query reads from the first item its sort-key condition lets through, and Limit counts from there (Query,
+    ScannedCount: "the number of items evaluated")."""
+    def conversation(d):
+        _numbered(d, 40)
+        query = {"TableName": "t", "KeyConditionExpression": "pk = :p AND sk > :v", "Limit": 2}
+        return [d.query(**query, ExpressionAttributeValues={":p": {"S": "p"}, ":v": {"N": "30"}}),
+                d.query(**query, ScanIndexForward=False, ExpressionAttributeValues={":p": {"S": "p"}, ":v": {"N": "30"}})]
+
+    answers = _alike(conversation)
+    assert [[item["sk"]["N"] for item in answer["Items"]] for answer in answers] == [["31", "32"], ["39", "38"]]
+    assert [answer["ScannedCount"] for answer in answers] == [2, 2]
+
+
 def test_global_index_refuses_consistent_reads_and_unknown_indexes(fake_aws):
     def conversation(d):
         _create(d, gsis=[{"IndexName": "byGroup", "KeySchema": [("group", "S")],
@@ -1464,6 +1575,26 @@ def _overlapping_paths(d) -> list:
                 ":v": {"S": "v"}}),
             d.get_item(**key)]
 
+
+
+def test_one_update_expression_with_other_placeholder_names_updates_other_attributes(fake_aws):
+    """An update's paths are resolved once per expression and placeholder names (``evaluate._plan``): the same
+    text with ``#a`` naming another attribute writes that one, and a refusal comes again each time it is asked."""
+    def conversation(d):
+        _create(d)
+        key = {"TableName": "t", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET #a = :v, #b = :v",
+               "ExpressionAttributeValues": {":v": {"S": "v"}}, "ReturnValues": "ALL_NEW"}
+        return [d.update_item(**key, ExpressionAttributeNames={"#a": "x", "#b": "y"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "z", "#b": "y"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "x", "#b": "x"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "x", "#b": "x"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "pk", "#b": "y"}),
+                d.update_item(**key, ExpressionAttributeNames={"#a": "pk", "#b": "y"})]
+
+    answers = _alike(conversation)
+    assert answers[1]["Attributes"] == {"pk": {"S": "a"}, "x": {"S": "v"}, "y": {"S": "v"}, "z": {"S": "v"}}
+    assert [_code(answer) for answer in answers[2:]] == ["ValidationException"] * 4
+    assert answers[2] == answers[3] and answers[4] == answers[5]
 
 def _bad_values(d) -> list:
     _create(d)

@@ -30,3 +30,30 @@ def test_numbers_kept_as_they_came_are_the_numbers_dynamodb_writes_back(text):
 
 def test_text_is_measured_in_utf8_bytes():
     assert item_size({"naïve": {"S": "é"}, "m": {"M": {"ü": {"L": [{"S": "€"}]}}}}) == 6 + 2 + 1 + (3 + 1 + 2 + (3 + 1 + 3))
+
+
+@pytest.mark.parametrize("expression, placeholders", [
+    ("SET details.validation.ok = :f", {":f": {"BOOL": False}}),                 # a member replaced, deep
+    ("SET details.mgn = :m", {":m": {"M": {"job": {"S": "j-1"}}}}),               # a member added
+    ("REMOVE details.validation", {}),                                            # a member removed
+    ("SET history = list_append(history, :h)", {":h": {"L": [{"M": {"status": {"S": "DONE"}}}]}}),
+    ("SET history[0] = :s", {":s": {"S": "replaced"}}),                          # an element replaced
+    ("REMOVE history[0]", {}),                                                    # the rest move up one place
+    ("SET history[5] = :s", {":s": {"S": "past the end"}}),                      # appended
+    ("SET details = :s, version = :v", {":s": {"S": "now a string"}, ":v": {"N": "123456"}}),
+    ("REMOVE details, history ADD tags :t", {":t": {"SS": ["z"]}}),
+    ("SET extra = details", {}),                                                  # a new attribute shares a map
+])
+def test_an_updated_items_size_worked_out_from_its_changes_is_its_size_measured_afresh(expression, placeholders):
+    from waveflow.local.twin.dynamodb.operations import DynamoDB
+
+    dynamodb = DynamoDB("us-east-1", "123456789012")
+    dynamodb.CreateTable({"TableName": "t", "KeySchema": [{"AttributeName": "migrationId", "KeyType": "HASH"}],
+                          "AttributeDefinitions": [{"AttributeName": "migrationId", "AttributeType": "S"}]})
+    dynamodb.PutItem({"TableName": "t", "Item": ITEM})
+    table = dynamodb.tables["t"]
+    for _ in range(2):  # the second time from sizes the first one remembered
+        dynamodb.UpdateItem({"TableName": "t", "Key": {"migrationId": {"S": "m-001"}}, "UpdateExpression": expression,
+                             **({"ExpressionAttributeValues": placeholders} if placeholders else {})})
+        (key, item), = table.items.items()
+        assert table.sizes[key] == item_size(item)

@@ -7,7 +7,8 @@ of its session, so the tasks' clients, Powertools' idempotency layer and the run
 boto3 clients, their requests serialised and checked by botocore as for AWS. Expressions are parsed and their
 placeholders checked once per text (``operations.py``); an item is found in one lookup, an update measures only
 the values it made (``values.Measured``), an answer marshals only the values not copied before
-(``values.Marshalled``) and a query reads its partition only (``tables.py``).
+(``values.Marshalled``) and a query reads only the items its page holds or its filter drops (``tables.py``,
+``key_conditions.py``).
 
     >>> dynamodb = TwinDynamoDB("us-east-1", "123456789012")
     >>> dynamodb.install(session, wiring)      # doctest: +SKIP  (before clients are built from ``session``)
@@ -18,8 +19,6 @@ batches, transactions), with DynamoDB's checks and error messages; any other ope
 ``tests/local/twin/test_dynamodb.py`` holds the same conversations answered by moto and by the twin.
 """
 from __future__ import annotations
-
-import json
 
 from ..wire import Reply, Wiring
 from .errors import DynamoDBError, UnknownOperation
@@ -51,6 +50,4 @@ class TwinDynamoDB(DynamoDB):
             answer = method(params)
         except DynamoDBError as error:
             return Reply(400, error_body(error))
-        if item_operation(operation):
-            return Reply(200, answer, parsed=True)
-        return Reply(200, json.loads(json.dumps(answer)))
+        return Reply(200, answer, parsed=item_operation(operation))

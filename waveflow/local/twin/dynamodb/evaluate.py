@@ -81,10 +81,7 @@ def test(tree: tuple, item: dict[str, Value] | None, context: Context) -> bool:
         return _compare(tree[1], _operand(tree[2], item, context), _operand(tree[3], item, context))
     if kind == "between":
         subject, low, high = (_operand(part, item, context) for part in tree[1:])
-        if low is not None and high is not None and values.less(high, low):
-            raise ValidationError(f"Invalid {context.kind}: The BETWEEN operator requires upper bound to be greater"
-                                  f" than or equal to lower bound; lower operand: AttributeValue: {_shown(low)}, upper"
-                                  f" operand: AttributeValue: {_shown(high)}")
+        check_bounds(low, high, context.kind)
         return _compare(">=", subject, low) and _compare("<=", subject, high)
     if kind == "in":
         subject = _operand(tree[1], item, context)
@@ -112,6 +109,14 @@ def check_operands(tree: tuple, context: Context) -> None:
         if tree[1] == "attribute_type" and value["S"] not in values.TYPES:
             raise ValidationError(f"Invalid {context.kind}: Invalid attribute type name found; type: {value['S']},"
                                   " valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
+
+
+def check_bounds(low: Value | None, high: Value | None, field: str) -> None:
+    """Refuse a BETWEEN whose bounds are the wrong way round (in ``field``, the expression's request field)."""
+    if low is not None and high is not None and values.less(high, low):
+        raise ValidationError(f"Invalid {field}: The BETWEEN operator requires upper bound to be greater"
+                              f" than or equal to lower bound; lower operand: AttributeValue: {_shown(low)}, upper"
+                              f" operand: AttributeValue: {_shown(high)}")
 
 
 def _shown(value: Value) -> str:
@@ -189,18 +194,9 @@ class Update:
 
     def __init__(self, clauses: dict[str, tuple], context: Context, key_names: tuple[str, ...]) -> None:
         self.context = context
-        self.sets = [(context.steps(path), value) for path, value in clauses.get("SET", ())]
-        self.removes = [context.steps(path) for path in clauses.get("REMOVE", ())]
-        self.adds = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("ADD", ())]
-        self.deletes = [(context.steps(path), context.value(value[1])) for path, value in clauses.get("DELETE", ())]
-        self.paths = [steps for steps, _ in self.sets] + self.removes + [steps for steps, _ in self.adds] + \
-            [steps for steps, _ in self.deletes]
-        self.attributes = frozenset(steps[0] for steps in self.paths)  # the top-level attributes it may change
-        _no_overlap(self.paths)
-        for steps in self.paths:
-            if steps[0] in key_names:
-                raise ValidationError(f"One or more parameter values were invalid: Cannot update attribute {steps[0]}."
-                                      " This attribute is part of the key")
+        self.sets, self.removes, adds, deletes, self.paths, self.attributes = _plan(clauses, context, key_names)
+        self.adds = [(steps, context.value(value[1])) for steps, value in adds]
+        self.deletes = [(steps, context.value(value[1])) for steps, value in deletes]
         for steps, value in self.adds:
             if next(iter(value)) not in ("N", "SS", "NS", "BS"):
                 raise ValidationError("Invalid UpdateExpression: Incorrect operand type for operator or function;"
@@ -264,6 +260,38 @@ class Update:
                 del parent["L"][last]
             elif type(last) is str and "M" in parent:
                 parent["M"].pop(last, None)
+
+
+#: update plans by (expression's clauses, placeholder names, key names); each entry holds its clauses, so their
+#: ``id`` names them as long as the entry lives (the parsed clauses of one text are shared: ``_checked``)
+_PLANS: dict[tuple, tuple] = {}
+_PLANS_LIMIT = 4096
+
+
+def _plan(clauses: dict[str, tuple], context: Context, key_names: tuple[str, ...]) -> tuple:
+    """An update's paths resolved and checked (no two overlap, none a key attribute): (sets, removes, adds and
+    deletes with their value placeholders, every path, the top-level attributes it may change). It depends on the
+    expression and the placeholders' names only, so a wave's thousands of updates alike resolve it once (a refusal
+    is not kept: raised again, by the same checks, each time)."""
+    cache_key = (id(clauses), tuple(context.names.items()), key_names)
+    found = _PLANS.get(cache_key)
+    if found is not None:
+        return found[1]
+    sets = [(context.steps(path), value) for path, value in clauses.get("SET", ())]
+    removes = [context.steps(path) for path in clauses.get("REMOVE", ())]
+    adds = [(context.steps(path), value) for path, value in clauses.get("ADD", ())]
+    deletes = [(context.steps(path), value) for path, value in clauses.get("DELETE", ())]
+    paths = [steps for steps, _ in sets] + removes + [steps for steps, _ in adds] + [steps for steps, _ in deletes]
+    _no_overlap(paths)
+    for steps in paths:
+        if steps[0] in key_names:
+            raise ValidationError(f"One or more parameter values were invalid: Cannot update attribute {steps[0]}."
+                                  " This attribute is part of the key")
+    plan = (sets, removes, adds, deletes, paths, frozenset(steps[0] for steps in paths))
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[cache_key] = (clauses, plan)
+    return plan
 
 
 def _type_name(value: Value) -> str:

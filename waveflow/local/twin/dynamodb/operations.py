@@ -19,6 +19,7 @@ from .errors import (ConditionFailed, DynamoDBError, IdempotentMismatch, InUse, 
                      ValidationError)
 from .evaluate import Context, Update, check_operands, project, selection, test
 from .expressions import Parsed, parse_condition, parse_projection, parse_update
+from .key_conditions import key_condition
 from .tables import Index, KeySchema, Table
 
 PAGE_BYTES = 1024 * 1024
@@ -379,30 +380,32 @@ class DynamoDB:
         if request.tree("KeyConditionExpression") is None:
             raise ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in"
                                   " the request.")
-        key = index.key if index is not None else table.key
-        hash_value, range_test = _key_condition(request, key, table.attribute_types)
-        positions, items = table.partition(hash_value, index)
+        condition = key_condition(request.tree("KeyConditionExpression"),
+                                  request.context_for("KeyConditionExpression"),
+                                  index.key if index is not None else table.key, table.attribute_types)
+        positions, keys = table.partition(condition.hash_value, index)
+        low, high = condition.span(positions)
         forward = params.get("ScanIndexForward", True)
         start = params.get("ExclusiveStartKey")
         if start is not None:
             position = table.sort_key(self._start(table, index, start), index)
-            cut = bisect.bisect_right(positions, position) if forward else bisect.bisect_left(positions, position)
-            items = items[cut:] if forward else items[:cut]
-        items = items if forward else items[::-1]
-        if range_test is not None:
-            items = (item for item in items if range_test(item))
-        return self._page(params, table, index, request, items)
+            if forward:
+                low = max(low, bisect.bisect_right(positions, position))
+            else:
+                high = min(high, bisect.bisect_left(positions, position))
+        places = range(low, high) if forward else range(high - 1, low - 1, -1)
+        return self._page(params, table, index, request, map(keys.__getitem__, places))
 
     def Scan(self, params: dict) -> dict:
         _legacy(params, "ScanFilter", "AttributesToGet", "ConditionalOperator")
         table = self.table(params["TableName"])
         index = self._index_of(table, params)
         request = Request(params, _SCAN_EXPRESSIONS)
-        positions, items = table.scan_order(index)
+        positions, keys = table.scan_order(index)
         start = params.get("ExclusiveStartKey")
         if start is not None:
             cut = bisect.bisect_right(positions, table.scan_position(self._start(table, index, start), index))
-            positions, items = positions[cut:], items[cut:]
+            positions, keys = positions[cut:], keys[cut:]
         segments = params.get("TotalSegments")
         if segments is not None:
             segment = params.get("Segment")
@@ -411,8 +414,8 @@ class DynamoDB:
                                       " parameter TotalSegments is present" if segment is None else
                                       f"Segment must be less than TotalSegments; Segment: {segment},"
                                       f" TotalSegments: {segments}")
-            items = [item for position, item in zip(positions, items) if position[0] % segments == segment]
-        return self._page(params, table, index, request, items)
+            keys = [key for position, key in zip(positions, keys) if position[0] % segments == segment]
+        return self._page(params, table, index, request, keys)
 
     @staticmethod
     def _index_of(table: Table, params: dict) -> Index | None:
@@ -434,7 +437,8 @@ class DynamoDB:
                                   " schema")
         return {name: values.normal(value) for name, value in start.items()}
 
-    def _page(self, params: dict, table: Table, index: Index | None, request: Request, items) -> dict:
+    def _page(self, params: dict, table: Table, index: Index | None, request: Request, keys) -> dict:
+        """One page of a Query or Scan reading the items of ``keys`` (an iterable of table keys) in turn."""
         select = params.get("Select")
         projection = request.projection()
         if select == "SPECIFIC_ATTRIBUTES" and projection is None:
@@ -450,10 +454,11 @@ class DynamoDB:
         found, evaluated, read, last = [], 0, 0, None
         filter_tree = request.tree("FilterExpression")
         context = request.context_for("FilterExpression")
-        remaining = iter(items)
-        for item in remaining:
+        remaining = iter(keys)
+        for key in remaining:
+            item = table.items[key]
             evaluated += 1
-            read += table.size_of(item)
+            read += table.sizes[key]
             if filter_tree is None or test(filter_tree, item, context):
                 found.append(item)
             if evaluated == limit:
@@ -622,72 +627,6 @@ class DynamoDB:
             return True
         self._tokens[token] = (body, now)
         return False
-
-
-def _key_condition(request: Request, key: KeySchema, types: dict[str, str]):
-    """The hash key's value and a test of the range key (or ``None``) from a key condition expression."""
-    context = request.context_for("KeyConditionExpression")
-    tree = request.tree("KeyConditionExpression")
-    parts = []
-
-    def flatten(node):
-        if node[0] == "and":
-            flatten(node[1])
-            flatten(node[2])
-        elif node[0] in ("or", "not"):
-            raise ValidationError(f"Invalid operator used in KeyConditionExpression: {node[0].upper()}")
-        else:
-            parts.append(node)
-    flatten(tree)
-    hash_value, range_test = None, None
-    for node in parts:
-        path = node[2] if node[0] == "cmp" else node[1] if node[0] == "between" else node[2][0]
-        if path[0] != "path" or len(path[1]) != 1:
-            raise ValidationError("Invalid KeyConditionExpression: the key must be an attribute name")
-        name = context.steps(path)[0]
-        if name == key.hash and node[0] == "cmp" and node[1] == "=" and hash_value is None:
-            hash_value = _key_value(context, node[3], types[name])
-        elif name == key.range and range_test is None:
-            range_test = _range_test(context, name, node, types[name])
-        elif name in (key.hash, key.range):
-            raise ValidationError("KeyConditionExpressions must only contain one condition per key"
-                                  if name == key.range or node[1] == "=" else
-                                  f"Query key condition not supported")
-        else:
-            raise ValidationError(f"Query condition missed key schema element: {key.hash if hash_value is None else key.range}")
-    if hash_value is None:
-        raise ValidationError(f"Query condition missed key schema element: {key.hash}")
-    return hash_value, range_test
-
-
-def _key_value(context: Context, operand, kind: str) -> dict:
-    if operand[0] != ":":
-        raise ValidationError("Invalid KeyConditionExpression: the key must be compared with a value")
-    value = context.value(operand[1])
-    if kind not in value:
-        raise ValidationError("One or more parameter values were invalid: Condition parameter type does not match"
-                              " schema type")
-    return value
-
-
-def _range_test(context: Context, name: str, node, kind: str):
-    path = ("path", (("name", name),))
-    if node[0] == "cmp":
-        if node[1] == "<>":
-            raise ValidationError("Unsupported operator on KeyConditionExpression: operator: <>")
-        bounds, tree = {"b": _key_value(context, node[3], kind)}, ("cmp", node[1], path, (":", "b"))
-    elif node[0] == "between":
-        bounds = {"l": _key_value(context, node[2], kind), "h": _key_value(context, node[3], kind)}
-        tree = ("between", path, (":", "l"), (":", "h"))
-    elif node[0] == "fn" and node[1] == "begins_with":
-        if kind == "N":
-            raise ValidationError("Invalid KeyConditionExpression: Incorrect operand type for operator or function;"
-                                  " operator or function: begins_with, operand type: N")
-        bounds, tree = {"p": _key_value(context, node[2][1], kind)}, ("fn", "begins_with", (path, (":", "p")))
-    else:
-        raise ValidationError(f"Invalid KeyConditionExpression: unsupported function {node[1]} on the sort key")
-    local = Context({}, bounds, "KeyConditionExpression")
-    return lambda item: test(tree, item, local)
 
 
 def error_body(error: DynamoDBError) -> dict:

@@ -1,9 +1,11 @@
 """A table of the twin's DynamoDB: its keys, its items, and its secondary indexes kept as the items change.
 
 Items are found by key in one dictionary lookup; a partition (of the table or of an index) is a set of keys kept
-up to date on every write, so a query reads its partition only, never the whole table (a wave's status table
-holds every migration of the wave; its ``statusIndex`` partitions hold one status each). A scan visits items in
-the order of their partition key's hash, as DynamoDB's does, so a page can resume after a key that was deleted.
+up to date on every write, and once queried also a list of its keys in sort-key order, kept in order as items come
+and go, so a query reads from where its key condition starts to where its page ends (``key_conditions.py``), never
+the rest of the partition or the table (a wave's status table holds every migration of the wave; its
+``statusIndex`` partitions hold one status each). A scan visits items in the order of their partition key's hash,
+as DynamoDB's does, so a page can resume after a key that was deleted.
 """
 from __future__ import annotations
 
@@ -117,25 +119,36 @@ class Table:
 
     def check_item(self, item: dict[str, Value], update: bool = False, changed_from: tuple | None = None) -> int:
         """Check ``item`` can be stored (keys, index keys, 400 KB); its size. ``changed_from``: (the stored item,
-        its size, the top-level attributes an update changed), to measure only what changed."""
-        for name in self.key.names:
-            if name not in item:
-                raise ValidationError(f"One or more parameter values were invalid: Missing the key {name} in the item")
-            self._check_key_value(name, item[name])
+        its size, the top-level attributes an update changed), to check and measure only what changed (the rest
+        was checked when it was stored, and an update cannot change the table's key)."""
+        changed = None if changed_from is None else changed_from[2]
+        if changed is None:
+            for name in self.key.names:
+                if name not in item:
+                    raise ValidationError("One or more parameter values were invalid: Missing the key"
+                                          f" {name} in the item")
+                self._check_key_value(name, item[name])
         for index in self.indexes.values():
             for name in index.key.names:
-                if name in item:
+                if name in item and (changed is None or name in changed):
                     self._check_key_value(name, item[name], index=index.name)
         if changed_from is None:
             size = values.item_size(item, self.measured)
         else:
             old, size, names = changed_from
-            size += sum(_attribute_size(name, item, self.measured) - _attribute_size(name, old, self.measured)
-                        for name in names)
+            size += sum(self._changed_size(name, item, old) for name in names)
         if size > values.MAX_ITEM_BYTES:
             raise ValidationError("Item size to update has exceeded the maximum allowed size" if update else
                                   "Item size has exceeded the maximum allowed size")
         return size
+
+    def _changed_size(self, name: str, item: dict[str, Value], old: dict[str, Value]) -> int:
+        """How much attribute ``name`` of ``item`` (an update of ``old``) adds to the item's size."""
+        before = old.get(name)
+        if name not in item:
+            return -_attribute_size(name, old, self.measured)
+        after = values.size_from(item[name], before, self.measured)
+        return after - (values.size(before, self.measured) if before is not None else -values.text_size(name))
 
     # ---- reads and writes ----
 
@@ -146,27 +159,40 @@ class Table:
         return self.sizes[self._key(item)]
 
     def store(self, item: dict[str, Value], size: int) -> None:
-        """Keep ``item`` (checked by ``check_item``) in place of the item with its key."""
+        """Keep ``item`` (checked by ``check_item``) in place of the item with its key. Partitions and their orders
+        hold keys, not items, so an index moves an item only when the update gave it other values of the index's
+        key attributes (a status change moves a record between ``statusIndex`` partitions; the other writes to
+        it leave every index as it was)."""
         key = self._key(item)
         old = self.items.get(key)
-        if old is not None:
-            self._unindex(key, old)
-            self._forget(old, item)
         self.items[key] = item
         self.sizes[key] = size
-        self.partitions.setdefault(key[0], {})[key] = None
-        self._join_order((None, key[0]), item, None)
+        if old is None:
+            self.partitions.setdefault(key[0], {})[key] = None
+            self._join_order((None, key[0]), key, item, None)
+        else:
+            self._forget(old, item)
         for index in self.indexes.values():
+            if old is not None:
+                if all(old.get(name) is item.get(name) for name in index.key.names):
+                    continue  # values are replaced, never changed: the same values stand where they stood
+                self._leave_index(index, key, old)
             if index.holds(item):
                 part = values.key_part(item[index.key.hash])
                 index.partitions.setdefault(part, {})[key] = None
-                self._join_order((index.name, part), item, index)
+                self._join_order((index.name, part), key, item, index)
 
     def remove(self, key: Key) -> dict[str, Value] | None:
         old = self.items.pop(key, None)
         if old is not None:
             del self.sizes[key]
-            self._unindex(key, old)
+            self._leave_order((None, key[0]), key, old, None)
+            partition = self.partitions[key[0]]
+            del partition[key]
+            if not partition:
+                del self.partitions[key[0]]
+            for index in self.indexes.values():
+                self._leave_index(index, key, old)
             self._forget(old, {})
         return old
 
@@ -179,47 +205,39 @@ class Table:
                 self.measured.forget(value)
                 self.marshalled.forget(value)
 
-    def _unindex(self, key: Key, item: dict[str, Value]) -> None:
-        self._leave_order((None, key[0]), item, None)
-        partition = self.partitions.get(key[0])
-        if partition is not None:
-            partition.pop(key, None)
-            if not partition:
-                del self.partitions[key[0]]
-        for index in self.indexes.values():
-            if index.holds(item):
-                part = values.key_part(item[index.key.hash])
-                self._leave_order((index.name, part), item, index)
-                members = index.partitions.get(part)
-                if members is not None:
-                    members.pop(key, None)
-                    if not members:
-                        del index.partitions[part]
+    def _leave_index(self, index: Index, key: Key, item: dict[str, Value]) -> None:
+        if index.holds(item):
+            part = values.key_part(item[index.key.hash])
+            self._leave_order((index.name, part), key, item, index)
+            members = index.partitions[part]
+            del members[key]
+            if not members:
+                del index.partitions[part]
 
     # ---- orders ----
 
-    def _join_order(self, cached: tuple, item: dict[str, Value], index: Index | None) -> None:
-        """Put ``item`` in its partition's kept order, if one is kept: a wave's queue changes with every start and
-        is read after each, and placing one item by bisection is cheaper than sorting the partition again. The
+    def _join_order(self, cached: tuple, key: Key, item: dict[str, Value], index: Index | None) -> None:
+        """Put ``key`` in its partition's kept order, if one is kept: a wave's queue changes with every start and
+        is read after each, and placing one key by bisection is cheaper than sorting the partition again. The
         lists change in place (copying them made every write to a wave's record cost more with every server of
         the wave): their one reader, a Query, reads them within its request, and requests are served one at a time."""
         found = self._ordered.get(cached)
         if found is not None:
-            keys, items = found
-            sort_key = self.sort_key(item, index)
-            place = bisect_left(keys, sort_key)
-            keys.insert(place, sort_key)
-            items.insert(place, item)
+            positions, keys = found
+            position = self.sort_key(item, index)
+            place = bisect_left(positions, position)
+            positions.insert(place, position)
+            keys.insert(place, key)
 
-    def _leave_order(self, cached: tuple, item: dict[str, Value], index: Index | None) -> None:
-        """Take ``item`` out of its partition's kept order, if one is kept (or forget the order, should the item
-        not stand where its sort key says)."""
+    def _leave_order(self, cached: tuple, key: Key, item: dict[str, Value], index: Index | None) -> None:
+        """Take ``key`` (of ``item``) out of its partition's kept order, if one is kept (or forget the order, should
+        the key not stand where its sort key says)."""
         found = self._ordered.get(cached)
         if found is not None:
-            keys, items = found
-            place = bisect_left(keys, self.sort_key(item, index))
-            if place < len(items) and items[place] is item:
-                del keys[place], items[place]
+            positions, keys = found
+            place = bisect_left(positions, self.sort_key(item, index))
+            if place < len(keys) and keys[place] == key:
+                del positions[place], keys[place]
             else:
                 del self._ordered[cached]
 
@@ -232,25 +250,25 @@ class Table:
         index_range = index.key.range
         return (values.order(item[index_range]) if index_range else None, values.order(item[self.key.hash])) + own
 
-    def partition(self, hash_value: Value, index: Index | None) -> tuple[list[tuple], list[dict[str, Value]]]:
-        """One partition of the table or ``index`` in sort-key order: the items' sort keys and the items (kept, and
-        kept in order as items come and go: to be read within the request, never changed by the reader)."""
+    def partition(self, hash_value: Value, index: Index | None) -> tuple[list[tuple], list[Key]]:
+        """One partition of the table or ``index`` in sort-key order: its items' sort keys and table keys (kept, and
+        kept in order as items come and go: to be read within the request, never changed by the reader). A query
+        finds where it starts and ends by bisection and reads only the items between."""
         part = values.key_part(hash_value)
         cached = (None if index is None else index.name, part)
         found = self._ordered.get(cached)
         if found is None:
-            keys = (self.partitions if index is None else index.partitions).get(part, {})
-            ordered = sorted(((self.sort_key(self.items[key], index), self.items[key]) for key in keys),
-                             key=lambda pair: pair[0])
+            members = (self.partitions if index is None else index.partitions).get(part, {})
+            ordered = sorted((self.sort_key(self.items[key], index), key) for key in members)
             found = self._ordered[cached] = ([pair[0] for pair in ordered], [pair[1] for pair in ordered])
         return found
 
-    def scan_order(self, index: Index | None) -> tuple[list[tuple], list[dict[str, Value]]]:
+    def scan_order(self, index: Index | None) -> tuple[list[tuple], list[Key]]:
         """Every item of the table or ``index`` ordered by partition-key hash, then within the partition: the items'
-        scan positions and the items."""
-        chosen: Iterator = iter(self.items.values()) if index is None else (
-            item for item in self.items.values() if index.holds(item))
-        ordered = sorted(((self.scan_position(item, index), item) for item in chosen), key=lambda pair: pair[0])
+        scan positions and table keys."""
+        chosen: Iterator = iter(self.items.items()) if index is None else (
+            (key, item) for key, item in self.items.items() if index.holds(item))
+        ordered = sorted((self.scan_position(item, index), key) for key, item in chosen)
         return [pair[0] for pair in ordered], [pair[1] for pair in ordered]
 
     def scan_position(self, item: dict[str, Value], index: Index | None) -> tuple:

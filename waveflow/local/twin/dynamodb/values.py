@@ -236,6 +236,41 @@ def size(value: Value, measured: "Measured | None" = None) -> int:
     return 1  # BOOL, NULL
 
 
+def size_from(value: Value, before: Value | None, measured: "Measured") -> int:
+    """``value``'s size (as ``size``), worked out from ``before``'s remembered size when ``value`` is a map or list an
+    update made from ``before``: it shares the members the update did not change, so only the members that are not
+    ``before``'s own are measured (a status record's ``executionDetails`` with one stage replaced, its ``history``
+    with one entry appended), not each of its members again."""
+    (kind, content), = value.items()
+    known = measured.known.get(id(before)) if before is not None and kind in before else None
+    if known is None or (kind != "M" and kind != "L"):
+        return size(value, measured)
+    total, previous = known[1], before[kind]
+    if kind == "M":
+        kept = 0
+        for name, element in content.items():
+            was = previous.get(name)
+            if was is element:
+                kept += 1
+            elif was is None:
+                total += 1 + text_size(name) + size(element, measured)
+            else:
+                kept += 1
+                total += size(element, measured) - size(was, measured)
+        if kept < len(previous):
+            for name in previous.keys() - content.keys():
+                total -= 1 + text_size(name) + size(previous[name], measured)
+    else:
+        for place, element in enumerate(content):
+            was = previous[place] if place < len(previous) else None
+            if was is not element:
+                total += size(element, measured) - (size(was, measured) if was is not None else -1)
+        for was in previous[len(content):]:
+            total -= 1 + size(was, measured)
+    measured.remember(value, total)
+    return total
+
+
 def item_size(item: dict[str, Value], measured: "Measured | None" = None) -> int:
     """An item's size in bytes as DynamoDB counts it: attribute names plus values.
 
