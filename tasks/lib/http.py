@@ -12,19 +12,20 @@ That is why this uses ``http.client`` with a pinned socket rather than ``urllib.
 Failures map onto the workflow's error names: a refused address, a malformed or non-https URL (whitespace or
 control characters included), a host that does not resolve (NXDOMAIN), a certificate that does not verify, a
 redirect (3xx, never followed) or a 4xx answer other than 408/429 is ``CallbackRejected``, raised at once and not
-retried here or by the workflow (retrying cannot help); timeouts, connection errors, a resolver that cannot answer
-now, 408, 429 and 5xx are retried here a few times with backoff and then raise ``CallbackUnavailable``, which the
-workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
+retried here or by the workflow (retrying cannot help); connection errors and timeouts before the request went out,
+a resolver that cannot answer now, 408, 429 and 5xx are retried here a few times with backoff and then raise
+``CallbackUnavailable``, which the workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
 answer are read: the body only ever matters for CMF's small JSON answers.
 
 Connections are kept alive and reused (``tasks.lib.keepalive``: per checked address, across warm invocations),
-and a POST is never written twice by the poster once it has been written whole: when its answer is lost (the
-connection closed, reset or timed out after the request went out) the server may have acted on it, so that is
-``CallbackUnavailable`` at once and the workflow's retry, minutes later, sends it again. That keeps both defects
-away: a callback is not lost (the workflow retries ``CallbackUnavailable``), and a repeat can only come from the
-workflow's retry or a crash, both of which carry the same ``X-Waveflow-Delivery`` ID and the same signed body,
-on which the receiver drops duplicates (``tasks/callback.py``). GET, PUT and the other idempotent methods (CMF's)
-are retried here after a lost answer as after any failure.
+and the poster never writes a POST twice once it went out whole: when its answer is lost (the connection closed,
+reset or timed out after the request went out) the server may have acted on it, so that is ``CallbackUnavailable``
+at once, and the workflow's retry (5 s to 2 min later) sends it again. Neither defect can follow: a callback is not
+lost (the workflow retries ``CallbackUnavailable``), and a repeat comes only from the workflow's retry or a crash,
+both with the same ``X-Waveflow-Delivery`` ID and signed body, on which the receiver drops duplicates
+(``tasks/callback.py``). A kept connection the server closed is found out before the request is written, or fails
+while it is written, and the request then goes out once on a new connection. GET, PUT and the other idempotent
+methods (CMF's) are retried here after a lost answer as after any failure.
 """
 
 from __future__ import annotations

@@ -169,14 +169,14 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address, handler) -> None:
         super().__init__(address, handler)
-        self.accepted = 0
+        self._accepted = 0
         self._open: dict[socket.socket, int] = {}
         self._lock = threading.Lock()
 
     def process_request(self, request, client_address) -> None:
         with self._lock:
-            self.accepted += 1
-            self._open[request] = self.accepted
+            self._accepted += 1
+            self._open[request] = self._accepted
         super().process_request(request, client_address)
 
     def shutdown_request(self, request) -> None:
@@ -211,7 +211,7 @@ def _listening(handler) -> _Server:
 
 def _handler_for(receiver: LocalReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # connections kept alive: SNS delivers every notification on one
+        protocol_version = "HTTP/1.1"  # connections kept alive: callbacks come on one, notifications on another
         # An answer goes out in one write (buffered, flushed once it is whole: one TLS record, and the client does
         # not wake for the headers and again for the body). Nagle's algorithm off: were an answer to go out in two
         # writes, it would hold the second back until the client acknowledged the first, which it delays (40 ms).
