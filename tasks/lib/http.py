@@ -12,10 +12,20 @@ That is why this uses ``http.client`` with a pinned socket rather than ``urllib.
 Failures map onto the workflow's error names: a refused address, a malformed or non-https URL (whitespace or
 control characters included), a host that does not resolve (NXDOMAIN), a certificate that does not verify, a
 redirect (3xx, never followed) or a 4xx answer other than 408/429 is ``CallbackRejected``, raised at once and not
-retried here or by the workflow (retrying cannot help); timeouts, connection errors, a resolver that cannot answer
-now, 408, 429 and 5xx are retried here a few times with backoff and then raise ``CallbackUnavailable``, which the
-workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
+retried here or by the workflow (retrying cannot help); connection errors and timeouts before the request went out,
+a resolver that cannot answer now, 408, 429 and 5xx are retried here a few times with backoff and then raise
+``CallbackUnavailable``, which the workflow retries again later. At most :data:`MAX_RESPONSE_BYTES` of an
 answer are read: the body only ever matters for CMF's small JSON answers.
+
+Connections are kept alive and reused (``tasks.lib.keepalive``: per checked address, across warm invocations),
+and the poster never writes a POST twice once it went out whole: when its answer is lost (the connection closed,
+reset or timed out after the request went out) the server may have acted on it, so that is ``CallbackUnavailable``
+at once, and the workflow's retry (5 s to 2 min later) sends it again. Neither defect can follow: a callback is not
+lost (the workflow retries ``CallbackUnavailable``), and a repeat comes only from the workflow's retry or a crash,
+both with the same ``X-Waveflow-Delivery`` ID and signed body, on which the receiver drops duplicates
+(``tasks/callback.py``). A kept connection the server closed is found out before the request is written, or fails
+while it is written, and the request then goes out once on a new connection. GET, PUT and the other idempotent
+methods (CMF's) are retried here after a lost answer as after any failure.
 """
 
 from __future__ import annotations
@@ -34,9 +44,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tasks.lib.errors import CallbackRejected, CallbackUnavailable
+from tasks.lib.keepalive import AnswerLost, KeptConnections
 
 SIGNATURE_HEADER = "X-Waveflow-Signature"
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: methods whose request may be sent again when its answer was lost (RFC 9110, 9.2.2)
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 #: Resolver answers that mean the name does not exist (NXDOMAIN, no address records, a non-recoverable failure):
 #: permanent. Any other resolver failure (EAI_AGAIN: no answer now) is retried.
 _NAME_DOES_NOT_EXIST = frozenset(
@@ -205,6 +218,8 @@ class HttpsPoster:
     resolve: Resolver = resolve_host
     ssl_context: ssl.SSLContext = field(default_factory=ssl.create_default_context)
     sleep: Callable[[float], None] = time.sleep
+    #: open connections by (host, checked address, port): made with this poster's TLS context and timeout
+    connections: KeptConnections = field(default_factory=KeptConnections, repr=False, compare=False)
 
     def post_json(
         self, url: str, payload: Any, *, secret: str | None = None, headers: Mapping[str, str] | None = None
@@ -234,6 +249,11 @@ class HttpsPoster:
                 response = self._exchange(method, host, address, port, target, body, all_headers)
             except ssl.SSLCertVerificationError as exc:
                 raise CallbackRejected(f"{method} {url}: the server's TLS certificate does not verify: {exc}") from exc
+            except AnswerLost as exc:
+                if method not in IDEMPOTENT_METHODS:
+                    raise CallbackUnavailable(f"{method} {url} was sent but its answer was lost ({exc}); not sent "
+                                              f"again here: the server may have acted on it") from exc
+                last_problem = str(exc)
             except (OSError, http.client.HTTPException) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
             else:
@@ -273,13 +293,16 @@ class HttpsPoster:
     def _exchange(
         self, method: str, host: str, address: str, port: int, target: str, body: bytes, headers: dict[str, str]
     ) -> HttpResponse:
-        connection = _PinnedHTTPSConnection(host, address, port, timeout=self.timeout, context=self.ssl_context)
-        try:
-            connection.request(method, target, body=body or None, headers=headers)
-            response = connection.getresponse()
-            return HttpResponse(status=response.status, body=response.read(MAX_RESPONSE_BYTES))
-        finally:
-            connection.close()
+        def connect() -> _PinnedHTTPSConnection:
+            return _PinnedHTTPSConnection(host, address, port, timeout=self.timeout, context=self.ssl_context)
+
+        status, answer = self.connections.exchange((host, address, port), connect, method, target, body, headers,
+                                                   MAX_RESPONSE_BYTES)
+        return HttpResponse(status=status, body=answer)
+
+    def close(self) -> None:
+        """Close the connections kept open."""
+        self.connections.close()
 
 
 def _split_https_url(url: str) -> tuple[str, int, str]:
@@ -314,8 +337,12 @@ def configure(poster: HttpsPoster | None = None) -> None:
     """Make ``poster`` the one :func:`poster` returns (None: back to the production policy).
 
     Like ``aws.configure``, this is how the local twin and the tests reach their stand-ins on 127.0.0.1
-    (a loopback-admitting policy and a test CA) without patching any task code.
+    (a loopback-admitting policy and a test CA) without patching any task code. The poster replaced closes the
+    connections it kept.
     """
+    for replaced in _default:
+        if replaced is not poster:
+            replaced.close()
     _default[:] = [poster] if poster is not None else []
 
 

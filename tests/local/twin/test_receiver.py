@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 
 import pytest
 from twin_stacks import CALLBACK_SECRET, small_stack
@@ -69,16 +70,50 @@ def test_a_tampered_notification_fails_its_signature_check(twin):
     assert twin.receiver.judge("/sns/notify", {}, json.dumps(notification).encode())[1].verified
 
 
-def test_notifications_share_one_connection_and_a_broken_one_is_opened_again(twin):
+def test_notifications_share_one_connection_and_one_the_receiver_ended_is_opened_again(twin):
     sns = twin.session.client("sns")
     sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="first")
-    kept = twin.sns._connection.sock
     sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="second")
-    assert twin.sns._connection.sock is kept
-    kept.shutdown(socket.SHUT_RDWR)  # the connection breaks between two deliveries
+    twin.receiver.end_connections()  # as a server closes idle connections
     sns.publish(TopicArn=twin.stack.topic_arn("notify"), Message="third")
-    assert [n["Message"] for n in twin.receiver.notifications("notify")] == ["first", "second", "third"]
+    assert [(r.json()["Message"], r.connection) for r in twin.receiver.received] == [
+        ("first", 1), ("second", 1), ("third", 2)]
     assert all(received.verified for received in twin.receiver.received)
+
+
+def test_callbacks_share_one_connection_and_one_the_receiver_ended_is_opened_again(twin):
+    for n in range(2):
+        http.poster().post_json(twin.receiver.callback_url(), {"n": n}, secret=CALLBACK_SECRET)
+    twin.receiver.end_connections()
+    http.poster().post_json(twin.receiver.callback_url(), {"n": 2}, secret=CALLBACK_SECRET)
+    assert twin.receiver.callbacks() == [{"n": 0}, {"n": 1}, {"n": 2}]  # each once
+    assert [received.connection for received in twin.receiver.received] == [1, 1, 2]
+
+
+def test_refusals_keep_the_connection_too(twin):
+    """Every answer says its length, errors included, so the connection serves the next request."""
+    with pytest.raises(CallbackRejected, match="HTTP 404"):
+        http.poster().post_json(f"{twin.receiver.base_url}/nowhere", {}, secret=CALLBACK_SECRET)
+    with pytest.raises(CallbackRejected, match="HTTP 401"):
+        http.poster().post_json(twin.receiver.callback_url(), {}, secret="wrong")
+    http.poster().post_json(twin.receiver.callback_url(), {"n": 1}, secret=CALLBACK_SECRET)
+    assert [(r.kind, r.verified, r.connection) for r in twin.receiver.received] == [
+        ("unknown", False, 1), ("callback", False, 1), ("callback", True, 1)]
+
+
+def test_the_twin_goes_down_with_connections_left_open_and_leaves_no_thread_behind(moto_session, handler_calls):
+    threads_before = set(threading.enumerate())
+    twin = LocalTwin(small_stack(), moto_session).up()
+    http.poster().post_json(twin.receiver.callback_url(), {"n": 1}, secret=CALLBACK_SECRET)
+    twin.session.client("sns").publish(TopicArn=twin.stack.topic_arn("notify"), Message="kept")
+    idle = socket.create_connection(("127.0.0.1", twin.receiver.port), timeout=60)  # a client that never says a word
+    with twin.tls_identity.client_context().wrap_socket(idle, server_hostname="localhost") as quiet:
+        going_down = threading.Thread(target=twin.down)
+        going_down.start()
+        going_down.join(timeout=60)  # a hang detector, not a timing: down() waited forever on kept connections
+        assert not going_down.is_alive()
+        assert quiet.recv(1) == b""  # ended by the receiver
+    assert set(threading.enumerate()) == threads_before
 
 
 def test_the_receiver_listens_on_the_first_free_port_of_its_list_so_a_seed_writes_the_same_callback_urls():

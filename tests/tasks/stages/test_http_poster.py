@@ -1,4 +1,4 @@
-"""The outbound HTTPS poster: address policy, https only, signatures, retries, error names."""
+"""The outbound HTTPS poster: address policy, https only, signatures, retries, error names, kept-alive connections."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import socket
 import ssl
 
 import pytest
+from scripted_server import ANSWER_THEN_HANG_UP, CLOSE, HALF_STATUS, HANG_UP, HTTP_1_0, KEEP, ScriptedServer
 from stage_standins import HOSTNAME, CallbackReceiver, loopback_poster
 
 from tasks.lib import http
@@ -348,3 +349,72 @@ def test_a_second_resolution_that_turns_private_is_never_made(certificate):
         receiver.stop()
     assert answers == [["10.0.0.1"]]
     assert [request.local_address for request in receiver.received] == ["127.0.0.2", "127.0.0.2"]
+
+
+# -- kept-alive connections: reused, replaced when the server closed them, a POST never written twice ---------------
+
+@pytest.fixture
+def scripted(certificate):
+    server = ScriptedServer(tls=certificate.server_context()).start()
+    yield server
+    server.stop()
+
+
+def scripted_url(server: ScriptedServer) -> str:
+    return f"https://{HOSTNAME}:{server.port}/hooks/waveflow"
+
+
+def test_callbacks_to_one_receiver_share_a_connection(certificate, scripted):
+    poster = loopback_poster(certificate)
+    for n in range(3):
+        assert poster.post_json(scripted_url(scripted), {"n": n}, secret="k").status == 200
+    assert [request.connection for request in scripted.requests] == [1, 1, 1]
+
+
+def test_a_callback_after_the_receiver_closed_the_idle_connection_goes_out_once_on_a_new_one(certificate, scripted):
+    scripted.script = [ANSWER_THEN_HANG_UP]
+    poster = loopback_poster(certificate)
+    poster.post_json(scripted_url(scripted), {"n": 1}, secret="k")
+    assert scripted.hung_up.wait(5)
+    assert poster.post_json(scripted_url(scripted), {"n": 2}, secret="k").status == 200
+    assert [(r.connection, json.loads(r.body)) for r in scripted.requests] == [(1, {"n": 1}), (2, {"n": 2})]
+
+
+@pytest.mark.parametrize("misbehaviour", [HANG_UP, HALF_STATUS])
+def test_a_callback_whose_answer_is_lost_is_not_sent_twice_and_is_unavailable(certificate, scripted, misbehaviour):
+    """The receiver read the callback and hung up mid-answer: it may have acted on it, so the poster does not send
+    it again (the workflow retries CallbackUnavailable later, under the same delivery ID)."""
+    scripted.script = [KEEP, misbehaviour]
+    sleeps: list[float] = []
+    poster = loopback_poster(certificate, sleep=sleeps.append)
+    poster.post_json(scripted_url(scripted), {"n": 1}, secret="k")
+    with pytest.raises(CallbackUnavailable, match="answer was lost .*not sent again") as raised:
+        poster.post_json(scripted_url(scripted), {"n": 2}, secret="k")
+    assert raised.value.transient and sleeps == []
+    assert [json.loads(r.body) for r in scripted.requests] == [{"n": 1}, {"n": 2}]
+
+
+def test_a_get_whose_answer_is_lost_is_retried(certificate, scripted):
+    scripted.script = [HANG_UP]
+    assert loopback_poster(certificate).request("GET", scripted_url(scripted)).status == 200
+    assert [(r.connection, r.method) for r in scripted.requests] == [(1, "GET"), (2, "GET")]
+
+
+def test_connection_close_and_http_1_0_answers_are_honoured(certificate, scripted):
+    scripted.script = [CLOSE, HTTP_1_0, KEEP, KEEP]
+    poster = loopback_poster(certificate)
+    for n in range(4):
+        poster.post_json(scripted_url(scripted), {"n": n}, secret="k")
+    assert [request.connection for request in scripted.requests] == [1, 2, 3, 3]
+
+
+def test_a_poster_replaced_by_configure_closes_its_connections(certificate, scripted):
+    first = loopback_poster(certificate)
+    first.post_json(scripted_url(scripted), {"n": 1})
+    http.configure(first)
+    http.configure(loopback_poster(certificate))
+    try:
+        first.post_json(scripted_url(scripted), {"n": 2})
+    finally:
+        http.configure()
+    assert [request.connection for request in scripted.requests] == [1, 2]

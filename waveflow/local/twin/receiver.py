@@ -7,6 +7,11 @@ requester answers), a notification's SNS signature with the signing certificate 
 is the production ``HttpsPoster`` given a resolver and an address policy that admit only this receiver's
 loopback address, and a TLS context that trusts only the receiver's certificate.
 
+It speaks HTTP/1.1 and keeps connections alive (every answer, errors included, says its length), as a
+webhook behind a load balancer does: the tasks' poster and the twin's SNS delivery each reuse one connection rather
+than pay a TLS handshake on both sides per request. ``stop`` ends the connections clients left open, so their
+handler threads end with it (a kept-alive connection would otherwise hold its thread, and ``stop``, forever).
+
 It listens on the first free port of :data:`PORTS`, not on one the system picks: the port is part of every
 callback URL, and so of every migration request, execution input and history, which two runs of the same seed
 should write alike. When every one of them is taken (many runs at once), the system picks one after all.
@@ -17,6 +22,7 @@ import base64
 import errno
 import ipaddress
 import json
+import socket
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,13 +46,15 @@ PORTS = range(28443, 28475)
 
 @dataclass(frozen=True)
 class Received:
-    """One request the receiver got: its kind (``callback`` or ``notification``), path, headers, body, verdict."""
+    """One request the receiver got: its kind (``callback`` or ``notification``), path, headers, body, verdict, and
+    the connection it came on (1 for the first the receiver accepted, 2 for the next...)."""
 
     kind: str
     path: str
     headers: dict[str, str]
     body: bytes
     verified: bool
+    connection: int = 0
 
     def json(self):
         return json.loads(self.body) if self.body else None
@@ -94,8 +102,14 @@ class LocalReceiver:
         return self
 
     def stop(self) -> None:
+        """Stop serving: no new connections, the open ones ended, their handler threads joined."""
         self._server.shutdown()
+        self.end_connections()
         self._server.server_close()
+
+    def end_connections(self) -> None:
+        """End every open connection, as a server does with idle ones (clients open new ones)."""
+        self._server.end_connections()
 
     def poster(self) -> HttpsPoster:
         """The tasks' callback poster, able to reach this receiver and nothing else."""
@@ -112,16 +126,16 @@ class LocalReceiver:
         return [r.json() for r in self.received if r.kind == "notification" and r.verified
                 and (topic is None or r.path == NOTIFICATIONS + topic)]
 
-    def judge(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Received]:
+    def judge(self, path: str, headers: dict[str, str], body: bytes, connection: int = 0) -> tuple[int, Received]:
         """The answer to a request and the record of it."""
         if path.startswith(CALLBACKS):
             verified = self.callback_secret is not None and verify_signature(
                 body, self.callback_secret, headers.get(SIGNATURE_HEADER, ""))
-            return (200 if verified else 401), Received("callback", path, headers, body, verified)
+            return (200 if verified else 401), Received("callback", path, headers, body, verified, connection)
         if path.startswith(NOTIFICATIONS):
             verified = self._signed_by_sns(body)
-            return (200 if verified else 400), Received("notification", path, headers, body, verified)
-        return 404, Received("unknown", path, headers, body, False)
+            return (200 if verified else 400), Received("notification", path, headers, body, verified, connection)
+        return 404, Received("unknown", path, headers, body, False, connection)
 
     def _signed_by_sns(self, body: bytes) -> bool:
         try:
@@ -144,27 +158,70 @@ class LocalReceiver:
             self.received.append(received)
 
 
-def _listening(handler) -> ThreadingHTTPServer:
+class _Server(ThreadingHTTPServer):
+    """A thread per connection, which knows its open connections (numbered in accept order) to end them at stop.
+
+    Handler threads are not daemons, so ``server_close`` joins them (socketserver keeps track of those only);
+    ``end_connections`` first shuts each open connection down, which wakes its thread waiting for a next request.
+    """
+
+    daemon_threads = False
+
+    def __init__(self, address, handler) -> None:
+        super().__init__(address, handler)
+        self._accepted = 0
+        self._open: dict[socket.socket, int] = {}
+        self._lock = threading.Lock()
+
+    def process_request(self, request, client_address) -> None:
+        with self._lock:
+            self._accepted += 1
+            self._open[request] = self._accepted
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._lock:
+            self._open.pop(request, None)
+        super().shutdown_request(request)
+
+    def connection_number(self, request) -> int:
+        with self._lock:
+            return self._open.get(request, 0)
+
+    def end_connections(self) -> None:
+        with self._lock:
+            connections = list(self._open)
+        for connection in connections:
+            try:  # the TCP connection under TLS: its handler thread may be reading through the TLS object meanwhile
+                socket.socket.shutdown(connection, socket.SHUT_RDWR)
+            except OSError:
+                pass  # already gone
+
+
+def _listening(handler) -> _Server:
     """A server on the first free port of ``PORTS`` (one the system picks when none is)."""
     for port in PORTS:
         try:
-            return ThreadingHTTPServer((LOCAL_ADDRESS, port), handler)
+            return _Server((LOCAL_ADDRESS, port), handler)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
-    return ThreadingHTTPServer((LOCAL_ADDRESS, 0), handler)
+    return _Server((LOCAL_ADDRESS, 0), handler)
 
 
 def _handler_for(receiver: LocalReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # connections kept alive: SNS delivers every notification on one
-        # An answer is written as headers, then body: on a kept-alive connection Nagle's algorithm holds the body
-        # back until the client acknowledges the headers, which it delays (40 ms) waiting for the rest.
+        protocol_version = "HTTP/1.1"  # connections kept alive: callbacks come on one, notifications on another
+        # An answer goes out in one write (buffered, flushed once it is whole: one TLS record, and the client does
+        # not wake for the headers and again for the body). Nagle's algorithm off: were an answer to go out in two
+        # writes, it would hold the second back until the client acknowledged the first, which it delays (40 ms).
+        wbufsize = -1
         disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status, received = receiver.judge(self.path, dict(self.headers.items()), body)
+            status, received = receiver.judge(self.path, dict(self.headers.items()), body,
+                                              self.server.connection_number(self.request))
             receiver.record(received)
             self._answer(status, "application/json", json.dumps({"received": received.verified}).encode())
 

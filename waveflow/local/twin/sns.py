@@ -6,8 +6,9 @@ notification SNS would send to an HTTPS subscriber (``Type: Notification``, ``Me
 ``SigningCertURL``, ``UnsubscribeURL``), signed as SNS signs it: SHA256withRSA over the documented string to sign
 (each of Message, MessageId, Subject when present, Timestamp, TopicArn, Type as ``name\\nvalue\\n``). The
 receiver checks that signature as a subscriber would, so nothing reaches it unsigned and nothing leaves the machine.
-Deliveries share one kept-alive HTTPS connection (opened again if the receiver closed it): a TLS handshake per
-notification was most of a delivery's cost.
+Deliveries share one kept-alive HTTPS connection (``tasks.lib.keepalive``, as the tasks' poster: a notification is
+written again on a new connection only when the kept one failed before the receiver can have read it, so nothing
+is delivered twice): a TLS handshake per notification was most of a delivery's cost.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import base64
 import http.client
 import json
 from typing import Any, Callable
+
+from tasks.lib.keepalive import KeptConnections
 
 from ..clock import iso8601
 from .certificates import LOCAL_HOST, SigningKey
@@ -44,7 +47,7 @@ class SnsDelivery:
         self.cert_url = cert_url
         self.topics = {stack.topic_arn(name): name for name in stack.topics}
         self.listeners: list[Callable[[dict], None]] = []
-        self._connection: http.client.HTTPSConnection | None = None
+        self._connections = KeptConnections()
 
     def install(self, session, wiring: Wiring) -> None:
         wiring.watch(session, "sns", "Publish", self._published)
@@ -78,21 +81,11 @@ class SnsDelivery:
         body = json.dumps(notification).encode()
         headers = {"Content-Type": "text/plain; charset=UTF-8", "x-amz-sns-message-type": "Notification",
                    "x-amz-sns-message-id": notification["MessageId"], "x-amz-sns-topic-arn": notification["TopicArn"]}
-        for attempt in (1, 2):
-            if self._connection is None:
-                self._connection = http.client.HTTPSConnection(LOCAL_HOST, self.port, timeout=5,
-                                                               context=self.tls_context)
-            try:
-                self._connection.request("POST", f"/sns/{topic}", body=body, headers=headers)
-                self._connection.getresponse().read()
-                return
-            except (OSError, http.client.HTTPException):
-                self.close()  # the kept connection was closed or broke: once more on a new one
-                if attempt == 2:
-                    raise
+        self._connections.exchange(self.port, self._connect, "POST", f"/sns/{topic}", body, headers)
+
+    def _connect(self) -> http.client.HTTPSConnection:
+        return http.client.HTTPSConnection(LOCAL_HOST, self.port, timeout=5, context=self.tls_context)
 
     def close(self) -> None:
         """Close the kept connection to the receiver."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._connections.close()
