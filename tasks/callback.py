@@ -3,7 +3,9 @@ FAILED (after rollback); adds ``callback`` and records it on the status record (
 
 - ``callbackUrl`` present: POST the signed JSON status (``X-Waveflow-Signature: sha256=HMAC(body)`` with the
   secret ``WAVEFLOW_CALLBACK_SECRET_ID``; ``X-Waveflow-Delivery`` = migration ID + status, for the receiver
-  to drop duplicates). 4xx -> ``CallbackRejected``; 5xx/timeouts after retries -> ``CallbackUnavailable``.
+  to drop duplicates). 4xx -> ``CallbackRejected``; 5xx/429 or no connection after the poster's retries, and an
+  answer lost after the request went out (never resent by the poster) -> ``CallbackUnavailable``, which the workflow
+  retries with the same delivery ID.
 - Always: an SNS notification to ``WAVEFLOW_NOTIFY_TOPIC_ARN`` (message attributes status, wave, appName; the
   subject made safe for SNS by ``tasks.lib.notify``).
 - A callback secret that is missing or unreadable is ``ConfigError``; a throttled Secrets Manager ``AwsThrottled``.
