@@ -228,6 +228,65 @@ def test_record_sets_are_listed_and_paged_as_by_motos_sort_of_the_whole_zone(fak
             if record["Name"] == "api.corp.example."] == ["blue", "green"]
 
 
+def _upserts(route53) -> list:
+    """UPSERTs (as the cutover makes them) between lookups: of record sets there from the start, appended since,
+    not there yet, weighted ones (by set identifier), after a DELETE rebuilt the zone's list, and one replaced twice."""
+    zone = route53.create_hosted_zone(Name="corp.example.", CallerReference="zone")["HostedZone"]["Id"]
+
+    def change(action: str, name: str, value: str = "10.0.0.1", weighted: str | None = None) -> None:
+        record = {"Name": name, "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": value}]}
+        if weighted:
+            record.update(SetIdentifier=weighted, Weight=50)
+        route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+            "Action": action, "ResourceRecordSet": record}]})
+
+    for number in range(12):
+        change("CREATE", f"app-{number:02d}.corp.example.")
+    for weighted in ("blue", "green"):
+        change("CREATE", "api.corp.example.", weighted=weighted)
+    answers = [route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName="app-05.corp.example.",
+                                                 MaxItems="4")]
+    steps = [("UPSERT", "app-05.corp.example.", "10.0.1.5", None), ("CREATE", "app-12.corp.example.", "10.0.0.1", None),
+             ("UPSERT", "app-12.corp.example.", "10.0.1.12", None), ("UPSERT", "new.corp.example.", "10.0.2.1", None),
+             ("UPSERT", "api.corp.example.", "10.0.3.2", "green"), ("DELETE", "app-03.corp.example.", "10.0.0.1", None),
+             ("UPSERT", "app-07.corp.example.", "10.0.1.7", None), ("UPSERT", "app-07.corp.example.", "10.0.4.7", None),
+             ("UPSERT", "api.corp.example.", "10.0.3.9", "blue")]
+    for action, name, value, weighted in steps:
+        change(action, name, value, weighted)
+        answers.append(route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName=name, MaxItems="3"))
+        answers.append(route53.list_resource_record_sets(HostedZoneId=zone))
+    return answers
+
+
+def test_an_upsert_replaces_its_record_set_where_moto_does_and_lookups_see_it(fake_aws):
+    plain, fast = _both(_upserts, "route53")
+    assert fast == plain
+    everything = {(record["Name"], record.get("SetIdentifier")): record["ResourceRecords"][0]["Value"]
+                  for record in fast[-1]["ResourceRecordSets"] if record["Type"] == "A"}
+    assert everything[("app-07.corp.example.", None)] == "10.0.4.7"
+    assert everything[("api.corp.example.", "blue")] == "10.0.3.9"
+    assert everything[("api.corp.example.", "green")] == "10.0.3.2"
+    assert ("app-03.corp.example.", None) not in everything and ("new.corp.example.", None) in everything
+
+
+def test_an_upsert_keeps_the_zones_order_rather_than_sorting_it_again(fake_aws):
+    from moto.route53.models import route53_backends
+    from waveflow.local.twin.speed import route53 as kept
+
+    with mock_aws(), faster_moto():
+        route53 = boto3.client("route53", region_name=REGION)
+        _upserts(route53)
+        zone = next(iter(route53_backends["123456789012"]["global"].zones.values()))
+        order = kept._ORDERS[zone]
+        route53.change_resource_record_sets(HostedZoneId=zone.id, ChangeBatch={"Changes": [{
+            "Action": "UPSERT", "ResourceRecordSet": {"Name": "app-09.corp.example.", "Type": "A", "TTL": 60,
+                                                      "ResourceRecords": [{"Value": "10.0.5.9"}]}}]})
+        listed = route53.list_resource_record_sets(HostedZoneId=zone.id, StartRecordName="app-09.corp.example.",
+                                                   MaxItems="1")["ResourceRecordSets"]
+        assert kept._ORDERS[zone] is order
+        assert listed[0]["ResourceRecords"] == [{"Value": "10.0.5.9"}]
+
+
 def test_a_command_is_found_by_its_id_among_many(fake_aws):
     def conversation(ssm) -> list:
         _, ids = _estate(boto3.Session(region_name=REGION).client("ec2"))

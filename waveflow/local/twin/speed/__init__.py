@@ -1,18 +1,18 @@
 """Faster replacements of moto's (and botocore's) parts that do far more work per request than their answers need.
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each module
-of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch`` (a
-response class's methods listed once), ``picker`` (where a member's value is in a result worked out once per kind of
-member), ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the
-instances it names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53``
-(a zone's record sets kept in order, a page found by bisection, a change found in the zone's journal by value),
-``direct`` (moto's answers handed to botocore as parsed values at ``before-call``, without sending the request
-through moto's stubber or writing and parsing text; for the sessions made while it is on). ``client`` does the same
-for botocore's side of every request, whoever answers it: a client's endpoint, user agent, URL and checksum
-decisions remembered for the inputs they follow from. ``faster_moto()`` applies them while a run lasts and puts
-moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold
-moto's answers with and without them side by side, ``test_speed_client.py`` the requests botocore hands to
-``before-call``.
+of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch`` (a response
+class's methods listed once), ``picker`` (where a member's value is in a result worked out once per kind of member),
+``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
+names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
+record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
+zone's journal by value), ``direct`` (moto's answers handed to botocore as parsed values at ``before-call``, without
+sending the request through moto's stubber or writing and parsing text; for the sessions made while it is on).
+``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
+URL and checksum decisions remembered for the inputs they follow from. ``faster_moto()`` applies them while a run
+lasts and puts moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and
+``test_speed_direct.py`` hold moto's answers with and without them side by side, ``test_speed_client.py`` the
+requests botocore hands to ``before-call``.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()

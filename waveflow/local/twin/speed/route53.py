@@ -12,6 +12,13 @@ bisection puts the start name and type, which is where moto's ``dropwhile`` ends
 order was made (a CREATE: one per migrated server) are placed in it by bisection, after those of the same name
 and type as moto's stable sort leaves them; any other change sorts the zone again.
 
+An UPSERT (one per cut-over server) replaces the first record set of its name, type and set identifier in place,
+after moto looked for it through the whole zone; the next lookup then found the zone changed and sorted it again.
+Here the zone's first place of each (name, type, set identifier) is kept as its list is (places of record sets
+appended since are added when next looked for; a rebuilt list, as a DELETE makes, is indexed afresh), and the
+replacement takes the replaced record set's place in the kept order too: the same name and type, the same place in
+the list, so where moto's stable sort puts it is unchanged.
+
 Each CREATE is also looked for in the zone's journal of every change made to it (``ChangeList``, one entry per
 change, compared entry by entry): here the journal keeps a count of its entries by value, so a lookup is one
 hash. moto only appends to the journal; entries appended some other way are counted when next looked for.
@@ -51,6 +58,14 @@ class _Order:
         self.identities = identities
         return True
 
+    def replace(self, place: int, old: RecordSet, new: RecordSet) -> None:
+        """Put ``new`` where ``old`` (of the same name and type, at ``place`` in the zone's list) stands."""
+        at = bisect_left(self.keys, _sort_key(old))
+        while self.record_sets[at] is not old:
+            at += 1
+        self.record_sets[at] = new
+        self.identities = self.identities[:place] + (id(new),) + self.identities[place + 1:]
+
 
 def _sort_key(record_set: RecordSet) -> tuple[str, str]:
     return _reversed(record_set.name), record_set.type
@@ -67,6 +82,50 @@ def get_record_sets(self: FakeZone, start_type: str, start_name: str) -> list[Re
     if not start_name:
         return list(order.record_sets)
     return order.record_sets[bisect_left(order.keys, (_reversed(start_name), start_type or "")):]
+
+
+class _Places:
+    """The first place of each (name, type, set identifier) in one list of a zone's record sets."""
+
+    def __init__(self, record_sets: list[RecordSet]) -> None:
+        self.record_sets = record_sets
+        self.first: dict[tuple, int] = {}
+        self.counted = 0
+
+    def find(self, wanted: tuple) -> int | None:
+        for place in range(self.counted, len(self.record_sets)):  # appended since last looked
+            self.first.setdefault(_identity(self.record_sets[place]), place)
+        self.counted = len(self.record_sets)
+        return self.first.get(wanted)
+
+
+def _identity(record_set: RecordSet) -> tuple:
+    return record_set.name, record_set.type, record_set.set_identifier
+
+
+_PLACES: weakref.WeakKeyDictionary[FakeZone, _Places] = weakref.WeakKeyDictionary()
+
+
+def upsert_rrset(self: FakeZone, record_set: dict[str, Any]) -> RecordSet:
+    """``FakeZone.upsert_rrset``: the first record set of the same name, type and set identifier replaced in place
+    (found in the zone's kept places, not by walking the zone), else the new one appended."""
+    new = RecordSet(record_set)
+    places = _PLACES.get(self)
+    if places is None or places.record_sets is not self.rrsets or places.counted > len(self.rrsets):
+        places = _PLACES[self] = _Places(self.rrsets)
+    wanted = _identity(new)
+    place = places.find(wanted)
+    if place is not None and _identity(self.rrsets[place]) != wanted:  # replaced by other hands: moto's walk
+        place = next((at for at, old in enumerate(self.rrsets) if _identity(old) == wanted), None)
+        del _PLACES[self]
+    if place is None:
+        self.rrsets.append(new)
+        return new
+    old, self.rrsets[place] = self.rrsets[place], new
+    order = _ORDERS.get(self)
+    if order is not None and place < len(order.identities) and order.identities[place] == id(old):
+        order.replace(place, old, new)
+    return new
 
 
 _CONTAINS = ChangeList.__contains__
@@ -109,4 +168,5 @@ def contains(self: ChangeList, item: Any) -> bool:
 
 def replacements() -> list[tuple[Any, str, Any]]:
     """(owner, attribute, replacement) for each of moto's functions this module replaces."""
-    return [(FakeZone, "get_record_sets", get_record_sets), (ChangeList, "__contains__", contains)]
+    return [(FakeZone, "get_record_sets", get_record_sets), (FakeZone, "upsert_rrset", upsert_rrset),
+            (ChangeList, "__contains__", contains)]
