@@ -20,18 +20,24 @@ def _ids(answers: list[dict]) -> list[str]:
     return [answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"] for answer in answers]
 
 
-def _both(conversation, service: str, **client: str) -> tuple[list, list]:
-    """``conversation(client)`` on botocore's normal path and on the direct path, moto's random numbers seeded
-    alike."""
-    runs = []
+def _sessions():
+    """A session on botocore's normal path (made before ``faster_moto()``), then one on the direct path (made while
+    it is on), each in a fresh moto account, with ``faster_moto()`` on while it is used."""
     for direct in (False, True):
         with mock_aws():
             before = boto3.Session(region_name=REGION)
             with faster_moto():
-                session = boto3.Session(region_name=REGION) if direct else before
-                session.client("ec2").describe_vpcs()  # the default VPC, made with IDs drawn before the seed
-                mock_random.seed(11)
-                runs.append(conversation(session.client(service, **client)))
+                yield boto3.Session(region_name=REGION) if direct else before
+
+
+def _both(conversation, service: str, **client: str) -> tuple[list, list]:
+    """``conversation(client)`` on botocore's normal path and on the direct path, moto's random numbers seeded
+    alike."""
+    runs = []
+    for session in _sessions():
+        session.client("ec2").describe_vpcs()  # the default VPC, made with IDs drawn before the seed
+        mock_random.seed(11)
+        runs.append(conversation(session.client(service, **client)))
     return runs[0], runs[1]
 
 
@@ -81,19 +87,15 @@ def test_route53_paths_with_ids_reach_the_zone_they_name(fake_aws):
 def test_requests_are_recorded_as_moto_records_them(fake_aws, tmp_path, monkeypatch):
     monkeypatch.setattr(moto_api.recorder, "_location", str(tmp_path / "recording"))
     recordings = []
-    for direct in (False, True):
-        with mock_aws():
-            before = boto3.Session(region_name=REGION)
-            with faster_moto():
-                session = boto3.Session(region_name=REGION) if direct else before
-                moto_api.recorder.reset_recording()
-                moto_api.recorder.start_recording()
-                try:
-                    session.client("sqs").create_queue(QueueName="recorded")
-                    session.client("route53").list_hosted_zones()
-                finally:
-                    moto_api.recorder.stop_recording()
-                recordings.append([json.loads(line) for line in moto_api.recorder.download_recording().splitlines()])
+    for session in _sessions():
+        moto_api.recorder.reset_recording()
+        moto_api.recorder.start_recording()
+        try:
+            session.client("sqs").create_queue(QueueName="recorded")
+            session.client("route53").list_hosted_zones()
+        finally:
+            moto_api.recorder.stop_recording()
+        recordings.append([json.loads(line) for line in moto_api.recorder.download_recording().splitlines()])
     for entries in recordings:  # what differs between two runs, and the headers botocore adds when it sends
         for entry in entries:
             for header in ("X-Amz-Date", "Authorization", "User-Agent", "Amz-Sdk-Invocation-Id", "Amz-Sdk-Request"):

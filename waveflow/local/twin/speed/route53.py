@@ -32,6 +32,8 @@ from typing import Any
 
 from moto.route53.models import ChangeList, FakeZone, RecordSet, reverse_domain_name
 
+from .firsts import FirstPlaces
+
 #: names reversed once each ("www.example.com." -> "com.example.www"), as moto orders and compares them
 _reversed = lru_cache(maxsize=65536)(reverse_domain_name)
 
@@ -84,26 +86,11 @@ def get_record_sets(self: FakeZone, start_type: str, start_name: str) -> list[Re
     return order.record_sets[bisect_left(order.keys, (_reversed(start_name), start_type or "")):]
 
 
-class _Places:
-    """The first place of each (name, type, set identifier) in one list of a zone's record sets."""
-
-    def __init__(self, record_sets: list[RecordSet]) -> None:
-        self.record_sets = record_sets
-        self.first: dict[tuple, int] = {}
-        self.counted = 0
-
-    def find(self, wanted: tuple) -> int | None:
-        for place in range(self.counted, len(self.record_sets)):  # appended since last looked
-            self.first.setdefault(_identity(self.record_sets[place]), place)
-        self.counted = len(self.record_sets)
-        return self.first.get(wanted)
-
-
 def _identity(record_set: RecordSet) -> tuple:
     return record_set.name, record_set.type, record_set.set_identifier
 
 
-_PLACES: weakref.WeakKeyDictionary[FakeZone, _Places] = weakref.WeakKeyDictionary()
+_PLACES: weakref.WeakKeyDictionary[FakeZone, FirstPlaces] = weakref.WeakKeyDictionary()
 
 
 def upsert_rrset(self: FakeZone, record_set: dict[str, Any]) -> RecordSet:
@@ -111,8 +98,8 @@ def upsert_rrset(self: FakeZone, record_set: dict[str, Any]) -> RecordSet:
     (found in the zone's kept places, not by walking the zone), else the new one appended."""
     new = RecordSet(record_set)
     places = _PLACES.get(self)
-    if places is None or places.record_sets is not self.rrsets or places.counted > len(self.rrsets):
-        places = _PLACES[self] = _Places(self.rrsets)
+    if places is None or places.items is not self.rrsets or places.counted > len(self.rrsets):
+        places = _PLACES[self] = FirstPlaces(self.rrsets, key=_identity)
     wanted = _identity(new)
     place = places.find(wanted)
     if place is not None and _identity(self.rrsets[place]) != wanted:  # replaced by other hands: moto's walk

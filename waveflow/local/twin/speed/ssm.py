@@ -14,11 +14,13 @@ while the list is the one indexed, and an ID it lacks only needs the commands ap
 from __future__ import annotations
 
 import weakref
-from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from moto.ssm.exceptions import SSMException
 from moto.ssm.models import Command, SimpleSystemManagerBackend
+
+from .firsts import FirstPlaces
 
 _TARGETED = Command._get_instance_ids_from_targets
 
@@ -28,34 +30,18 @@ def instance_ids_from_targets(self: Command) -> list[str]:
     return _TARGETED(self) if self.targets else []
 
 
-class _Index:
-    """Command ID -> command over one account's list of commands."""
-
-    def __init__(self, commands: list[Command]) -> None:
-        self.commands = commands
-        self.by_id: dict[str, Command] = {}
-        self.indexed = 0
-
-    def find(self, command_id: str) -> Command | None:
-        if command_id not in self.by_id:
-            for command in islice(self.commands, self.indexed, None):
-                self.by_id.setdefault(command.command_id, command)  # the first of an ID, as moto's walk finds
-            self.indexed = len(self.commands)
-        return self.by_id.get(command_id)
-
-
-_INDEXES: weakref.WeakKeyDictionary[SimpleSystemManagerBackend, _Index] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[SimpleSystemManagerBackend, FirstPlaces] = weakref.WeakKeyDictionary()
 
 
 def get_command_by_id(self: SimpleSystemManagerBackend, command_id: str) -> Command:
     """``SimpleSystemManagerBackend.get_command_by_id``: the command, or InvalidCommandId."""
     index = _INDEXES.get(self)
-    if index is None or index.commands is not self._commands:
-        index = _INDEXES[self] = _Index(self._commands)
-    command = index.find(command_id)
-    if command is None:
+    if index is None or index.items is not self._commands:
+        index = _INDEXES[self] = FirstPlaces(self._commands, key=attrgetter("command_id"))
+    place = index.find(command_id)
+    if place is None:
         raise SSMException("InvalidCommandId", "Invalid command id.")
-    return command
+    return self._commands[place]
 
 
 def replacements() -> list[tuple[Any, str, Any]]:
