@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 Check = Callable[[Any], bool]
 
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 #: Keywords that describe a schema, or hold subschemas for ``$ref``, without constraining anything.
 _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "$defs"})
 #: Draft 2020-12's types that are one Python type each (``number`` and ``integer`` are not: bool is no number).
@@ -64,6 +65,8 @@ class _Compiler:
         if schema is True or schema is False:
             return lambda instance: schema
         if not isinstance(schema, dict) or (not top and "$id" in schema):  # a new base for its refs: not for us
+            raise _Unknown
+        if schema.get("$schema", _DRAFT_2020_12) != _DRAFT_2020_12:  # another dialect's meanings
             raise _Unknown
         checks = []
         for keyword, value in schema.items():

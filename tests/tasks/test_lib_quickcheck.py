@@ -115,6 +115,7 @@ def test_a_keyword_answers_yes_only_when_sure(schema, instance, quick):
     {"oneOf": [{"type": "string"}]},  # a keyword it does not know
     {"$defs": {"node": {"properties": {"next": {"$ref": "#/$defs/node"}}}}, "$ref": "#/$defs/node"},  # recursive
     {"patternProperties": {"^x": True}, "additionalProperties": False},
+    {"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"},  # another dialect
 ])
 def test_a_schema_it_cannot_judge_gets_no_quick_check(schema):
     assert compiled(schema) is None
