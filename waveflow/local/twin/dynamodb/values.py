@@ -178,8 +178,8 @@ def equal(left: Value | None, right: Value | None) -> bool:
     (other_kind, other), = right.items()
     if kind != other_kind:
         return False
-    if kind == "N":
-        return Decimal(content) == Decimal(other)
+    if kind == "N":  # kept numbers are written as DynamoDB writes them, so one text is one number
+        return content == other or Decimal(content) == Decimal(other)
     if kind in SETS:
         if kind == "NS":
             return {Decimal(element) for element in content} == {Decimal(element) for element in other}
