@@ -17,12 +17,13 @@ header, so it is worked out once for each and handed to the request as werkzeug 
 text or bytes, a header value that is not text or holds a line break (werkzeug refuses it), or a multipart form goes
 to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds both environs side by side.
 
-moto's first look at a request is werkzeug's ``Request.data``, which makes the input stream (its length read back
+moto's first look at a request (after its recorder's) is werkzeug's ``Request.data``, which makes the input stream (its length read back
 from the environ's headers), parses the content type, makes a form parser and parses a form body. Here the body is
 in hand, so the request is handed over as ``data`` leaves it: the stream (werkzeug's ``LimitedStream`` over the
 input) read to its end, a form body's fields as werkzeug's form parser reads them (``parse_qsl`` with its options,
 into the request's storage class), other bodies kept as the data read, the content type parsed once per distinct
-header. A form body that is not ASCII, or a request with a ``max_content_length``, is left for werkzeug to read.
+header (``read``). A multipart body, a form body that is not ASCII, an input other than a ``BytesIO`` holding just
+the body, or a request with a ``max_content_length`` is left for werkzeug to read.
 """
 from __future__ import annotations
 
@@ -81,13 +82,17 @@ class _Primitives(Request):
             environ[key] = ", ".join(values)
         request = Request(environ)
         request.__dict__["root_url"] = _root_url(method, base_url, path, environ)
-        _read(request, data)
         return request
 
 
-def _read(request: Request, data: bytes) -> None:
-    """Leave ``request`` as werkzeug's ``Request.data`` leaves it, for a request whose body is ``data``."""
-    if request.max_content_length is not None:
+def read(request: Request) -> None:
+    """Leave ``request`` as werkzeug's ``Request.data`` leaves it, where its body is all of a ``BytesIO`` input not
+    yet read (moto's recorder reads the input before moto does, and puts a new one in its place)."""
+    source = request.environ["wsgi.input"]
+    if request.max_content_length is not None or type(source) is not BytesIO or source.tell() != 0:
+        return
+    data = source.getvalue()
+    if request.environ.get("CONTENT_LENGTH") != str(len(data)):
         return
     content_type = request.environ.get("CONTENT_TYPE", "")
     parsed = _CONTENT_TYPES.get(content_type)
@@ -97,10 +102,11 @@ def _read(request: Request, data: bytes) -> None:
         parsed = _CONTENT_TYPES[content_type] = parse_options_header(content_type)
     request._parsed_content_type = (parsed[0], dict(parsed[1]))
     storage = request.parameter_storage_class
-    form = request.want_form_data_parsed and request.mimetype == _FORM
-    if form and not data.isascii():
+    parsed_as = request.mimetype if request.want_form_data_parsed else None
+    form = parsed_as == _FORM
+    if parsed_as == "multipart/form-data" or form and not data.isascii():
         return
-    stream = LimitedStream(request.environ["wsgi.input"], len(data))
+    stream = LimitedStream(source, len(data))
     fields = storage(parse_qsl(stream.read().decode(), keep_blank_values=True, errors="werkzeug.url_quote")) \
         if form else storage()
     request.__dict__.update(stream=stream, form=fields, files=storage())
