@@ -17,13 +17,13 @@ header, so it is worked out once for each and handed to the request as werkzeug 
 text or bytes, a header value that is not text or holds a line break (werkzeug refuses it), or a multipart form goes
 to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds both environs side by side.
 
-moto's first look at a request (after its recorder's) is werkzeug's ``Request.data``, which makes the input stream (its length read back
-from the environ's headers), parses the content type, makes a form parser and parses a form body. Here the body is
-in hand, so the request is handed over as ``data`` leaves it: the stream (werkzeug's ``LimitedStream`` over the
-input) read to its end, a form body's fields as werkzeug's form parser reads them (``parse_qsl`` with its options,
-into the request's storage class), other bodies kept as the data read, the content type parsed once per distinct
-header (``read``). A multipart body, a form body that is not ASCII, an input other than a ``BytesIO`` holding just
-the body, or a request with a ``max_content_length`` is left for werkzeug to read.
+moto's first look at a request (after its recorder's) is werkzeug's ``Request.data``, which makes the input stream
+(its length read back from the environ's headers), parses the content type, makes a form parser and parses a form
+body. The body is in hand, so ``read`` leaves the request as ``data`` leaves it: the stream (werkzeug's
+``LimitedStream`` over the input) read to its end, a form body's fields as werkzeug's form parser reads them
+(``parse_qsl`` with its options, into the request's storage class), other bodies kept as the data read, the content
+type parsed once per distinct header. A multipart body, a form body that is not ASCII, an input other than a
+``BytesIO`` holding just the body, or a request with a ``max_content_length`` is left for werkzeug to read.
 """
 from __future__ import annotations
 
