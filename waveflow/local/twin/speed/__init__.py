@@ -2,7 +2,8 @@
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each module
 of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch`` (a response
-class's methods listed once), ``picker`` (where a member's value is in a result worked out once per kind of member),
+class's methods listed once), ``response_setup`` (an operation's request parser made once, a second's ``Date`` text
+written once), ``picker`` (where a member's value is in a result worked out once per kind of member),
 ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
 names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
 record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
@@ -24,10 +25,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import client, direct, dispatch, ec2, picker, route53, signing, sqs, ssm
+from . import client, direct, dispatch, ec2, picker, response_setup, route53, signing, sqs, ssm
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, picker, ec2, route53, ssm, sqs, direct, client, signing)
+_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing)
 _MISSING = object()
 
 
