@@ -7,7 +7,8 @@ key with four HMACs, on every request. Here the signing key is remembered per (s
 start of the canonical request (method, path, query) and the host per URL; the headers are gathered once, into a
 dict. The timestamp is botocore's clock's (``botocore.auth.get_current_datetime``, read at each request), the
 headers are changed before signing by botocore's own ``_modify_request_before_signing``, and the payload's hash is
-botocore's ``payload`` unless the request carries ``X-Amz-Content-SHA256``, as botocore does.
+botocore's ``payload`` unless the request carries ``X-Amz-Content-SHA256``, as botocore does (for a body of bytes or
+text, hashed from the request's data: botocore prepares a copy of the whole request to read its body).
 
 Other signers (S3's, presigned URLs: subclasses of ``SigV4Auth``), header values that are not ASCII text (the
 ``Message`` would turn them into ``Header`` objects), a region or service that is not text, and botocore's debug
@@ -24,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from botocore import auth
-from botocore.auth import SIGNED_HEADERS_BLACKLIST, SIGV4_TIMESTAMP, SigV4Auth
+from botocore.auth import EMPTY_SHA256_HASH, SIGNED_HEADERS_BLACKLIST, SIGV4_TIMESTAMP, SigV4Auth
 
 _add_auth = SigV4Auth.add_auth
 _NOT_SIGNED = frozenset(SIGNED_HEADERS_BLACKLIST)
@@ -67,7 +68,7 @@ def add_auth(self: SigV4Auth, request: Any) -> None:
     canonical_headers = "\n".join(f"{name}:{','.join(' '.join(value.split()) for value in signed[name])}"
                                   for name in sorted(signed))
     signed_headers = ";".join(sorted(name.strip() for name in signed))
-    checksum = signed["x-amz-content-sha256"][0] if "x-amz-content-sha256" in signed else self.payload(request)
+    checksum = signed["x-amz-content-sha256"][0] if "x-amz-content-sha256" in signed else _payload(self, request)
     canonical = f"{start}\n{canonical_headers}\n\n{signed_headers}\n{checksum}"
     date = timestamp[:8]
     scope = f"{date}/{region}/{service}/aws4_request"
@@ -76,6 +77,17 @@ def add_auth(self: SigV4Auth, request: Any) -> None:
                          string_to_sign.encode("utf-8"), sha256).hexdigest()
     request.headers["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, "
                                         f"SignedHeaders={signed_headers}, Signature={signature}")
+
+
+def _payload(signer: SigV4Auth, request: Any) -> str:
+    """``SigV4Auth.payload``: the hash of the body botocore's ``request.body`` gives, for a body of bytes or text
+    taken from the request's data rather than from a prepared copy of the whole request."""
+    data = request.data
+    if type(data) is not bytes and type(data) is not str or signer._is_streaming_checksum_payload(request) \
+            or not signer._should_sha256_sign_payload(request):
+        return signer.payload(request)
+    body = data.encode("utf-8") if type(data) is str else data
+    return sha256(body).hexdigest() if body else EMPTY_SHA256_HASH
 
 
 def _url_parts(signer: SigV4Auth, request: Any) -> tuple[str, str]:
