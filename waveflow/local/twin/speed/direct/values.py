@@ -4,12 +4,12 @@ moto turns a response method's result into XML or JSON by walking the operation'
 member's value from the result (``XFormedAttributePicker``: aliases, renames, transformers, omissions); botocore
 then parses that text back, walking the same shape. A serializer made here by ``parsed_values_class`` keeps moto's
 walk and value picking (the protocol's serializer is its base class; where a structure's members are in an object is
-worked out once per class of object, ``members``; a structure below one, or a list of them, is written straight
-from the readings its parent's remember, without moto's dispatch by type or a look-up of its readings by path)
-and changes only what it writes: members under their model names, lists as lists, maps as dicts, and each scalar as moto would write it (the text of an XML
-element, the value of a JSON member) turned by botocore's own parser for the protocol into what the client gets
-(``True``, ``int``, a timezone-aware ``datetime``, ``bytes``); where the steps of a scalar's writer and reader are
-known, in one (``scalars``).
+worked out once per class of object, ``members``; a structure inside one, or a list of them, is written with the
+readings its parent's readings keep for it, without moto's dispatch by type or a look-up of readings by path) and
+changes only what it writes: members under their model names, lists as lists, maps as dicts, and each scalar as
+moto would write it (the text of an XML element, the value of a JSON member) turned by botocore's own parser for the
+protocol into what the client gets (``True``, ``int``, a timezone-aware ``datetime``, ``bytes``); where the steps of
+a scalar's writer and reader are known, in one (``scalars``).
 
 Where the text keeps what the values would not, moto's own serializer writes the text: errors (their codes and
 modelled fields are parsed by botocore as on the normal path), event streams, and outputs with members bound to
