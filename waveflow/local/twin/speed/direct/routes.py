@@ -10,7 +10,8 @@ remembers, per URL, the services whose pattern matched on the way and the method
 URL does what moto does in between in moto's order: the passthrough and whitelist checks of each of those services
 and the look-up (and first making) of its default backend. Then moto's own steps: the request normalised, recorded
 by moto's recorder, read as werkzeug reads it (``requests.read``), handed to the method, an ``HTTPException``
-turned into its status, headers and body.
+turned into its status, headers and body. Then the request's environ forgets the request (werkzeug names the
+request in it): the one reference cycle a request made, which left every request for the cyclic collector to free.
 
 Where moto would answer otherwise (a URL passed through, a service passed through or not whitelisted, no method
 found: ``None``, an error or moto's 404), moto's own ``process_request`` serves the request. The table forgets
@@ -65,6 +66,8 @@ def process_request(request: AWSPreparedRequest) -> TYPE_RESPONSE | None:
         status, headers, body = method(moto_request, moto_request.raw_url, moto_request.headers)
     except HTTPException as error:
         status, headers, body = error.code, error.get_headers(), error.get_body()
+    finally:  # werkzeug's request names itself in its environ: once answered, that cycle need not wait for the
+        moto_request.environ.pop("werkzeug.request", None)  # collector (the request and its parts are freed now)
     return status, headers, body
 
 
