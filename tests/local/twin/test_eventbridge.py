@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from botocore.awsrequest import AWSResponse
+from moto.core.botocore_stubber import MockRawResponse
 from twin_stacks import small_stack
 
 from waveflow.local.twin.patterns import EventPattern, InvalidEventPattern
 from waveflow.local.twin.stack import Target
 from waveflow.local.twin.transform import target_input, transformed
 from waveflow.local.twin.twin import LocalTwin
+from waveflow.local.twin.wire import parsed_reply
 
 EVENT = {"version": "0", "id": "e-1", "detail-type": "MigrationFailed", "source": "waveflow.migration",
          "account": "123456789012", "time": "2026-01-01T00:00:00Z", "region": "us-east-1", "resources": [],
@@ -124,6 +127,9 @@ def test_entries_eventbridge_refuses_are_reported_one_by_one(twin):
                                                                                 "123456789012:event-bus/bus"}])
     assert answer["FailedEntryCount"] == 2
     assert [e.get("ErrorCode") for e in answer["Entries"]] == ["MalformedDetail", "ResourceNotFoundException", None]
+    text = AWSResponse("https://events", 200, answer["ResponseMetadata"]["HTTPHeaders"],
+                       MockRawResponse(json.dumps({k: v for k, v in answer.items() if k != "ResponseMetadata"}).encode()))
+    assert answer == parsed_reply(events.meta.service_model.operation_model("PutEvents"), text)  # as botocore parses it
     assert events.describe_event_bus(Name="bus")["Name"] == "bus"  # other calls still go to moto
 
 
