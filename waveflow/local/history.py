@@ -14,6 +14,7 @@ event's id minus its previous id): 1 nearly always, which compresses to nothing 
 from __future__ import annotations
 
 from array import array
+from functools import cache
 from typing import Any
 
 from .clock import to_datetime
@@ -90,6 +91,7 @@ class History:
                 for event_id, (event_type, timestamp, back, name, details) in enumerate(zip(*self.columns()), 1)]
 
 
+@cache  # a few dozen event types, asked once per event by every reader of a history
 def details_key(event_type: str) -> str:
     """The details key of an event type: ``TaskStateEntered`` -> ``stateEnteredEventDetails``,
     ``LambdaFunctionFailed`` -> ``lambdaFunctionFailedEventDetails``."""
@@ -138,7 +140,10 @@ def with_states(events):
 
 def event_details(event: dict) -> dict:
     """The ``...EventDetails`` of an event, or ``{}``."""
-    return next((value for key, value in event.items() if key.endswith("EventDetails")), {})
+    for key, value in event.items():
+        if key.endswith("EventDetails"):
+            return value
+    return {}
 
 
 def detail_line(event: dict, width: int = 80) -> str:
