@@ -44,3 +44,13 @@ def test_a_settled_block_inside_another_changes_nothing_until_the_outer_one_ends
         assert gc.get_threshold() == RUN_GC_THRESHOLDS  # the report is drawn with the run's thresholds
         assert gc.get_freeze_count() == frozen
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_collections_switched_off_while_the_command_imported_run_during_the_wave_and_are_off_again_after():
+    gc.disable()
+    try:
+        with settled_heap():
+            assert gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
