@@ -1,5 +1,5 @@
 """History events: GetExecutionHistory shapes, ids and links, and the journal round trip."""
-from waveflow.local.history import details_key
+from waveflow.local.history import History, details_key
 from waveflow.local.journal import Journal
 from waveflow.local.runtime import LocalRuntime
 
@@ -34,6 +34,21 @@ def test_events_are_numbered_linked_and_carry_json_payloads():
     assert entered == {"name": "T", "input": '{"a":1}', "inputDetails": {"truncated": False}}
     assert events[-1]["executionSucceededEventDetails"]["output"] == '{"a":1}'
     assert events[0]["timestamp"].tzinfo is not None
+
+
+def test_a_payload_several_events_hold_is_written_in_each_and_an_equal_one_alike():
+    history = History(None, None)
+    shared, equal = {"record": {"status": "DONE"}}, {"record": {"status": "DONE"}}
+    history.add("ExecutionStarted", 1.0, 0, {"input": shared})
+    history.add("PassStateEntered", 2.0, 1, shared, name="P")
+    history.add("PassStateExited", 3.0, 2, equal, name="P")
+    history.add_final("ExecutionSucceeded", 4.0, 3, {"output": [shared, equal]})
+    events = history.materialize()
+    assert events[0]["executionStartedEventDetails"]["input"] == '{"record":{"status":"DONE"}}'
+    assert events[1]["stateEnteredEventDetails"]["input"] == '{"record":{"status":"DONE"}}'
+    assert events[2]["stateExitedEventDetails"]["output"] == '{"record":{"status":"DONE"}}'
+    assert events[3]["executionSucceededEventDetails"]["output"] == '[{"record":{"status":"DONE"}},' \
+                                                                   '{"record":{"status":"DONE"}}]'
 
 
 def test_the_journal_keeps_executions_and_their_history(tmp_path):

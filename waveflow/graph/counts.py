@@ -11,7 +11,9 @@ followed by another is a retry.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from functools import cache
+from operator import itemgetter
 from typing import Iterable
 
 #: Prefix of an attempt event's type -> the kind of state it belongs to.
@@ -31,7 +33,8 @@ class StateCounts:
     caught: int = 0
 
     def __add__(self, other: "StateCounts") -> "StateCounts":
-        return StateCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return StateCounts(self.entered + other.entered, self.succeeded + other.succeeded, self.failed + other.failed,
+                           self.retried + other.retried, self.caught + other.caught)
 
     @property
     def unfinished(self) -> int:
@@ -58,10 +61,12 @@ class _Visit:
         self.failures, self.last_failed, self.open = 0, False, True
 
 
+@cache  # per event type: a wave's histories ask it once per event
 def _family(event_type: str) -> str | None:
     return next((kind for prefix, kind in _FAMILIES if event_type.startswith(prefix)), None)
 
 
+@cache
 def _is_failure(event_type: str) -> bool:
     return event_type.endswith(("Failed", "TimedOut")) and not event_type.startswith(("MapIteration", "MapRun"))
 
@@ -80,7 +85,7 @@ def counts_from_history(events: Iterable[dict]) -> dict[str, StateCounts]:
     visits: list[_Visit] = []
     open_by_name: dict[str, list[_Visit]] = {}
     ending, closed = None, False
-    for event in sorted(events, key=lambda e: e["id"]):
+    for event in sorted(events, key=itemgetter("id")):
         kind, eid, previous = event["type"], event["id"], event.get("previousEventId", 0)
         if kind.endswith("StateEntered"):
             visit = _Visit(event["stateEnteredEventDetails"]["name"], kind[:-len("StateEntered")], previous)

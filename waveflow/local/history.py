@@ -14,6 +14,7 @@ event's id minus its previous id): 1 nearly always, which compresses to nothing 
 from __future__ import annotations
 
 from array import array
+from functools import cache
 from typing import Any
 
 from .clock import to_datetime
@@ -85,11 +86,15 @@ class History:
         self._closed = True
 
     def materialize(self) -> list[dict]:
-        """The events as GetExecutionHistory returns them (``timestamp`` a datetime, payloads JSON strings)."""
-        return [_event_dict(event_id, event_type, timestamp, event_id - back, name, details)
+        """The events as GetExecutionHistory returns them (``timestamp`` a datetime, payloads JSON strings). A
+        payload several events hold (a state's output is the next state's input; a Choice or a Wait passes it on
+        as it is: more than half of a migration's payload text) is written once."""
+        texts: dict[int, str] = {}  # id(payload) -> its JSON, while the columns hold every payload
+        return [_event_dict(event_id, event_type, timestamp, event_id - back, name, details, texts)
                 for event_id, (event_type, timestamp, back, name, details) in enumerate(zip(*self.columns()), 1)]
 
 
+@cache  # a few dozen event types, asked once per event by every reader of a history
 def details_key(event_type: str) -> str:
     """The details key of an event type: ``TaskStateEntered`` -> ``stateEnteredEventDetails``,
     ``LambdaFunctionFailed`` -> ``lambdaFunctionFailedEventDetails``."""
@@ -100,7 +105,8 @@ def details_key(event_type: str) -> str:
     return event_type[0].lower() + event_type[1:] + "EventDetails"
 
 
-def _event_dict(event_id: int, event_type: str, timestamp: float, previous: int, name, details) -> dict:
+def _event_dict(event_id: int, event_type: str, timestamp: float, previous: int, name, details,
+                texts: dict[int, str]) -> dict:
     if name is not None:  # a state entered/exited event: details is the state's input or output
         details = {"name": name, ("input" if event_type.endswith("Entered") else "output"): details}
     out: dict[str, Any] = {"timestamp": to_datetime(timestamp), "type": event_type, "id": event_id,
@@ -109,7 +115,10 @@ def _event_dict(event_id: int, event_type: str, timestamp: float, previous: int,
         rendered = {}
         for key, value in details.items():
             if key in _JSON_FIELDS:
-                rendered[key] = dumps(value)
+                text = texts.get(id(value))
+                if text is None:
+                    text = texts[id(value)] = dumps(value)
+                rendered[key] = text
                 if key != "parameters":
                     rendered[key + "Details"] = {"truncated": False}
             else:
@@ -138,7 +147,10 @@ def with_states(events):
 
 def event_details(event: dict) -> dict:
     """The ``...EventDetails`` of an event, or ``{}``."""
-    return next((value for key, value in event.items() if key.endswith("EventDetails")), {})
+    for key, value in event.items():
+        if key.endswith("EventDetails"):
+            return value
+    return {}
 
 
 def detail_line(event: dict, width: int = 80) -> str:

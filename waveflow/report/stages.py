@@ -13,6 +13,7 @@ Events are GetExecutionHistory-shaped; ``timestamp`` may be a ``datetime``, an I
 from __future__ import annotations
 
 from datetime import datetime
+from operator import itemgetter
 from typing import Iterable
 
 from ..graph.model import Graph
@@ -26,6 +27,8 @@ _ATTEMPT_STARTS = ("TaskScheduled", "LambdaFunctionScheduled", "ActivitySchedule
 
 def epoch(stamp) -> float:
     """Seconds since the epoch of an event's ``timestamp``."""
+    if isinstance(stamp, float):  # the journal's own events: the common case first
+        return stamp
     if isinstance(stamp, datetime):
         return stamp.timestamp()
     if isinstance(stamp, str):
@@ -65,19 +68,20 @@ def stages_of(history: Iterable[dict], graph: Graph, origin: float) -> tuple[Sta
     out: list[Stage] = []
     visit: _Visit | None = None
     last = origin
-    for event in sorted(history, key=lambda e: e["id"]):
+    for event in sorted(history, key=itemgetter("id")):
         kind, at = event["type"], epoch(event["timestamp"]) - origin
         last = at
-        details = event_details(event)
         if kind.endswith("StateEntered"):
-            if visit is None and details.get("name") in top:
-                visit = _Visit(details["name"], at)
-            elif visit is not None and kind == "WaitStateEntered":
+            if visit is None:
+                name = event_details(event).get("name")
+                if name in top:
+                    visit = _Visit(name, at)
+            elif kind == "WaitStateEntered":
                 visit.wait_from = at
         elif visit is None:
             continue
         elif kind.endswith("StateExited"):
-            if details.get("name") == visit.name:
+            if event_details(event).get("name") == visit.name:
                 out.append(visit.stage(graph, at, "caught" if visit.pending else "succeeded"))
                 visit = None
             elif kind == "WaitStateExited" and visit.wait_from is not None:
@@ -92,7 +96,8 @@ def stages_of(history: Iterable[dict], graph: Graph, origin: float) -> tuple[Sta
             visit = None
         elif _is_attempt_failure(kind):
             _close_wait(visit, at)
-            visit.pending = Retry(at, details.get("error") or (visit.pending.error if visit.pending else kind))
+            error = event_details(event).get("error")
+            visit.pending = Retry(at, error or (visit.pending.error if visit.pending else kind))
         elif kind in _ATTEMPT_STARTS and visit.pending is not None:
             visit.retries.append(visit.pending)
             visit.pending = None
