@@ -19,7 +19,7 @@ import shape_inputs
 from waveflow.local.twin.speed import faster_moto
 
 #: the operations a wave's tasks call, and some with the traits they lack (JSON-value headers, documents, host
-#: labels, timestamps in JSON and query bodies)
+#: labels, timestamps in JSON and query bodies, renamed JSON members)
 OPERATIONS = {
     "dynamodb": ["UpdateItem", "GetItem", "PutItem", "Query", "TransactWriteItems", "BatchWriteItem"],
     "ec2": ["RunInstances", "DescribeInstances", "DescribeInstanceStatus", "DescribeSubnets", "CreateTags"],
@@ -34,6 +34,8 @@ OPERATIONS = {
     "bedrock-runtime": ["Converse"],
     "s3control": ["CreateJob", "GetPublicAccessBlock"],
     "cloudwatch": ["PutMetricData"],
+    "apigatewayv2": ["CreateDomainName"],  # an ISO 8601 timestamp in a JSON body
+    "amplifybackend": ["CreateBackend"],  # body members under another wire name
 }
 #: members left out of drawn inputs: EventBridge's global endpoint needs SigV4a (botocore's CRT extra) before any
 #: validation
