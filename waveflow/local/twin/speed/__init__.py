@@ -10,11 +10,13 @@ zone's journal by value), ``direct`` (moto's answers handed to botocore as parse
 sending the request through moto's stubber or writing and parsing text; for the sessions made while it is on).
 ``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
 URL and checksum decisions remembered for the inputs they follow from; ``validate`` (valid parameters recognised by a
-check made once per shape, ``shapes``, botocore's validator reporting the rest) and ``serialize`` (a JSON body's
-values converted by a function made once per shape). ``faster_moto()`` applies them while a run lasts and puts
+check made once per shape, ``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's
+values converted by a function made once per shape) and ``hooks`` (an event handed to its handlers with one call
+less). ``faster_moto()`` applies them while a run lasts and puts
 moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold
 moto's answers with and without them side by side, ``test_speed_client.py`` the requests botocore hands to
-``before-call``, ``test_speed_params.py`` the reports and requests for inputs drawn from the operations' shapes.
+``before-call``, ``test_speed_params.py`` the reports and requests for inputs drawn from the operations' shapes,
+``test_speed_hooks.py`` the handlers' calls.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -24,10 +26,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import client, direct, dispatch, ec2, picker, route53, serialize, ssm, validate
+from . import client, direct, dispatch, ec2, hooks, picker, route53, serialize, ssm, validate
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, picker, ec2, route53, ssm, direct, client, validate, serialize)
+_PARTS = (dispatch, picker, ec2, route53, ssm, direct, client, validate, serialize, hooks)
 _MISSING = object()
 
 
