@@ -12,7 +12,7 @@ label; ``max``, patterns and enums are not checked, as botocore does not); a blo
 timestamp what botocore parses; a JSON-value header what ``json.dumps`` takes; a document of JSON's types. When a
 check finds anything wrong (or raises) botocore's validator runs and its report, errors in its order, is the one
 returned, so a refused request is refused with botocore's exact message.
-``tests/local/twin/test_speed_validate.py`` holds both validators' reports side by side over many inputs.
+``tests/local/twin/test_speed_params.py`` holds both validators' reports side by side over drawn inputs.
 """
 from __future__ import annotations
 
