@@ -130,7 +130,7 @@ def run_ssm_check(
         raise
     command_id = command["CommandId"]
     try:
-        ssm.get_waiter("command_executed").wait(CommandId=command_id, InstanceId=instance_id, WaiterConfig=SSM_WAIT)
+        aws.waiter(ssm, "command_executed").wait(CommandId=command_id, InstanceId=instance_id, WaiterConfig=SSM_WAIT)
     except WaiterError as exc:
         outcome = exc.last_response or {}
         error = outcome.get("Error") or {}

@@ -38,7 +38,7 @@ def fqdn(name: str) -> str:
 def records_at(dns: dict) -> list[dict[str, Any]]:
     """Every A, AAAA and CNAME record set of ``dns.recordName``, whole, in Route 53's order."""
     name = fqdn(dns["recordName"])
-    pages = aws.client("route53").get_paginator("list_resource_record_sets").paginate(
+    pages = aws.paginator(aws.client("route53"), "list_resource_record_sets").paginate(
         HostedZoneId=dns["hostedZoneId"], StartRecordName=name, PaginationConfig={"PageSize": PAGE_SIZE}
     )
     found = []

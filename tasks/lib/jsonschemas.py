@@ -16,11 +16,13 @@ import json
 import re
 from datetime import datetime
 from importlib import resources
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
+
+from tasks.lib.quickcheck import Check, quick_check
 
 _SCHEMA_PACKAGE = "tasks.lib"
 _SCHEMA_DIR = "schemas"
@@ -103,8 +105,26 @@ def _registry() -> Registry:
     return Registry().with_resources(found)
 
 
+class Schema:
+    """A schema file's validator: jsonschema's, behind a quick check (:mod:`tasks.lib.quickcheck`) that answers at
+    once for the instances it is sure the schema accepts; every other instance, and every error, is jsonschema's."""
+
+    def __init__(self, checker: Draft202012Validator, quick: Check | None) -> None:
+        self.checker = checker
+        self.quick = quick
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        """Every error of ``instance``, as jsonschema reports them; none when the schema accepts it."""
+        if self.quick is not None and self.quick(instance):
+            return iter(())
+        return self.checker.iter_errors(instance)
+
+    def is_valid(self, instance: Any) -> bool:
+        return next(self.iter_errors(instance), None) is None
+
+
 @functools.cache
-def validator(relative_path: str) -> Draft202012Validator:
+def validator(relative_path: str) -> Schema:
     """The compiled validator of a schema file, built on first use and reused.
 
     >>> validator("migration-request.json").is_valid({})
@@ -112,4 +132,6 @@ def validator(relative_path: str) -> Draft202012Validator:
     """
     schema = load_schema(relative_path)
     _StrictValidator.check_schema(schema)
-    return _StrictValidator(schema, registry=_registry(), format_checker=_format_checker())
+    checker = _StrictValidator(schema, registry=_registry(), format_checker=_format_checker())
+    resolver = _registry().resolver(base_uri=schema.get("$id", ""))
+    return Schema(checker, quick_check(schema, resolver, _ecma_regex, checker.format_checker.conforms))

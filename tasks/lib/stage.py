@@ -293,9 +293,12 @@ def _execute(spec: StageSpec, fn: StageFn, document: dict, context: Any) -> dict
                 f"{spec.name} cannot run for migration {document['migrationId']} in status {record['status']}; "
                 f"it runs in {', '.join(sorted(spec.runs_in))}"
             )
+        run = StageRun(spec.key, document, record, store, publisher)
         try:
+            if tracer.disabled:  # Powertools switched the X-Ray SDK off (outside Lambda): a subsegment is a dummy
+                return fn(document, run)
             with tracer.provider.in_subsegment(f"## {spec.name}"):
-                return fn(document, StageRun(spec.key, document, record, store, publisher))
+                return fn(document, run)
         except Exception as exc:
             failures.append(exc)
             raise

@@ -336,7 +336,7 @@ class StatusStore:
         thousands of them, and a wave's watcher reads them on every pass)."""
         names = {"#key": attribute, **{f"#f{n}": name for n, name in enumerate(fields)}}
         projection = {"ProjectionExpression": ", ".join(f"#f{n}" for n in range(len(fields)))} if fields else {}
-        paginator = self.client.get_paginator("query")
+        paginator = aws.paginator(self.client, "query")
         pages = paginator.paginate(
             TableName=self.table_name,
             IndexName=_INDEXES[attribute],

@@ -33,3 +33,24 @@ def test_the_heap_built_before_the_wave_is_left_out_of_collections_while_it_runs
         del cycle
         assert gc.collect() >= 1  # a collection still finds the wave's own cyclic garbage
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_settled_block_inside_another_changes_nothing_until_the_outer_one_ends():
+    before = gc.get_threshold()
+    with settled_heap():
+        frozen = gc.get_freeze_count()
+        with settled_heap():  # run_wave's own block, inside the command's
+            assert gc.get_threshold() == RUN_GC_THRESHOLDS
+        assert gc.get_threshold() == RUN_GC_THRESHOLDS  # the report is drawn with the run's thresholds
+        assert gc.get_freeze_count() == frozen
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_collections_switched_off_while_the_command_imported_run_during_the_wave_and_are_off_again_after():
+    gc.disable()
+    try:
+        with settled_heap():
+            assert gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

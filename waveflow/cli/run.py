@@ -41,6 +41,7 @@ def run_command(wave, servers, seed, faults, rate, concurrency, approval, send_i
                 journal_path):
     """Run a whole migration wave through the local twin of the deployed stack, on a virtual clock."""
     from ..compile import BuildError
+    from ..run.environment import settled_heap
     from ..run.intake import WaveFileError
     from ..run.options import RunInputError, RunOptions
     from ..run.render import print_summary
@@ -49,17 +50,18 @@ def run_command(wave, servers, seed, faults, rate, concurrency, approval, send_i
     options = RunOptions(wave=wave, servers=servers, seed=seed, faults=faults, rate=rate, concurrency=concurrency,
                          approval=approval, send_invalid=send_invalid, report=report, journal=journal_path)
     errors = Console(stderr=True)
-    with output_kept_clean() as stdout:
-        try:
-            result = run_wave(options, console=errors)
-        except (RunInputError, WaveFileError) as exc:
-            raise InvalidInvocation(str(exc)) from None
-        except BuildError as exc:
-            raise InvalidInvocation(exc.report()) from None
-        except Exception as exc:  # the run itself broke: say what, where the log is, and exit 1
-            errors.print(f"[red]waveflow run broke[/red]: {type(exc).__name__}: {exc}")
-            raise SystemExit(EXIT_FAILED) from exc
-    written = _report(result, report)
+    with settled_heap():  # the run's and the report's: see settled_heap
+        with output_kept_clean() as stdout:
+            try:
+                result = run_wave(options, console=errors)
+            except (RunInputError, WaveFileError) as exc:
+                raise InvalidInvocation(str(exc)) from None
+            except BuildError as exc:
+                raise InvalidInvocation(exc.report()) from None
+            except Exception as exc:  # the run itself broke: say what, where the log is, and exit 1
+                errors.print(f"[red]waveflow run broke[/red]: {type(exc).__name__}: {exc}")
+                raise SystemExit(EXIT_FAILED) from exc
+        written = _report(result, report)
     if as_json:
         click.echo(json.dumps(result.summary, indent=2), file=stdout)
         return

@@ -63,7 +63,7 @@ class Scheduler:
         while heap:
             when, _, timer = heap[0]
             if timer.cancelled:
-                pop(heap)
+                pop(heap)[2].fn = None
                 continue
             if until is not None and when > until:
                 clock.advance_to(until)
@@ -72,7 +72,8 @@ class Scheduler:
                 return
             pop(heap)
             clock.advance_to(when)
-            timer.fn()
+            fn, timer.fn = timer.fn, None  # a callback usually holds its own timer: let go of it, no cycle is left
+            fn()
         if until is not None:
             clock.advance_to(until)
 

@@ -2,6 +2,8 @@
 wave's queue (a partition read page by page while it changes) reads as DynamoDB's would."""
 from __future__ import annotations
 
+import copy
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -269,3 +271,96 @@ def test_requests_alike_but_for_their_placeholders_are_each_checked_and_answered
         " begins_with, operand type: N"
     assert refusal(ExpressionAttributeNames={"#a": "x", "#s": "status"},
                    ExpressionAttributeValues={":v": {"S": "VALID"}}) == "The conditional request failed"
+
+
+def _nested(number: int) -> dict:
+    """A record whose maps, lists and sets an update can reach at every depth."""
+    return {**_record(number),
+            "details": {"M": {"validation": {"M": {"ok": {"BOOL": True}, "tags": {"SS": ["a", "b"]}}},
+                              "launch": {"M": {"jobs": {"L": [{"M": {"id": {"S": "j-1"}, "sizes": {"NS": ["1", "2"]}}}]},
+                                               "count": {"N": "1"}}}}},
+            "history": {"L": [{"M": {"status": {"S": "PENDING"}, "notes": {"L": [{"S": "first"}]}}}]}}
+
+
+_KEY = {"migrationId": {"S": "m-001"}}
+#: updates along shared paths: each changes one part of a nested map or list and shares the rest with the version
+#: before, which answers already given hold copies of
+_NESTED_UPDATES = [
+    ("SET details.validation.ok = :f, details.launch.jobs[0].id = :s", {":f": {"BOOL": False}, ":s": {"S": "j-2"}}),
+    ("SET history = list_append(history, :h)", {":h": {"L": [{"M": {"status": {"S": "VALIDATED"}}}]}}),
+    ("SET history[0].notes = list_append(:n, history[0].notes)", {":n": {"L": [{"S": "zeroth"}]}}),
+    ("ADD details.validation.tags :t, details.launch.#c :one", {":t": {"SS": ["c"]}, ":one": {"N": "1"}}),
+    ("DELETE details.launch.jobs[0].sizes :two", {":two": {"NS": ["2"]}}),
+    ("REMOVE details.validation.ok, history[0].notes[1]", {}),
+    ("SET details.mirror = details.launch, history[1].#s = :s", {":s": {"S": "SOURCE_PREPARED"}}),
+    ("SET details.mirror.jobs[0].id = :s REMOVE details.launch.jobs[0].sizes", {":s": {"S": "j-3"}}),
+]
+
+
+def _names(expression: str) -> dict:
+    names = {name: word for name, word in (("#c", "count"), ("#s", "status")) if name in expression}
+    return {"ExpressionAttributeNames": names} if names else {}
+
+
+def test_answers_before_and_after_each_nested_update_stay_as_given_and_are_the_callers_own(client):
+    """Every update shares the parts it does not change with the version before (``evaluate._own``): no update may
+    change an answer given before it (ALL_NEW, ALL_OLD, GetItem), each ALL_OLD is the ALL_NEW before it, and a
+    caller changing any answer changes nothing stored."""
+    client.put_item(TableName="status", Item=_nested(1))
+    given = [(_get(client, 1), _nested(1))]
+    for expression, placeholders in _NESTED_UPDATES:
+        request = {"TableName": "status", "Key": _KEY, "UpdateExpression": expression,
+                   **({"ExpressionAttributeValues": placeholders} if placeholders else {}),
+                   **_names(expression)}
+        old = client.update_item(**request, ReturnValues="ALL_OLD")["Attributes"]
+        assert old == given[-1][1], expression
+        client.put_item(TableName="status", Item=old)  # back to the version before, to update it again for ALL_NEW
+        new = client.update_item(**request, ReturnValues="ALL_NEW")["Attributes"]
+        assert new == _get(client, 1), expression
+        given += [(old, copy.deepcopy(old)), (new, copy.deepcopy(new)), (_get(client, 1), copy.deepcopy(new))]
+    for answer, as_given in given:
+        assert answer == as_given
+    final = copy.deepcopy(given[-1][1])
+    for answer, _ in given:  # every answer changed at every depth: none of it is the table's
+        answer["details"]["M"]["launch"]["M"]["jobs"]["L"].append({"S": "stray"})
+        answer["details"]["M"]["validation"]["M"]["tags"] = {"SS": ["changed"]}
+        answer["history"]["L"][0]["M"]["status"]["S"] = "CHANGED"
+        answer["history"]["L"].clear()
+        answer["status"]["S"] = "CHANGED"
+    assert _get(client, 1) == final
+    assert final["details"]["M"]["mirror"]["M"]["jobs"]["L"][0]["M"] == {"id": {"S": "j-3"}, "sizes": {"NS": ["1"]}}
+    assert "sizes" not in final["details"]["M"]["launch"]["M"]["jobs"]["L"][0]["M"]
+
+
+@pytest.mark.parametrize("expression, placeholders", [
+    ("SET details.validation.ok = :f, history[0].#s.deeper = :f", {":f": {"BOOL": False}}),  # a path through a string
+    ("SET history = list_append(history, :h), details.launch.jobs[0].id = :h", {":h": {"S": "not a list"}}),
+    ("REMOVE details.validation SET details.launch.#c = details.launch.#c + :s", {":s": {"S": "x"}}),
+    ("SET details.validation.ok = :f ADD details.launch.jobs :f", {":f": {"BOOL": False}}),
+    ("ADD details.launch.#c :one DELETE details.validation.tags :n", {":one": {"N": "1"}, ":n": {"NS": ["1"]}}),
+    ("SET details.launch.jobs[0].id = :s, details.missing.deeper = :s", {":s": {"S": "j-9"}}),
+])
+def test_an_update_failing_after_its_first_actions_leaves_the_item_and_the_answers_as_they_were(client, expression,
+                                                                                               placeholders):
+    client.put_item(TableName="status", Item=_nested(1))
+    before = _get(client, 1)
+    with pytest.raises(ClientError) as refused:
+        client.update_item(TableName="status", Key=_KEY, UpdateExpression=expression, ReturnValues="ALL_NEW",
+                           ExpressionAttributeValues=placeholders, **_names(expression))
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert _get(client, 1) == before == _nested(1)
+    assert _described_size(client) == item_size(_nested(1))
+
+
+def test_a_refused_condition_leaves_the_item_and_its_all_old_answer_is_the_callers_own(client):
+    client.put_item(TableName="status", Item=_nested(1))
+    with pytest.raises(ClientError) as refused:
+        client.update_item(TableName="status", Key=_KEY, ConditionExpression="#s = :other",
+                           UpdateExpression="SET details.launch.jobs[0].id = :other, history = list_append(history, :h)",
+                           ExpressionAttributeNames={"#s": "status"}, ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                           ExpressionAttributeValues={":other": {"S": "VALIDATED"}, ":h": {"L": [{"S": "x"}]}})
+    returned = refused.value.response["Item"]
+    assert returned == _nested(1)
+    returned["details"]["M"]["launch"]["M"]["jobs"]["L"][0]["M"]["id"]["S"] = "changed"
+    returned["history"]["L"].append({"S": "changed"})
+    assert _get(client, 1) == _nested(1)

@@ -1,5 +1,6 @@
 """moto's request object made without werkzeug's environ builder (``waveflow.local.twin.speed.direct.requests``)
-against the one moto's ``normalize_request`` makes: the same WSGI environ, key for key and in the same order."""
+against the one moto's ``normalize_request`` makes: the same WSGI environ, key for key and in the same order, and
+the same body, form and stream as werkzeug reads them."""
 from __future__ import annotations
 
 import sys
@@ -13,13 +14,28 @@ from moto.core.request import Request, normalize_request
 from twin_stacks import REGION
 from werkzeug.test import EnvironBuilder
 
-from waveflow.local.twin.speed.direct.requests import normalized
+from waveflow.local.twin.speed.direct.requests import normalized, read
 
 
 def _environ(request: Request) -> list[tuple[str, object]]:
-    """The request's environ in order, its body read out and the request's own back-reference left out."""
-    return [(key, value.read() if key == "wsgi.input" else value)
+    """The request's environ in order, its body and the request's own back-reference left out."""
+    return [(key, value.getvalue() if key == "wsgi.input" else value)
             for key, value in request.environ.items() if key != "werkzeug.request"]
+
+
+def _read_ours(request: AWSPreparedRequest) -> tuple:
+    ours = normalized(request)
+    read(ours)
+    return _read(ours)
+
+
+def _read(request: Request) -> tuple:
+    """What moto reads of the request's body, through werkzeug: its data (first), form, files, values, content type
+    and length, and what is left in its stream and input."""
+    data = request.data
+    return (data, type(request.form), list(request.form.items(multi=True)), list(request.files.items(multi=True)),
+            list(request.values.items(multi=True)), request.mimetype, request.mimetype_params, request.content_length,
+            request.stream.read(), type(request.stream), request.get_data(), request.environ["wsgi.input"].tell())
 
 
 def _sent(conversation) -> list[AWSPreparedRequest]:
@@ -56,6 +72,7 @@ def test_the_environ_of_each_wave_request_is_the_one_moto_builds(fake_aws):
     assert len(sent) == 7
     for request in sent:
         assert _environ(normalized(request)) == _environ(normalize_request(request))
+        assert _read_ours(request) == _read(normalize_request(request))
         assert type(normalized(request)) is Request
 
 
@@ -69,9 +86,14 @@ def test_the_environ_of_each_wave_request_is_the_one_moto_builds(fake_aws):
     _prepared("PUT", "https://s3.amazonaws.com/bucket/key", {"Content-Type": "text/plain"}, "text body"),
     _prepared("POST", "https://s3.amazonaws.com/bucket", {"Content-Type": "multipart/form-data; boundary=x"},
               b"--x--\r\n"),
-], ids=["empty-form", "host-header-query", "odd-path-meta", "text-body", "multipart"])
+    _prepared("POST", "https://sns.us-east-1.amazonaws.com/", {"Content-Type": "Application/X-WWW-Form-Urlencoded"},
+              b"Action=Publish&Message=caf%C3%A9+%E2%98%83&Bad=%FF%FE&Empty=&Empty=again&NoValue"),
+    _prepared("POST", "https://sns.us-east-1.amazonaws.com/", {"Content-Type": "application/x-www-form-urlencoded"},
+              "Message=caf\u00e9 raw"),
+], ids=["empty-form", "host-header-query", "odd-path-meta", "text-body", "multipart", "form-fields", "non-ascii-form"])
 def test_unusual_requests_get_the_environ_moto_builds(request_):
     assert _environ(normalized(request_)) == _environ(normalize_request(request_))
+    assert _read_ours(request_) == _read(normalize_request(request_))
 
 
 @pytest.mark.parametrize("url, headers", [

@@ -303,3 +303,21 @@ def test_a_command_is_found_by_its_id_among_many(fake_aws):
     assert fast == plain
     assert len({answer["CommandId"] for answer in fast[:3]}) == 3
     assert fast[-1]["Code"] == "InvalidCommandId"
+
+
+def test_received_messages_are_kept_to_their_queues_retention_period_as_by_moto(fake_aws):
+    def conversation(sqs) -> list:
+        answers = []
+        for name, attributes in (("standard", {}), ("short", {"MessageRetentionPeriod": "60"}),
+                                 ("ordered.fifo", {"FifoQueue": "true", "ContentBasedDeduplication": "true"})):
+            url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+            group = {"MessageGroupId": "wave"} if name.endswith(".fifo") else {}
+            sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "MessageBody": f"m{n}", **group}
+                                                          for n in range(4)])
+            answers += [sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=3, AttributeNames=["All"]),
+                        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)]
+        return answers
+
+    moto, faster = _both(conversation, "sqs")
+    assert faster == moto
+    assert [len(answer.get("Messages", [])) for answer in faster] == [3, 1, 3, 1, 3, 0]

@@ -97,3 +97,32 @@ def test_a_structure_reads_the_members_moto_reads(value):
     ResponseSerializer._serialize_type_structure(serializer, walked, value, shape, "Group")  # moto's own walk
     assert planned == walked and list(planned["Group"]) == list(walked["Group"])
     assert planned["Group"] or value == {}
+
+
+def _parsed_text(service: str, protocol: str, operation: str, result) -> tuple[dict, dict]:
+    """(what the direct path writes, what botocore parses from the text moto writes) for ``result``."""
+    from botocore.parsers import create_parser
+
+    model = get_service_model(service).operation_model(operation)
+    wire = get_serializer_class(service, protocol)
+    direct = parsed_values_class(wire, protocol)(model, value_picker=XFormedAttributePicker()).serialize(result)
+    text = wire(model, value_picker=XFormedAttributePicker()).serialize(result)
+    body = text["body"].encode() if isinstance(text["body"], str) else text["body"]
+    parsed = create_parser(protocol).parse({"body": body, "headers": text["headers"], "status_code": 200},
+                                           model.output_shape)
+    parsed.pop("ResponseMetadata", None)
+    return direct["body"], parsed
+
+
+def test_structures_inside_structures_and_lists_come_out_as_moto_writes_them():
+    permissions = [{"IpProtocol": "tcp", "FromPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}, None, {}]}, None, {}]
+    groups = {"SecurityGroups": [_Group(group_name="web", ip_permissions=permissions), None, {},
+                                 {"GroupName": "plain", "IpPermissions": permissions},
+                                 _Group(group_name="bare", ip_permissions=[])]}
+    direct, parsed = _parsed_text("ec2", "ec2", "DescribeSecurityGroups", groups)
+    assert direct == parsed and direct["SecurityGroups"][0]["IpPermissions"][0]["IpRanges"] == [
+        {"CidrIp": "10.0.0.0/8"}]
+    messages = {"Messages": [{"MessageId": "1", "Body": "b", "Attributes": {"SenderId": "x"}, "MessageAttributes": {
+        "kind": {"DataType": "String", "StringValue": "v"}}}, {}, {"MessageId": "2"}]}
+    direct, parsed = _parsed_text("sqs", "json", "ReceiveMessage", messages)
+    assert direct == parsed and [message.get("MessageId") for message in direct["Messages"]] == ["1", None, "2"]

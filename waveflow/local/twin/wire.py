@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Callable
 
 from botocore.awsrequest import AWSResponse
@@ -80,13 +81,20 @@ def response_metadata(http: AWSResponse, request_id: str) -> dict:
 def parsed_reply(model, http: AWSResponse) -> dict:
     """What botocore makes of ``http``, a reply to ``model`` (an operation model): its protocol's parser's answer,
     with an error's modelled fields (``Item``, ``CancellationReasons``) as botocore's endpoint adds them."""
-    parser = create_parser(model.service_model.resolved_protocol)
+    parser = _parser(model.service_model.resolved_protocol)
     response = convert_to_response_dict(http, model)
     parsed = parser.parse(response, model.output_shape)
     if http.status_code >= 300:
         Endpoint._add_modeled_error_fields(None, response, parsed, model, parser)
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
     return parsed
+
+
+@cache
+def _parser(protocol: str):
+    """botocore's parser for ``protocol``, made once: a parser keeps nothing of what it parsed, and a new one per
+    reply (as botocore's endpoint makes them) is a reference cycle the collector has to find."""
+    return create_parser(protocol)
 
 
 class Wiring:

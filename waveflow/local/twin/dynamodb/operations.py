@@ -294,7 +294,7 @@ class DynamoDB:
             new.update({name: values.normal(params["Key"][name]) for name in table.key.names})
         size = table.check_item(new, update=True, changed_from=self._changed(table, key, old, update))
         answer = self._capacity(params, table, max(size, table.sizes.get(key, 0)))
-        table.store(new, size)
+        table.store(new, size, None if old is None or update is None else update.attributes)
         if returns == "ALL_NEW":
             answer["Attributes"] = values.copy_item(new, table.marshalled)
         elif returns == "ALL_OLD" and old is not None:

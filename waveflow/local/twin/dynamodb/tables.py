@@ -158,11 +158,12 @@ class Table:
     def size_of(self, item: dict[str, Value]) -> int:
         return self.sizes[self._key(item)]
 
-    def store(self, item: dict[str, Value], size: int) -> None:
-        """Keep ``item`` (checked by ``check_item``) in place of the item with its key. Partitions and their orders
-        hold keys, not items, so an index moves an item only when the update gave it other values of the index's
-        key attributes (a status change moves a record between ``statusIndex`` partitions; the other writes to
-        it leave every index as it was)."""
+    def store(self, item: dict[str, Value], size: int, changed: frozenset[str] | None = None) -> None:
+        """Keep ``item`` (checked by ``check_item``) in place of the item with its key (``changed``: the only
+        attributes in which it may differ from that item, an update's ``Update.attributes``). Partitions and their
+        orders hold keys, not items, so an index moves an item only when the update gave it other values of the
+        index's key attributes (a status change moves a record between ``statusIndex`` partitions; the other writes
+        to it leave every index as it was)."""
         key = self._key(item)
         old = self.items.get(key)
         self.items[key] = item
@@ -171,7 +172,7 @@ class Table:
             self.partitions.setdefault(key[0], {})[key] = None
             self._join_order((None, key[0]), key, item, None)
         else:
-            self._forget(old, item)
+            self._forget(old, item, changed)
         for index in self.indexes.values():
             if old is not None:
                 if all(old.get(name) is item.get(name) for name in index.key.names):
@@ -196,12 +197,13 @@ class Table:
             self._forget(old, {})
         return old
 
-    def _forget(self, old: dict[str, Value], new: dict[str, Value]) -> None:
-        """Forget the sizes and marshalled forms of ``old``'s attributes that ``new`` does not share: nothing reads
-        them again, and each held its value (old versions of a growing history) in memory. Forgetting is always
-        safe: what is forgotten is worked out again if needed."""
-        for name, value in old.items():
-            if new.get(name) is not value:
+    def _forget(self, old: dict[str, Value], new: dict[str, Value], changed: frozenset[str] | None = None) -> None:
+        """Forget the sizes and marshalled forms of ``old``'s attributes that ``new`` does not share (of
+        ``changed`` alone, when given): nothing reads them again, and each held its value (old versions of a
+        growing history) in memory. Forgetting is always safe: what is forgotten is worked out again if needed."""
+        for name in old if changed is None else changed:
+            value = old.get(name)
+            if value is not None and new.get(name) is not value:
                 self.measured.forget(value)
                 self.marshalled.forget(value)
 

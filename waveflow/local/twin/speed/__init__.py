@@ -2,21 +2,23 @@
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each module
 of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch`` (a response
-class's methods listed once), ``picker`` (where a member's value is in a result worked out once per kind of member),
+class's methods listed once), ``response_setup`` (an operation's request parser made once, a second's ``Date`` text
+written once), ``picker`` (where a member's value is in a result worked out once per kind of member),
 ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
 names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
 record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
-zone's journal by value), ``direct`` (moto's answers handed to botocore as parsed values at ``before-call``, without
-sending the request through moto's stubber or writing and parsing text; for the sessions made while it is on).
+zone's journal by value), ``sqs`` (a received message's retention period read from its queue), ``direct`` (moto's
+answers handed to botocore as parsed values at ``before-call``, without sending the request through moto's stubber or
+writing and parsing text; for the sessions made while it is on).
 ``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
-URL and checksum decisions remembered for the inputs they follow from; ``validate`` (valid parameters recognised by a
-check made once per shape, ``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's
-values converted by a function made once per shape) and ``hooks`` (an event handed to its handlers with one call
-less). ``faster_moto()`` applies them while a run lasts and puts
-moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold
-moto's answers with and without them side by side, ``test_speed_client.py`` the requests botocore hands to
-``before-call``, ``test_speed_params.py`` the reports and requests for inputs drawn from the operations' shapes,
-``test_speed_hooks.py`` the handlers' calls.
+URL and checksum decisions remembered for the inputs they follow from; ``signing`` the SigV4 signing key and a URL's
+part of the canonical request; ``validate`` (valid parameters recognised by a check made once per shape,
+``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function
+made once per shape) and ``hooks`` (an event handed to its handlers with one call less). ``faster_moto()`` applies
+them while a run lasts and puts moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and
+``test_speed_direct.py`` hold moto's answers with and without them side by side, ``test_speed_client.py`` the
+requests botocore hands to ``before-call``, ``test_speed_signing.py`` the signatures, ``test_speed_params.py`` the
+reports and requests for inputs drawn from the operations' shapes, ``test_speed_hooks.py`` the handlers' calls.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -26,10 +28,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import client, direct, dispatch, ec2, hooks, picker, route53, serialize, ssm, validate
+from . import (client, direct, dispatch, ec2, hooks, picker, response_setup, route53, serialize, signing, sqs, ssm,
+               validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, picker, ec2, route53, ssm, direct, client, validate, serialize, hooks)
+_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, hooks)
 _MISSING = object()
 
 

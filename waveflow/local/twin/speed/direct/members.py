@@ -16,6 +16,11 @@ as missing without a lookup. Where moto's ``get_value`` reads some other way (ma
 their own attribute lookup, dotted keys), for pickers other than moto's default, and for structures whose members
 moto's serializer treats specially (JSON documents, REST members bound to headers, or called ``body`` or
 ``headers``), ``readings`` gives ``None`` and moto's own walk serves the structure.
+
+The objects of one class mostly hold the same attributes (the same keys, for a ``dict``), so which members to read
+(``to_read``) is remembered per readings for the keys a value holds, in its own order; and the readings of what
+a member holds (``inner``: a structure, or a list's structures) per member and class of value, so a walk down an
+answer finds each structure's readings without making their key from the path again.
 """
 from __future__ import annotations
 
@@ -31,6 +36,11 @@ from ..picker import possible_keys, transform_for
 Member = tuple[str, Any, tuple[str, ...], Callable[[Any], Any] | None, bool]
 
 
+#: how many sets of held keys a readings remembers the members of, and readings of its members' values
+_MOST_KINDS = 64
+_UNKNOWN = object()
+
+
 class Readings(NamedTuple):
     """How the members of a structure are read from one class of value."""
 
@@ -39,6 +49,10 @@ class Readings(NamedTuple):
     keys: frozenset[str]
     #: whether the class's objects keep attributes in a ``__dict__`` (a ``dict`` itself: no, its items)
     attributes: bool
+    #: the keys a value holds, in its order -> the members to read from it
+    chosen: dict[tuple, tuple[Member, ...]]
+    #: (member name, class of value, its ``Meta``) -> the readings of that value (None: moto's walk)
+    inner_readings: dict[tuple, "Readings | None"]
 
     def present(self, value: Any) -> frozenset[str]:
         """The keys ``value`` holds itself (its items, its instance attributes); a member that is not read
@@ -46,6 +60,31 @@ class Readings(NamedTuple):
         if self.attributes:
             return self.keys.intersection(value.__dict__)
         return self.keys.intersection(value) if type(value) is dict else frozenset()
+
+    def to_read(self, value: Any) -> tuple[Member, ...]:
+        """The members that may be in ``value``, in the structure's order: those read whatever the value holds,
+        and those under a key it holds."""
+        held = tuple(value.__dict__) if self.attributes else tuple(value) if type(value) is dict else ()
+        members = self.chosen.get(held)
+        if members is None:
+            present = self.present(value)
+            members = tuple(member for member in self.members if member[4] or not present.isdisjoint(member[2]))
+            if len(self.chosen) >= _MOST_KINDS:
+                self.chosen.clear()
+            self.chosen[held] = members
+        return members
+
+    def inner(self, serializer: ResponseSerializer, name: str, shape: Any, value: Any) -> "Readings | None":
+        """``readings(serializer, shape, value)`` for ``value``, held by the member ``name`` (directly, or as an
+        item of its list), with ``serializer.path`` where moto's walk puts it."""
+        kind = (name, type(value), getattr(value, "Meta", None))
+        found = self.inner_readings.get(kind, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = readings(serializer, shape, value)
+            if len(self.inner_readings) >= _MOST_KINDS:
+                self.inner_readings.clear()
+            self.inner_readings[kind] = found
+        return found  # type: ignore[return-value]
 
 
 _READINGS: dict[tuple, Readings | None] = {}
@@ -86,7 +125,7 @@ def _worked_out(serializer: ResponseSerializer, picker: Any, shape: Any, value: 
         on_class = cls is not dict and any(key in vars(owner) for key in keys for owner in cls.__mro__)
         members.append((name, member, keys, transform, transform is not None or on_class))
     keys = frozenset(key for member in members for key in member[2])
-    return Readings(tuple(members), keys, cls is not dict and cls.__dictoffset__ != 0)
+    return Readings(tuple(members), keys, cls is not dict and cls.__dictoffset__ != 0, {}, {})
 
 
 def _read_plainly(cls: type) -> bool:

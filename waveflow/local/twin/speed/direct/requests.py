@@ -16,21 +16,33 @@ was sent to, through werkzeug's host checks and IRI quoting) depends on nothing 
 header, so it is worked out once for each and handed to the request as werkzeug would remember it. A body other than
 text or bytes, a header value that is not text or holds a line break (werkzeug refuses it), or a multipart form goes
 to the builder as before. ``tests/local/twin/test_speed_requests.py`` holds both environs side by side.
+
+moto's first look at a request (after its recorder's) is werkzeug's ``Request.data``, which makes the input stream
+(its length read back from the environ's headers), parses the content type, makes a form parser and parses a form
+body. The body is in hand, so ``read`` leaves the request as ``data`` leaves it: the stream (werkzeug's
+``LimitedStream`` over the input) read to its end, a form body's fields as werkzeug's form parser reads them
+(``parse_qsl`` with its options, into the request's storage class), other bodies kept as the data read, the content
+type parsed once per distinct header. A multipart body, a form body that is not ASCII, an input other than a
+``BytesIO`` holding just the body, or a request with a ``max_content_length`` is left for werkzeug to read.
 """
 from __future__ import annotations
 
 import sys
 from io import BytesIO
 from typing import Any
+from urllib.parse import parse_qsl
 
 from botocore.awsrequest import AWSPreparedRequest
 from moto.core.request import Request
 from werkzeug._internal import _wsgi_encoding_dance
+from werkzeug.http import parse_options_header
 from werkzeug.test import EnvironBuilder
+from werkzeug.wsgi import LimitedStream
 
 _MOST_TEMPLATES = 4096
 _TEMPLATES: dict[tuple[str, str, str], dict[str, Any]] = {}
 _ROOTS: dict[tuple[str, str, str, str | None], str] = {}
+_CONTENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {}
 _FORM = "application/x-www-form-urlencoded"
 
 
@@ -71,6 +83,34 @@ class _Primitives(Request):
         request = Request(environ)
         request.__dict__["root_url"] = _root_url(method, base_url, path, environ)
         return request
+
+
+def read(request: Request) -> None:
+    """Leave ``request`` as werkzeug's ``Request.data`` leaves it, where its body is all of a ``BytesIO`` input not
+    yet read (moto's recorder reads the input before moto does, and puts a new one in its place)."""
+    source = request.environ["wsgi.input"]
+    if request.max_content_length is not None or type(source) is not BytesIO or source.tell() != 0:
+        return
+    data = source.getvalue()
+    if request.environ.get("CONTENT_LENGTH") != str(len(data)):
+        return
+    content_type = request.environ.get("CONTENT_TYPE", "")
+    parsed = _CONTENT_TYPES.get(content_type)
+    if parsed is None:
+        if len(_CONTENT_TYPES) >= _MOST_TEMPLATES:
+            _CONTENT_TYPES.clear()
+        parsed = _CONTENT_TYPES[content_type] = parse_options_header(content_type)
+    request._parsed_content_type = (parsed[0], dict(parsed[1]))
+    storage = request.parameter_storage_class
+    parsed_as = request.mimetype if request.want_form_data_parsed else None
+    form = parsed_as == _FORM
+    if parsed_as == "multipart/form-data" or form and not data.isascii():
+        return
+    stream = LimitedStream(source, len(data))
+    fields = storage(parse_qsl(stream.read().decode(), keep_blank_values=True, errors="werkzeug.url_quote")) \
+        if form else storage()
+    request.__dict__.update(stream=stream, form=fields, files=storage())
+    request._cached_data = stream.read()
 
 
 def _root_url(method: str, base_url: str, path: str, environ: dict[str, Any]) -> str:

@@ -9,7 +9,9 @@ while moto's ``MOTO_ENABLE_ISO_REGIONS`` setting is on, so that setting is part 
 remembers, per URL, the services whose pattern matched on the way and the method moto chose, and on a remembered
 URL does what moto does in between in moto's order: the passthrough and whitelist checks of each of those services
 and the look-up (and first making) of its default backend. Then moto's own steps: the request normalised, recorded
-by moto's recorder, handed to the method, an ``HTTPException`` turned into its status, headers and body.
+by moto's recorder, read as werkzeug reads it (``requests.read``), handed to the method, an ``HTTPException``
+turned into its status, headers and body. Then the request's environ forgets the request (werkzeug names the
+request in it): the one reference cycle a request made, which left every request for the cyclic collector to free.
 
 Where moto would answer otherwise (a URL passed through, a service passed through or not whitelisted, no method
 found: ``None``, an error or moto's 404), moto's own ``process_request`` serves the request. The table forgets
@@ -35,7 +37,7 @@ from moto.core.models import botocore_stubber
 from moto.core.utils import get_equivalent_url_in_aws_domain
 from moto.settings import enable_iso_regions
 
-from .requests import normalized
+from .requests import normalized, read
 
 #: the services whose URL pattern matched, in moto's order, and the method that serves the URL
 Route = tuple[tuple[str, ...], Callable[..., TYPE_RESPONSE]]
@@ -60,9 +62,12 @@ def process_request(request: AWSPreparedRequest) -> TYPE_RESPONSE | None:
     moto_request = normalized(request)
     try:
         moto_api.recorder._record_request(moto_request)
+        read(moto_request)
         status, headers, body = method(moto_request, moto_request.raw_url, moto_request.headers)
     except HTTPException as error:
         status, headers, body = error.code, error.get_headers(), error.get_body()
+    finally:  # werkzeug's request names itself in its environ: once answered, that cycle need not wait for the
+        moto_request.environ.pop("werkzeug.request", None)  # collector (the request and its parts are freed now)
     return status, headers, body
 
 

@@ -4,11 +4,12 @@ moto turns a response method's result into XML or JSON by walking the operation'
 member's value from the result (``XFormedAttributePicker``: aliases, renames, transformers, omissions); botocore
 then parses that text back, walking the same shape. A serializer made here by ``parsed_values_class`` keeps moto's
 walk and value picking (the protocol's serializer is its base class; where a structure's members are in an object is
-worked out once per class of object, ``members``) and changes only what it writes: members under
-their model names, lists as lists, maps as dicts, and each scalar as moto would write it (the text of an XML
-element, the value of a JSON member) turned by botocore's own parser for the protocol into what the client gets
-(``True``, ``int``, a timezone-aware ``datetime``, ``bytes``); where the steps of a scalar's writer and reader are
-known, in one (``scalars``).
+worked out once per class of object, ``members``; a structure inside one, or a list of them, is written with the
+readings its parent's readings keep for it, without moto's dispatch by type or a look-up of readings by path) and
+changes only what it writes: members under their model names, lists as lists, maps as dicts, and each scalar as
+moto would write it (the text of an XML element, the value of a JSON member) turned by botocore's own parser for the
+protocol into what the client gets (``True``, ``int``, a timezone-aware ``datetime``, ``bytes``); where the steps of
+a scalar's writer and reader are known, in one (``scalars``).
 
 Where the text keeps what the values would not, moto's own serializer writes the text: errors (their codes and
 modelled fields are parsed by botocore as on the normal path), event streams, and outputs with members bound to
@@ -23,7 +24,7 @@ from botocore.parsers import create_parser
 from moto.core.serialize import BaseJSONSerializer, BaseXMLSerializer, ResponseSerializer
 from moto.core.utils import MISSING
 
-from .members import readings
+from .members import Readings, readings
 from .scalars import THREE_STEPS, fast_scalars
 
 #: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
@@ -90,12 +91,15 @@ class _ParsedValues(ResponseSerializer):
         if plan is None:
             super()._serialize_type_structure(serialized, value, shape, key)
             return
+        self._write_structure(serialized, value, key, plan)
+
+    def _write_structure(self, serialized: Any, value: Any, key: str, plan: Readings) -> None:
+        """The members ``plan`` reads from ``value``; a structure or a list of structures below is written with
+        the readings ``plan`` remembers for it, the path kept as moto's walk keeps it."""
         read = value.get if type(value) is dict else partial(getattr, value)
-        present = plan.present(value)
         wrapper = {} if key else serialized
-        for name, member, keys, transform, always in plan.members:
-            if not always and present.isdisjoint(keys):
-                continue
+        path = self.path
+        for name, member, keys, transform, _ in plan.to_read(value):
             for candidate in keys:
                 member_value = read(candidate, MISSING)
                 if member_value is not MISSING:
@@ -106,12 +110,56 @@ class _ParsedValues(ResponseSerializer):
                 member_value = transform(member_value)
             if member_value is None:
                 continue
-            if member.type_name in _SCALARS:  # no path to keep: a scalar picks nothing
-                self._serialize_scalar(wrapper, member_value, member, name)
+            type_name = member.type_name
+            if type_name in _SCALARS:  # no path to keep: a scalar picks nothing
+                fast = self.FAST.get(type_name)
+                parsed = THREE_STEPS if fast is None else fast(member, member_value)
+                if parsed is THREE_STEPS:
+                    self._serialize_scalar(wrapper, member_value, member, name)
+                else:
+                    wrapper[name] = parsed
+            elif type_name == "structure":
+                path.append(name)
+                inner = plan.inner(self, name, member, member_value)
+                if inner is None:
+                    super()._serialize_type_structure(wrapper, member_value, member, name)
+                else:
+                    self._write_structure(wrapper, member_value, name, inner)
+                path.pop()
+            elif type_name == "list" and member.member.type_name == "structure":
+                path.append(name)
+                self._write_structures(wrapper, member_value, member, name, plan)
+                path.pop()
             else:
                 self._serialize(wrapper, member_value, member, name)
         if key:
             serialized[key] = wrapper
+
+    def _write_structures(self, serialized: Any, value: Any, shape: Any, key: str, plan: Readings) -> None:
+        """``_serialize_type_list`` for a list of structures held by a member of ``plan``'s."""
+        member = shape.member
+        item_name = member.name
+        items = []
+        self.path.append(item_name)
+        for item in value:
+            if item is None:
+                if not self.XML:
+                    items.append(item)
+                continue
+            inner = plan.inner(self, key, member, item)
+            wrapper: dict[str, Any] = {}
+            if inner is None:
+                super()._serialize_type_structure(wrapper, item, member, item_name)
+            else:
+                self._write_structure(wrapper, item, item_name, inner)
+            if not self.XML:
+                items.append(wrapper.get(item_name, item))
+            elif wrapper and wrapper[item_name] != {}:
+                items.append(wrapper[item_name])
+        self.path.pop()
+        if self.XML and not items and shape.is_flattened:
+            return
+        serialized[key] = items
 
     def _serialize_type_list(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
         """moto's list rules: in XML an item that writes nothing or an empty element is left out, and an empty

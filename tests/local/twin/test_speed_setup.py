@@ -1,0 +1,76 @@
+"""moto's set-up of a response object with ``waveflow.local.twin.speed.response_setup`` against moto's own: the
+parameters moto parses from each request, and the ``Date`` text of its answers."""
+from __future__ import annotations
+
+import datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core.request import normalize_request
+from moto.ec2.responses import EC2Response
+from moto.route53.responses import Route53
+from moto.ssm.responses import SimpleSystemManagerResponse
+from twin_stacks import REGION
+from werkzeug.http import http_date as werkzeugs_http_date
+
+from waveflow.local.twin.speed import faster_moto, response_setup
+
+RESPONSES = {"ec2": EC2Response, "ssm": SimpleSystemManagerResponse, "route53": Route53}
+
+
+def _sent(conversation) -> list:
+    """(service, request) for each request botocore sends for ``conversation(session)``, answered by moto."""
+    sent = []
+    with mock_aws():
+        session = boto3.Session(region_name=REGION)
+        session.events.register("before-send", lambda request, **_: sent.append(request))
+        conversation(session)
+    return sent
+
+
+def _conversation(session) -> None:
+    ec2, ssm, route53 = session.client("ec2"), session.client("ssm"), session.client("route53")
+    ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": ["web*", "db"]}], MaxResults=5)
+    ec2.describe_instance_status(Filters=[{"Name": "instance-state-name", "Values": ["running"]}],
+                                 IncludeAllInstances=True)
+    ec2.describe_vpcs()
+    ssm.get_parameters(Names=["/waveflow/a", "/waveflow/b"], WithDecryption=True)
+    ssm.list_commands(Filters=[{"key": "Status", "value": "Success"}], MaxResults=5)
+    zone = route53.create_hosted_zone(Name="corp.example.", CallerReference="ref")["HostedZone"]["Id"]
+    route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName="web.corp.example.", StartRecordType="A",
+                                      MaxItems="1")
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {"Name": "web.corp.example.", "Type": "A", "TTL": 60,
+                                                  "ResourceRecords": [{"Value": "10.0.0.1"}]}}]})
+
+
+def test_each_request_is_parsed_into_the_parameters_moto_parses(fake_aws):
+    sent = _sent(_conversation)
+    assert len(sent) == 8
+    parsed = []
+    with mock_aws():
+        for request in sent * 2:  # the parser made, then kept
+            service = request.url.split("//")[1].split(".")[0]
+            params = []
+            for faster in (False, True):
+                response = RESPONSES[service]()
+                if faster:
+                    with faster_moto():
+                        response.setup_class(normalize_request(request))
+                else:
+                    response.setup_class(normalize_request(request))
+                params.append((getattr(response, "params", None), response.uri_match, response.querystring))
+            assert params[1] == params[0]
+            if params[0][0]:
+                parsed.append(service)
+    assert set(parsed) == {"ec2", "route53"}  # the services moto parses the parameters of (SSM reads its body)
+
+
+@pytest.mark.parametrize("timestamp", [
+    datetime.datetime(2026, 11, 30, 18, 4, 48, 999999), datetime.datetime(2026, 11, 30, 18, 4, 48),
+    datetime.datetime(2026, 11, 30, 18, 4, 48, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+    datetime.date(2024, 2, 29), 1_764_525_888.5, None])
+def test_the_date_moto_writes_is_werkzeugs(timestamp):
+    for _ in range(2):
+        assert response_setup.http_date(timestamp) == werkzeugs_http_date(timestamp)

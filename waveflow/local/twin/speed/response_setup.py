@@ -1,0 +1,64 @@
+"""moto's set-up of a response object for each request (``BaseResponse.setup_class``): what follows from things
+that do not change between requests worked out once for them.
+
+* **The request parser.** ``parse_parameters`` looks up the service's model and the operation's, works out the
+  request's protocol from its content type and makes the protocol's ``RequestParser`` for the operation, for every
+  request. A parser holds nothing of a request (its operation model, its map type, moto's timestamp and blob
+  parsers), so one is made per (service, action, content type, map type) and kept. moto's parser still parses each
+  request's values, and the action is still asked for on every request (for a REST service, matching the URL sets
+  the URI's parameters moto's parser reads).
+* **The ``Date`` header.** moto writes its answer's ``Date`` with werkzeug's ``http_date`` of moto's ``utcnow``.
+  That text depends on the time's second alone, so it is remembered for the last few seconds; the time is still
+  moto's clock's, read on every request.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, cast
+
+from moto.core import responses
+from moto.core.parse import PROTOCOL_PARSERS
+from moto.core.request import Request, determine_request_protocol
+from moto.core.responses import BaseResponse
+from moto.core.utils import get_service_model
+
+_PARSERS: dict[tuple, Any] = {}
+_MOST_PARSERS = 4096
+_http_date = responses.http_date
+
+
+def parse_parameters(self: BaseResponse, request: Request) -> None:
+    """``BaseResponse.parse_parameters``: moto's parse of the request, by a parser made once per operation, content
+    type and map type."""
+    action = self._get_action()
+    content_type = request.content_type
+    key = (self.boto3_service_name, action, content_type, self.PROTOCOL_PARSER_MAP_TYPE)
+    parser = _PARSERS.get(key)
+    if parser is None:
+        service_model = get_service_model(self.boto3_service_name)
+        operation_model = service_model.operation_model(action)
+        protocol = determine_request_protocol(service_model, content_type)
+        if len(_PARSERS) >= _MOST_PARSERS:
+            _PARSERS.clear()
+        parser = _PARSERS[key] = PROTOCOL_PARSERS[protocol](operation_model, map_type=self.PROTOCOL_PARSER_MAP_TYPE)
+    parsed = parser.parse({"method": request.method, "values": request.values, "headers": request.headers,
+                           "body": request.data, "url_path": request.path, "url_params": self.uri_match})
+    self.params = cast(Any, parsed)
+
+
+@lru_cache(maxsize=8)
+def _date_of_second(second: Any) -> str:
+    return _http_date(second)
+
+
+def http_date(timestamp: Any = None) -> str:
+    """werkzeug's ``http_date`` as moto calls it, remembered per second for a ``datetime``."""
+    if type(timestamp) is not datetime:
+        return _http_date(timestamp)
+    return _date_of_second(timestamp.replace(microsecond=0))
+
+
+def replacements() -> list[tuple[Any, str, Any]]:
+    """(owner, attribute, replacement) for each of moto's functions this module replaces."""
+    return [(BaseResponse, "parse_parameters", parse_parameters), (responses, "http_date", http_date)]
