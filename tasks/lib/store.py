@@ -250,6 +250,13 @@ class StatusStore:
     def _write(
         self, current: dict[str, Any], to: Status, stage: str | None, detail: Any, execution_arn: str | None
     ) -> dict[str, Any]:
+        """Write the change conditional on ``current``'s status and version, and return the record it made.
+
+        The condition held, so the stored record was ``current`` and is now ``current`` with what this write set:
+        the new record is made here beside the expression, each value as it reads back, instead of asking for it
+        (``ALL_NEW`` sends the whole record, kilobytes of history and stage details, back on every transition;
+        ``UPDATED_NEW`` answers differ between DynamoDB and its emulators for a value set to what it was).
+        """
         now = aws.iso_now()
         names = {"#status": "status", "#version": "version", "#updatedAt": "updatedAt"}
         values = {
@@ -260,34 +267,36 @@ class StatusStore:
             ":now": to_attribute(now),
         }
         assignments = ["#status = :to", "#version = :next", "#updatedAt = :now"]
+        record = {**current, "status": to.value, "version": current["version"] + 1, "updatedAt": now}
         if stage is not None:
             names.update({"#details": "executionDetails", "#stage": stage})
             values[":detail"] = to_attribute(detail or {})
             assignments.append("#details.#stage = :detail")
+            record["executionDetails"] = {**current["executionDetails"], stage: _canonical(detail or {})}
         if execution_arn is not None:
             values[":arn"] = to_attribute(execution_arn)
             assignments.append("executionArn = :arn")
+            record["executionArn"] = execution_arn
         if to.value != current["status"]:
             names["#history"] = "history"
             entry = {"status": to.value, "at": now, **({"stage": stage} if stage else {})}
             values.update({":entry": to_attribute([entry]), ":none": to_attribute([])})
             assignments.append("#history = list_append(if_not_exists(#history, :none), :entry)")
+            record["history"] = [*(current.get("history") or []), entry]
             if to in TERMINAL:
                 names["#ttl"] = "ttl"
-                expires = aws.now() + RETENTION_AFTER_TERMINAL
-                values[":ttl"] = to_attribute(int(expires.timestamp()))
+                record["ttl"] = int((aws.now() + RETENTION_AFTER_TERMINAL).timestamp())
+                values[":ttl"] = to_attribute(record["ttl"])
                 assignments.append("#ttl = :ttl")
-        response = self._call(
+        self._call(
             "update_item",
             Key={"migrationId": {"S": current["migrationId"]}},
             UpdateExpression="SET " + ", ".join(assignments),
             ConditionExpression="#status = :from AND #version = :version",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
-            ReturnValues="ALL_NEW",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
-        record = from_item(response["Attributes"])
         if "ttl" in record and to in TERMINAL and to.value != current["status"]:
             self._expire_identity(record)
         return record

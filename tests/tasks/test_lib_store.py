@@ -166,6 +166,29 @@ def test_a_terminal_status_sets_ttl_30_days_later(store, migration_id, terminal,
     assert record["ttl"] == int(clock.now) + 30 * 24 * 3600
 
 
+def test_the_record_each_write_returns_is_the_record_stored(store, migration_id, clock):
+    """The store makes the new record beside its write instead of reading it back: moves with and without a
+    detail, a detail set to what it was, an execution ARN and a terminal move (its expiry) all read back alike."""
+    steps = [(Status.VALIDATED, "validation", {"ok": True, "lag": 1.5, "checks": ["a", "b"]}, None),
+             (Status.VALIDATED, "validation", {"ok": False}, None),
+             (Status.SOURCE_PREPARED, None, None, "arn:aws:states:us-east-1:123456789012:execution:m:1"),
+             (Status.ROLLED_BACK, "rollback", {"error": "no"}, None),
+             (Status.FAILED, "rollback", {"error": "no"}, None)]
+    for to, stage, detail, arn in steps:
+        clock.advance(60)
+        written = store.transition(migration_id, to, stage=stage, detail=detail, execution_arn=arn)
+        assert _typed(written) == _typed(store.get(migration_id)), to
+
+
+def _typed(value):
+    """``value`` with the type of every part: 1.5 and Decimal("1.5") are equal, but only one reads back."""
+    if isinstance(value, dict):
+        return {key: _typed(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_typed(part) for part in value]
+    return type(value).__name__, value
+
+
 def test_a_missing_migration_is_not_found(store):
     with pytest.raises(MigrationNotFound, match="s-00000000000000000-1"):
         store.transition("s-00000000000000000-1", Status.VALIDATED)

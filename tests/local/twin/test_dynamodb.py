@@ -18,6 +18,7 @@ unprojected attributes, UPDATED_NEW of an element appended to a list).
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from decimal import Decimal
@@ -552,6 +553,23 @@ def test_updated_new_of_an_upsert_leaves_the_key_out(fake_aws):
     assert answers[0] == {"Attributes": {"s": {"S": "new"}, "fresh": {"N": "1"}}}
     assert answers[1] == {}
     assert answers[2] == {"Item": {"pk": {"S": "new2"}}}
+
+def test_updated_new_holds_what_the_update_set_also_where_the_value_did_not_change(fake_aws):
+    """UPDATED_NEW "returns only the affected attributes, as they appeared after the update" (Developer Guide,
+    Working with items, Return values): every attribute and path the update sets, whether or not its value
+    changed, and of a nested path only that path; moto leaves out a value set to what it was."""
+    def conversation(d):
+        _create(d)
+        d.put_item(TableName="t", Item={"pk": {"S": "a"}, "s": {"S": "same"},
+                                        "m": {"M": {"kept": {"S": "k"}, "set": {"S": "v"}}}})
+        return [d.update_item(TableName="t", Key={"pk": {"S": "a"}}, UpdateExpression="SET s = :s, m.#set = :v",
+                              ExpressionAttributeNames={"#set": "set"},
+                              ExpressionAttributeValues={":s": {"S": "same"}, ":v": {"S": "v"}},
+                              ReturnValues="UPDATED_NEW")]
+
+    answers = _twin_only(conversation)
+    assert answers[0]["Attributes"] == {"s": {"S": "same"}, "m": {"M": {"set": {"S": "v"}}}}
+
 
 @pytest.mark.parametrize("expression", [
     "SET s = :s", "SET #s = :s, n = :n42", "SET n = n + :one", "SET n = n - :half", "SET n = :one + n",
@@ -1822,7 +1840,10 @@ def _request(n: int, wave: str = "7") -> dict:
 def test_the_status_store_conversation(fake_aws, fixed_clock):
     """StatusStore as ingress and the stages use it: the create transaction with its identity item, duplicates
     and conflicts, conditional transitions, events noted once, a terminal move expiring the identity item,
-    and the index queries."""
+    and the index queries. The record a transition returns, made from the write's UPDATED_NEW answer, is the one
+    the table holds. (The clock moves a second per write and no write sets a detail to the value it had: moto
+    leaves such a value out of an UPDATED_NEW answer, which DynamoDB does not, see
+    test_updated_new_holds_what_the_update_set_also_where_the_value_did_not_change.)"""
     from tasks.lib.errors import IllegalTransition, RequestConflict
     from tasks.lib.status import Status
     from tasks.lib.store import StatusStore
@@ -1831,7 +1852,13 @@ def test_the_status_store_conversation(fake_aws, fixed_clock):
     def conversation(d):
         create_table(d.client, STATUS_TABLE, "status")
         del d.heard[:]  # the table's description: test_the_product_tables_are_created_as_the_schema_says
+        ticks = itertools.count(CLOCK)
+        aws.configure(clock=lambda: next(ticks))
         store = StatusStore("status", client=d.client)
+
+        def moved(*args, **kwargs) -> None:
+            assert store.transition(*args, **kwargs) == store.get(args[0])
+
         first, created = store.create(_request(1))
         store.create(_request(2))
         assert store.create(_request(1))[1] is False  # the true duplicate
@@ -1839,15 +1866,17 @@ def test_the_status_store_conversation(fake_aws, fixed_clock):
             store.create({**_request(1), "migrationId": "other-7"})  # same server and wave, another ID
         with pytest.raises(RequestConflict):
             store.create({**_request(1), "appName": "other"})
-        store.transition(first["migrationId"], Status.VALIDATED, stage="validation", detail={"ok": True, "n": 1.5})
-        store.transition(first["migrationId"], Status.VALIDATED, stage="validation", detail={"ok": True, "n": 1.5})
+        moved(first["migrationId"], Status.VALIDATED, stage="validation", detail={"ok": True, "n": 1.5})
+        moved(first["migrationId"], Status.VALIDATED, stage="validation", detail={"ok": True, "n": 1.5})
+        moved(first["migrationId"], Status.VALIDATED, stage="validation", detail={"ok": False})
+        moved(first["migrationId"], Status.SOURCE_PREPARED, execution_arn="arn:aws:states:::execution:m:1")
         with pytest.raises(IllegalTransition):
             store.transition(first["migrationId"], Status.SUCCESS, stage="cutover")
         assert store.record_event(first["migrationId"], "MigrationRequested", "e-1") is True
         assert store.record_event(first["migrationId"], "MigrationRequested", "e-2") is False
         stale = store.get(_request(2)["migrationId"])
-        store.transition(stale["migrationId"], Status.ROLLED_BACK, stage="rollback", detail={"error": "no"})
-        store.transition(stale["migrationId"], Status.FAILED, stage="rollback", detail={"error": "no"})
+        moved(stale["migrationId"], Status.ROLLED_BACK, stage="rollback", detail={"error": "no"})
+        moved(stale["migrationId"], Status.FAILED, stage="rollback", detail={"error": "no", "final": True})
         assert store.note_if_unchanged(stale, "rollback", {"x": 1}) is None  # stale version
         store.by_wave("7", fields=("migrationId", "status"))
         store.by_status(Status.PENDING)
