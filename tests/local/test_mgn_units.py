@@ -33,7 +33,7 @@ def test_iso_datetime_round_trips_and_matches_the_model_pattern():
 def test_iso_datetime_writes_what_datetime_writes_rounding_the_microseconds_alike():
     draws = random.Random(5)
     halfway = [whole + (2 * micros + 1) / 2e6 for whole in (0, 1_767_225_600) for micros in range(-3, 4)]
-    values = [0, -1.5, 0.9999995, 1_700_000_000.9999995, 253_402_300_799.999998, *halfway] + [
+    values = [0, -1.5, 0.9999995, 1_700_000_000.9999995, 253_402_300_799.5, *halfway] + [
         draws.choice([draws.uniform(-1e10, 2.5e11), 1_767_225_600 + draws.random() * 1e6,
                       round(1_767_225_600 + draws.random() * 1e5, draws.randint(0, 7))]) for _ in range(20_000)]
     for epoch in values:
