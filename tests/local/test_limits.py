@@ -4,7 +4,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from waveflow.local.limits import MAX_PAYLOAD_BYTES, Measured, dumps, measure, plain_depth
+from waveflow.local.limits import MAX_PAYLOAD_BYTES, Measured, dumps, json_depth, measure
 from waveflow.local.runtime import run_definition
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:"
@@ -45,9 +45,8 @@ PLAIN = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=6
 
 @settings(max_examples=200, deadline=None)
 @given(PLAIN)
-def test_a_plain_value_has_its_depth_and_one_json_would_rewrite_has_none(value):
-    assert plain_depth(value) == depth(value)
-    assert plain_depth([value, (1, 2)]) is plain_depth({"a": {1: value}}) is None
+def test_a_parsed_value_has_its_depth(value):
+    assert json_depth(value) == depth(value) == measure(value)[1]
 
 
 def test_a_repeated_part_counts_every_time_it_is_written():
@@ -94,3 +93,31 @@ def test_a_result_whose_keys_json_merges_counts_as_the_one_key_it_becomes():
         "Twice": {"Type": "Pass", "Parameters": {"a.$": "$", "b.$": "$"}, "End": True}}}
     result = run_definition(definition, {}, handlers={"Give": lambda event, context: {1: "x" * 200_000, "1": "y"}})
     assert (result.status, result.output) == ("SUCCEEDED", {"a": {"1": "y"}, "b": {"1": "y"}})
+
+
+class Record(dict):
+    """A dict subclass, as a handler may return one."""
+
+
+class Code(str):
+    """A str subclass (an enum's value, say)."""
+
+
+# what JSON writes as something else: tuples, subclasses, keys that are not text (two may become one); no lone
+# surrogates (the careful way sizes a tuple as UTF-8 text, which has none)
+WHOLE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+UNUSUAL = st.recursive(st.one_of(WHOLE_TEXT, WHOLE_TEXT.map(Code), st.integers(), st.booleans(), st.none()),
+                       lambda inner: st.one_of(
+    st.lists(inner, max_size=5), st.lists(inner, max_size=5).map(tuple),
+    st.dictionaries(st.one_of(WHOLE_TEXT, st.integers(), st.booleans(), st.none()), inner, max_size=5),
+    st.dictionaries(WHOLE_TEXT, inner, max_size=5).map(Record)), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(VALUES, UNUSUAL))
+def test_a_handler_result_is_measured_as_the_value_json_gives_back(value):
+    from waveflow.local.resources.lambda_ import _returned
+    parsed = json.loads(dumps(value))
+    returned = _returned(value, "request", "T")
+    assert returned == Measured(parsed, *measure(parsed))
+    assert repr(returned.value) == repr(parsed)

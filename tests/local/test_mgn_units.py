@@ -1,11 +1,15 @@
 """Unit tests of the MGN emulator's building blocks: time formats, the agenda, seeded draws, faults, validation."""
 from __future__ import annotations
 
+import json
+import random
+from datetime import datetime, timezone
+
 import pytest
 
 from waveflow.local.mgn import FaultPlan, MgnEmulator
 from waveflow.local.mgn.faults import FaultDice
-from waveflow.local.mgn.protocol import load_service_model
+from waveflow.local.mgn.protocol import Protocol, load_service_model
 from waveflow.local.mgn.seeded import Seeded
 from waveflow.local.mgn.timefmt import iso_datetime, iso_duration, parse_datetime
 from waveflow.local.mgn.timeline import Timeline
@@ -24,6 +28,26 @@ def test_iso_datetime_round_trips_and_matches_the_model_pattern():
     assert text == "2023-11-14T22:13:20.250000Z"
     assert parse_datetime(text) == 1_700_000_000.25
     assert parse_datetime("2023-11-14T22:13:20") == 1_700_000_000.0
+
+
+def test_iso_datetime_writes_what_datetime_writes_rounding_the_microseconds_alike():
+    draws = random.Random(5)
+    halfway = [whole + (2 * micros + 1) / 2e6 for whole in (0, 1_767_225_600) for micros in range(-3, 4)]
+    values = [0, -1.5, 0.9999995, 1_700_000_000.9999995, 253_402_300_799.5, *halfway] + [
+        draws.choice([draws.uniform(-1e10, 2.5e11), 1_767_225_600 + draws.random() * 1e6,
+                      round(1_767_225_600 + draws.random() * 1e5, draws.randint(0, 7))]) for _ in range(20_000)]
+    for epoch in values:
+        assert iso_datetime(epoch) == datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_a_success_body_is_the_members_as_they_were_when_answered():
+    protocol = Protocol(load_service_model())
+    output = {"items": [{"sourceServerID": "s-1", "tags": {"team": "web"}}]}
+    reply = protocol.answer(protocol.model.operation_model("DescribeSourceServers"), output, "request-1")
+    text = json.dumps(output).encode()
+    output["items"][0]["tags"]["team"] = "changed later"
+    assert reply.body == text
+    assert reply.http("https://mgn.us-east-1.amazonaws.com/DescribeSourceServers").content == text
 
 
 def test_timeline_runs_due_actions_in_time_order_and_superseded_ones_never():

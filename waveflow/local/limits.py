@@ -156,37 +156,27 @@ def measure(value, max_bytes: int = MAX_PAYLOAD_BYTES, known: Measured | None = 
     return total, deepest
 
 
-def plain_depth(value) -> int | None:
-    """How deep ``value`` nests (``measure``'s depth) when it is built of dicts with str keys, lists and scalars;
-    None when it holds anything else (a tuple, a subclass of dict or list, a key JSON writes as text: two keys
-    can then become one). Only the dicts and lists are visited; the scalars are left to the JSON encoder.
+def json_depth(value) -> int:
+    """How deep ``value``, a value JSON text parses to (dicts, lists, scalars), nests: ``measure``'s depth, found
+    level by level without looking at the scalars' sizes.
 
-    >>> plain_depth({"id": "s-1", "disks": [100, 200]}), plain_depth({1: "a"})
-    (2, None)
+    >>> json_depth({"id": "s-1", "disks": [100, 200]}), json_depth("s-1")
+    (2, 0)
     """
     kind = type(value)
     if kind is not dict and kind is not list:
-        return None if kind is tuple else 0
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-        if type(node) is dict:
-            for key in node:
-                if type(key) is not str:
-                    return None
-            items = node.values()
-        else:
-            items = node
-        for item in items:
-            kind = type(item)
-            if kind is dict or kind is list:
-                stack.append((item, depth + 1))
-            elif isinstance(item, (dict, list, tuple)):
-                return None
-    return deepest
+        return 0
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        inner = []
+        for node in level:
+            for item in (node.values() if type(node) is dict else node):
+                kind = type(item)
+                if kind is dict or kind is list:
+                    inner.append(item)
+        level = inner
+    return depth
 
 
 def over_limit(value) -> str | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import heapq
 import random
-import uuid
 from typing import Callable
+
+from .uuids import uuid4_text
 
 
 class Timer:
@@ -82,4 +83,4 @@ class Scheduler:
 
     def uuid4(self) -> str:
         """A version-4 UUID drawn from the seeded generator (names, tokens, request ids)."""
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return uuid4_text(self.rng.getrandbits(128))

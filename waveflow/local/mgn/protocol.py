@@ -9,8 +9,8 @@ carry ``x-amzn-ErrorType``, the status code of their shape and their members, so
 from __future__ import annotations
 
 import json
+import marshal
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import botocore.session
@@ -20,27 +20,42 @@ from botocore.model import OperationModel, ServiceModel
 from .errors import ConflictException, MgnError, Refused, UnknownOperationException, ValidationException
 
 
-@dataclass(frozen=True)
 class Reply:
-    """An HTTP answer: status, headers, body bytes."""
+    """An HTTP answer: status, headers, body bytes.
 
-    status: int
-    headers: dict[str, str]
-    body: bytes
+    A success's JSON body may be left unwritten until something reads it (``members``: a copy of what it holds,
+    taken when the answer was made): an answer given at ``before-call`` hands botocore its parsed result, and the
+    text is seldom read.
+    """
+
+    __slots__ = ("status", "headers", "_body", "_members")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes = b"", members: bytes | None = None):
+        self.status = status
+        self.headers = headers
+        self._body = body
+        self._members = members  # marshal's copy of the body's members, written as JSON on first read
+
+    @property
+    def body(self) -> bytes:
+        if self._members is not None:
+            self._body = json.dumps(marshal.loads(self._members)).encode()
+            self._members = None
+        return self._body
 
     def http(self, url: str) -> AWSResponse:
         """The reply as the HTTP response botocore reads (for the request to ``url``)."""
-        return AWSResponse(url, self.status, self.headers, _Body(self.body))
+        return AWSResponse(url, self.status, self.headers, _Body(self))
 
 
 class _Body:
     """The raw stream botocore reads a response body from."""
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
+    def __init__(self, reply: Reply) -> None:
+        self._reply = reply
 
     def stream(self, **_: object):
-        yield self._data
+        yield self._reply.body
 
 
 def _decoded(match: re.Match) -> dict[str, str]:
@@ -115,8 +130,13 @@ class Protocol:
             if member.serialization.get("location") == "header" and name in body_members:
                 headers[member.serialization["name"]] = str(body_members.pop(name))
         status = operation.http.get("responseCode", 200)
-        body = b"" if status == 204 and not body_members else json.dumps(body_members).encode()
-        return Reply(status, headers, body)
+        if status == 204 and not body_members:
+            return Reply(status, headers)
+        try:
+            # a copy of the members as they are now (the estate may change them later), 5x cheaper than the text
+            return Reply(status, headers, members=marshal.dumps(body_members))
+        except ValueError:  # what marshal cannot copy (a subclass) is written now
+            return Reply(status, headers, json.dumps(body_members).encode())
 
     def fail(self, error: MgnError, request_id: str) -> Reply:
         """An error reply as MGN sends it: ``x-amzn-ErrorType``, the shape's status, members in body/headers."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-import uuid
+
+from ..uuids import uuid4_text
 
 
 class Seeded:
@@ -30,7 +31,7 @@ class Seeded:
 
     def uuid(self, purpose: str) -> str:
         """A version-4-shaped UUID from the ``purpose`` stream (request ids, event ids)."""
-        return str(uuid.UUID(int=self.stream(purpose).getrandbits(128), version=4))
+        return uuid4_text(self.stream(purpose).getrandbits(128))
 
     def unit(self, *key: object) -> float:
         """A number in [0, 1) fixed by the seed and ``key`` alone, whatever else happened before."""

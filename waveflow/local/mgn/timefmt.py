@@ -1,16 +1,35 @@
 """MGN's time formats: ISO 8601 date-times (UTC, ``Z``) and ISO 8601 durations.
 
 MGN returns times as strings, not epoch numbers (``ISO8601DatetimeString`` in the botocore model, pattern
-``...SS(.f+)?Z``), so every time the emulator hands out goes through here.
+``...SS(.f+)?Z``), so every time the emulator hands out goes through here: a DescribeSourceServers answer writes
+six of them, most of them the same seconds as the last answer (when the server was added, its milestones).
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
+from functools import lru_cache
 
 
 def iso_datetime(epoch: float) -> str:
-    """Format epoch seconds as MGN does. ``iso_datetime(0) == "1970-01-01T00:00:00.000000Z"``"""
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Format epoch seconds as MGN does. ``iso_datetime(0) == "1970-01-01T00:00:00.000000Z"``
+
+    The text ``datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")`` writes, with
+    the microseconds rounded as ``fromtimestamp`` rounds them (the fraction times 10**6, half to even) and the
+    whole second's text remembered.
+    """
+    fraction, whole = math.modf(epoch)
+    micros = round(fraction * 1e6)
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    elif micros < 0:
+        whole, micros = whole - 1, micros + 1_000_000
+    return f"{_utc_second(int(whole))}.{micros:06d}Z"
+
+
+@lru_cache(maxsize=4096)
+def _utc_second(whole: int) -> str:
+    return datetime.fromtimestamp(whole, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def parse_datetime(text: str) -> float:

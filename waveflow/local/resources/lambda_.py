@@ -8,8 +8,8 @@ from pathlib import Path
 from ..errors import TIMEOUT, DATA_LIMIT_EXCEEDED, StatesError
 from ..guard import HandlerTimedOut
 from ..lambda_context import LambdaContext
-from ..limits import MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, Measured, dumps, json_copy, measure, over_limit, \
-    plain_depth
+from ..limits import MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, Measured, dumps, json_copy, json_depth, measure, \
+    over_limit
 from ..routing import function_name
 from .base import Integration
 
@@ -59,8 +59,9 @@ def _returned(result, request_id: str, resource_label: str) -> Measured:
     """The handler's value as Lambda returns it, through JSON text: tuples become lists, what is not JSON (NaN
     included) is refused, and nothing the handler keeps can change it later; held to the payload quota.
 
-    A plain value (``plain_depth``) whose text is within the quota is sized from that text, which has to be
-    written anyway (C writes it faster than Python walks the value). Any other value is judged the careful way:
+    A value whose text is within the quota and parses back to an equal value (no tuple, no key that is not text,
+    so no two keys that become one) is sized from that text, which has to be written anyway (C writes it faster
+    than Python walks the value), and its depth is the parsed value's. Any other value is judged the careful way:
     one walk before any text is written, which also decides between the errors (a value both over the quota and
     not JSON is over the quota).
     """
@@ -70,9 +71,16 @@ def _returned(result, request_id: str, resource_label: str) -> Measured:
         text = None
     if text is not None:
         size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-        depth = plain_depth(result) if size <= MAX_PAYLOAD_BYTES else None
-        if depth is not None and depth <= MAX_NESTING_DEPTH:
-            return Measured(json.loads(text), size, depth)
+        if size <= MAX_PAYLOAD_BYTES:
+            try:
+                value = json.loads(text)
+                same = value == result
+            except Exception:  # a subclass's own comparison failed, or the text nests past what the parser takes
+                same = False
+            if same:
+                depth = json_depth(value)
+                if depth <= MAX_NESTING_DEPTH:
+                    return Measured(value, size, depth)
     try:
         problem = over_limit(result)
         if problem is not None:
