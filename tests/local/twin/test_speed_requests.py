@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import sys
 
-import boto3
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.compat import HTTPHeaders
-from moto import mock_aws
 from moto.core.request import Request, normalize_request
-from twin_stacks import REGION
+from sent_requests import sent_requests
 from werkzeug.test import EnvironBuilder
 
 from waveflow.local.twin.speed.direct.requests import normalized, read
@@ -38,16 +36,6 @@ def _read(request: Request) -> tuple:
             request.stream.read(), type(request.stream), request.get_data(), request.environ["wsgi.input"].tell())
 
 
-def _sent(conversation) -> list[AWSPreparedRequest]:
-    """The requests botocore prepares for ``conversation(session)``, answered by moto."""
-    sent: list[AWSPreparedRequest] = []
-    with mock_aws():
-        session = boto3.Session(region_name=REGION)
-        session.events.register("before-send", lambda request, **_: sent.append(request))
-        conversation(session)
-    return sent
-
-
 def _wave_requests(session) -> None:
     ec2, route53, sqs = session.client("ec2"), session.client("route53"), session.client("sqs")
     ec2.describe_instance_status(Filters=[{"Name": "instance-state-name", "Values": ["running"]}],
@@ -68,7 +56,7 @@ def _prepared(method: str, url: str, headers: dict[str, str], body) -> AWSPrepar
 
 
 def test_the_environ_of_each_wave_request_is_the_one_moto_builds(fake_aws):
-    sent = _sent(_wave_requests)
+    sent = sent_requests(_wave_requests)
     assert len(sent) == 7
     for request in sent:
         assert _environ(normalized(request)) == _environ(normalize_request(request))

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-import boto3
 import pytest
 from moto import mock_aws
 from moto.core.request import normalize_request
 from moto.ec2.responses import EC2Response
 from moto.route53.responses import Route53
 from moto.ssm.responses import SimpleSystemManagerResponse
-from twin_stacks import REGION
+from sent_requests import sent_requests
 from werkzeug.http import http_date as werkzeugs_http_date
 
 from waveflow.local.twin.speed import faster_moto, response_setup
 
 RESPONSES = {"ec2": EC2Response, "ssm": SimpleSystemManagerResponse, "route53": Route53}
-
-
-def _sent(conversation) -> list:
-    """(service, request) for each request botocore sends for ``conversation(session)``, answered by moto."""
-    sent = []
-    with mock_aws():
-        session = boto3.Session(region_name=REGION)
-        session.events.register("before-send", lambda request, **_: sent.append(request))
-        conversation(session)
-    return sent
 
 
 def _conversation(session) -> None:
@@ -46,7 +35,7 @@ def _conversation(session) -> None:
 
 
 def test_each_request_is_parsed_into_the_parameters_moto_parses(fake_aws):
-    sent = _sent(_conversation)
+    sent = sent_requests(_conversation)
     assert len(sent) == 8
     parsed = []
     with mock_aws():
