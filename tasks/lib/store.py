@@ -272,7 +272,7 @@ class StatusStore:
             names.update({"#details": "executionDetails", "#stage": stage})
             values[":detail"] = to_attribute(detail or {})
             assignments.append("#details.#stage = :detail")
-            record["executionDetails"] = {**current["executionDetails"], stage: _canonical(detail or {})}
+            record["executionDetails"] = {**(current.get("executionDetails") or {}), stage: _canonical(detail or {})}
         if execution_arn is not None:
             values[":arn"] = to_attribute(execution_arn)
             assignments.append("executionArn = :arn")
