@@ -23,8 +23,9 @@ from moto.core.request import Request, determine_request_protocol
 from moto.core.responses import BaseResponse
 from moto.core.utils import get_service_model
 
-_PARSERS: dict[tuple, Any] = {}
-_MOST_PARSERS = 4096
+from .memo import Memo
+
+_PARSERS = Memo(4096)  # (service, action, content type, map type) -> moto's parser
 _http_date = responses.http_date
 
 
@@ -39,9 +40,7 @@ def parse_parameters(self: BaseResponse, request: Request) -> None:
         service_model = get_service_model(self.boto3_service_name)
         operation_model = service_model.operation_model(action)
         protocol = determine_request_protocol(service_model, content_type)
-        if len(_PARSERS) >= _MOST_PARSERS:
-            _PARSERS.clear()
-        parser = _PARSERS[key] = PROTOCOL_PARSERS[protocol](operation_model, map_type=self.PROTOCOL_PARSER_MAP_TYPE)
+        parser = _PARSERS.keep(key, PROTOCOL_PARSERS[protocol](operation_model, map_type=self.PROTOCOL_PARSER_MAP_TYPE))
     parsed = parser.parse({"method": request.method, "values": request.values, "headers": request.headers,
                            "body": request.data, "url_path": request.path, "url_params": self.uri_match})
     self.params = cast(Any, parsed)

@@ -27,10 +27,11 @@ from urllib.parse import urlsplit
 from botocore import auth
 from botocore.auth import EMPTY_SHA256_HASH, SIGNED_HEADERS_BLACKLIST, SIGV4_TIMESTAMP, SigV4Auth
 
+from .memo import Memo
+
 _add_auth = SigV4Auth.add_auth
 _NOT_SIGNED = frozenset(SIGNED_HEADERS_BLACKLIST)
-_MOST_URLS = 4096
-_URLS: dict[tuple[str, str], tuple[str, str]] = {}
+_URLS = Memo(4096)  # (method, URL) -> (the canonical request's first three lines, host)
 
 
 @lru_cache(maxsize=256)
@@ -94,17 +95,15 @@ def _url_parts(signer: SigV4Auth, request: Any) -> tuple[str, str]:
     """The canonical request's first three lines (method, path, query) and the host the URL names, as botocore
     writes them; remembered per URL where the query is the URL's own."""
     if request.params:
-        return (f"{request.method.upper()}\n{signer._normalize_url_path(urlsplit(request.url).path)}\n"
-                f"{signer.canonical_query_string(request)}", auth._host_from_url(request.url))
+        return _worked_out(signer, request)
     key = (request.method, request.url)
     parts = _URLS.get(key)
-    if parts is None:
-        if len(_URLS) >= _MOST_URLS:
-            _URLS.clear()
-        start = (f"{request.method.upper()}\n{signer._normalize_url_path(urlsplit(request.url).path)}\n"
-                 f"{signer.canonical_query_string(request)}")
-        parts = _URLS[key] = (start, auth._host_from_url(request.url))
-    return parts
+    return _URLS.keep(key, _worked_out(signer, request)) if parts is None else parts
+
+
+def _worked_out(signer: SigV4Auth, request: Any) -> tuple[str, str]:
+    return (f"{request.method.upper()}\n{signer._normalize_url_path(urlsplit(request.url).path)}\n"
+            f"{signer.canonical_query_string(request)}", auth._host_from_url(request.url))
 
 
 def replacements() -> list[tuple[Any, str, Any]]:

@@ -29,6 +29,7 @@ from typing import Any, Callable, NamedTuple
 from moto.core.serialize import (DEFAULT_ALIAS_PROVIDERS, AttributePickerContext, BaseRestSerializer,
                                  ResponseSerializer, XFormedAttributePicker)
 
+from ..memo import Memo
 from ..picker import possible_keys, transform_for
 
 #: a member: its name, its shape, the keys it may be under (moto's order), its transformer, and whether it must be
@@ -50,9 +51,9 @@ class Readings(NamedTuple):
     #: whether the class's objects keep attributes in a ``__dict__`` (a ``dict`` itself: no, its items)
     attributes: bool
     #: the keys a value holds, in its order -> the members to read from it
-    chosen: dict[tuple, tuple[Member, ...]]
+    chosen: Memo
     #: (member name, class of value, its ``Meta``) -> the readings of that value (None: moto's walk)
-    inner_readings: dict[tuple, "Readings | None"]
+    inner_readings: Memo
 
     def present(self, value: Any) -> frozenset[str]:
         """The keys ``value`` holds itself (its items, its instance attributes); a member that is not read
@@ -68,10 +69,8 @@ class Readings(NamedTuple):
         members = self.chosen.get(held)
         if members is None:
             present = self.present(value)
-            members = tuple(member for member in self.members if member[4] or not present.isdisjoint(member[2]))
-            if len(self.chosen) >= _MOST_KINDS:
-                self.chosen.clear()
-            self.chosen[held] = members
+            members = self.chosen.keep(
+                held, tuple(member for member in self.members if member[4] or not present.isdisjoint(member[2])))
         return members
 
     def inner(self, serializer: ResponseSerializer, name: str, shape: Any, value: Any) -> "Readings | None":
@@ -80,10 +79,7 @@ class Readings(NamedTuple):
         kind = (name, type(value), getattr(value, "Meta", None))
         found = self.inner_readings.get(kind, _UNKNOWN)
         if found is _UNKNOWN:
-            found = readings(serializer, shape, value)
-            if len(self.inner_readings) >= _MOST_KINDS:
-                self.inner_readings.clear()
-            self.inner_readings[kind] = found
+            found = self.inner_readings.keep(kind, readings(serializer, shape, value))
         return found  # type: ignore[return-value]
 
 
@@ -125,7 +121,8 @@ def _worked_out(serializer: ResponseSerializer, picker: Any, shape: Any, value: 
         on_class = cls is not dict and any(key in vars(owner) for key in keys for owner in cls.__mro__)
         members.append((name, member, keys, transform, transform is not None or on_class))
     keys = frozenset(key for member in members for key in member[2])
-    return Readings(tuple(members), keys, cls is not dict and cls.__dictoffset__ != 0, {}, {})
+    return Readings(tuple(members), keys, cls is not dict and cls.__dictoffset__ != 0, Memo(_MOST_KINDS),
+                    Memo(_MOST_KINDS))
 
 
 def _read_plainly(cls: type) -> bool:

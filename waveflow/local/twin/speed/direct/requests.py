@@ -39,10 +39,12 @@ from werkzeug.http import parse_options_header
 from werkzeug.test import EnvironBuilder
 from werkzeug.wsgi import LimitedStream
 
+from ..memo import Memo
+
 _MOST_TEMPLATES = 4096
-_TEMPLATES: dict[tuple[str, str, str], dict[str, Any]] = {}
-_ROOTS: dict[tuple[str, str, str, str | None], str] = {}
-_CONTENT_TYPES: dict[str, tuple[str, dict[str, str]]] = {}
+_TEMPLATES = Memo(_MOST_TEMPLATES)  # (method, base URL, path) -> the builder's environ
+_ROOTS = Memo(_MOST_TEMPLATES)  # (method, base URL, path, Host) -> root URL
+_CONTENT_TYPES = Memo(_MOST_TEMPLATES)  # Content-Type header -> (media type, parameters)
 _FORM = "application/x-www-form-urlencoded"
 
 
@@ -97,9 +99,7 @@ def read(request: Request) -> None:
     content_type = request.environ.get("CONTENT_TYPE", "")
     parsed = _CONTENT_TYPES.get(content_type)
     if parsed is None:
-        if len(_CONTENT_TYPES) >= _MOST_TEMPLATES:
-            _CONTENT_TYPES.clear()
-        parsed = _CONTENT_TYPES[content_type] = parse_options_header(content_type)
+        parsed = _CONTENT_TYPES.keep(content_type, parse_options_header(content_type))
     request._parsed_content_type = (parsed[0], dict(parsed[1]))
     storage = request.parameter_storage_class
     parsed_as = request.mimetype if request.want_form_data_parsed else None
@@ -118,9 +118,7 @@ def _root_url(method: str, base_url: str, path: str, environ: dict[str, Any]) ->
     key = (method, base_url, path, environ.get("HTTP_HOST"))
     root = _ROOTS.get(key)
     if root is None:
-        if len(_ROOTS) >= _MOST_TEMPLATES:
-            _ROOTS.clear()
-        root = _ROOTS[key] = Request(environ).root_url
+        root = _ROOTS.keep(key, Request(environ).root_url)
     return root
 
 
@@ -129,7 +127,5 @@ def _template(method: str, base_url: str, path: str) -> dict[str, Any]:
     key = (method, base_url, path)
     template = _TEMPLATES.get(key)
     if template is None:
-        if len(_TEMPLATES) >= _MOST_TEMPLATES:
-            _TEMPLATES.clear()
-        template = _TEMPLATES[key] = EnvironBuilder(method=method, base_url=base_url, path=path).get_environ()
+        template = _TEMPLATES.keep(key, EnvironBuilder(method=method, base_url=base_url, path=path).get_environ())
     return template

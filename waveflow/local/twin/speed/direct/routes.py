@@ -37,12 +37,13 @@ from moto.core.models import botocore_stubber
 from moto.core.utils import get_equivalent_url_in_aws_domain
 from moto.settings import enable_iso_regions
 
+from ..memo import Memo
 from .requests import normalized, read
 
 #: the services whose URL pattern matched, in moto's order, and the method that serves the URL
 Route = tuple[tuple[str, ...], Callable[..., TYPE_RESPONSE]]
 _MOST_URLS = 4096
-_ROUTES: dict[tuple[str, bool], Route] = {}
+_ROUTES = Memo(_MOST_URLS)  # (URL without its query, ISO regions on) -> Route
 
 
 def process_request(request: AWSPreparedRequest) -> TYPE_RESPONSE | None:
@@ -83,10 +84,7 @@ def _walked(key: tuple[str, bool]) -> Route | None:
             return None
         for url, method in _default_backend(service).urls.items():
             if re.compile(url).match(clean_url):
-                if len(_ROUTES) >= _MOST_URLS:
-                    _ROUTES.clear()
-                route = _ROUTES[key] = (tuple(services), method)
-                return route
+                return _ROUTES.keep(key, (tuple(services), method))
     return None
 
 
