@@ -5,9 +5,11 @@ of this package replaces one of moto's internals with one that does less work, a
 class's methods listed once), ``response_setup`` (an operation's request parser made once, a second's ``Date`` text
 written once), ``picker`` (where a member's value is in a result worked out once per kind of member),
 ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
-names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
-record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
-zone's journal by value), ``sqs`` (a received message's retention period read from its queue), ``direct`` (moto's
+names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a request's
+operation matched once, a zone's record sets kept in order, a page found by bisection, an UPSERT's record set by its
+kept place, a change found in the zone's journal by value), ``sqs`` (a queue's messages walked against one reading
+of the clock, its attributes' names converted once, a received message's retention period read from its queue),
+``json_body`` (SSM's and Secrets Manager's request body decoded once, not once per parameter), ``direct`` (moto's
 answers handed to botocore as parsed values at ``before-call``, without sending the request through moto's stubber or
 writing and parsing text; for the sessions made while it is on).
 ``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
@@ -28,11 +30,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import (client, direct, dispatch, ec2, hooks, picker, response_setup, route53, serialize, signing, sqs, ssm,
-               validate)
+from . import (client, direct, dispatch, ec2, hooks, json_body, picker, response_setup, route53, serialize, signing,
+               sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, hooks)
+_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, json_body, sqs, direct, client, signing, validate,
+          serialize, hooks)
 _MISSING = object()
 
 
