@@ -28,11 +28,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import (client, direct, dispatch, ec2, hooks, picker, response_setup, route53, serialize, signing, sqs, ssm,
-               validate)
+from . import (client, direct, dispatch, ec2, hooks, picker, request_ids, response_setup, route53, serialize, signing,
+               sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, hooks)
+_PARTS = (dispatch, request_ids, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize,
+          hooks)
 _MISSING = object()
 
 
