@@ -69,8 +69,8 @@ def _conversation(session) -> None:
 
 
 def _answers(faster: bool) -> list[tuple[int, dict, bytes]]:
-    """Each answer of the conversation as moto wrote it (status, headers but its date, body with its times marked) on botocore's normal
-    path, through the twin's parts or moto's own, with moto's random numbers seeded alike."""
+    """Each answer of the conversation as moto wrote it (status, headers but its date, body with its times marked)
+    on botocore's normal path, through the twin's parts or moto's own, with moto's random numbers seeded alike."""
     answers: list[tuple[int, dict, bytes]] = []
 
     def received(response_dict, **_) -> None:

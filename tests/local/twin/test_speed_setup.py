@@ -1,5 +1,6 @@
 """moto's set-up of a response object with ``waveflow.local.twin.speed.response_setup`` against moto's own: the
-parameters moto parses from each request, and the ``Date`` text of its answers."""
+parameters moto parses from each request, the access key it reads from a request's headers, and the ``Date`` text
+(and the time it is written from) of its answers."""
 from __future__ import annotations
 
 import datetime
@@ -70,7 +71,8 @@ def test_the_date_moto_writes_is_werkzeugs(timestamp):
     "Signature=0123456789012345678901234567890123456789", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/2026/x",
     "AWS AKIAIOSFODNN7EXAMPLE:signature", "AWS XAKIAIOSFODNN7EXAMPLE:sig", "AKIAIOSFODNN7EXAMPLE/AWS",
     "AWS AKIAIOSFODNN7EXAMPLE/x AKIAIOSFODNN7EXAMPLF:y", "AWS akiaiosfodnn7example/x", "AWS 01234567890123456789/",
-    "AWS AKIAIOSFODNN7EXAMPL/x", "aws AKIAIOSFODNN7EXAMPLE/x", "AWSAKIAIOSFODNN7EXAMPLE:x", "AWS:AKIAIOSFODNN7EXAMPLE:"])
+    "AWS AKIAIOSFODNN7EXAMPL/x", "aws AKIAIOSFODNN7EXAMPLE/x", "AWSAKIAIOSFODNN7EXAMPLE:x",
+    "AWS:AKIAIOSFODNN7EXAMPLE:"])
 @pytest.mark.parametrize("query_key", [None, "ASIAQUERYKEY"])
 def test_the_access_key_is_the_one_moto_reads(authorization, query_key):
     keys = []
