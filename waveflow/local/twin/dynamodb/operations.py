@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import time
 import uuid
 from functools import lru_cache
@@ -29,15 +28,15 @@ TOKEN_SECONDS = 600
 
 
 def _units(size: int, unit: int) -> int:
-    return max(1, math.ceil(size / unit))
+    return max(1, -(-size // unit))
 
 
 Expressions = tuple  # ((request field, its parser), ...): the expressions an operation takes
 
 
 @lru_cache(maxsize=4096)
-def _checked(expressions: Expressions, texts: tuple[str | None, ...], names: frozenset[str] | None,
-             given_values: frozenset[str] | None) -> dict[str, Parsed]:
+def _checked(expressions: Expressions, texts: tuple[str | None, ...], names: tuple[str, ...] | None,
+             given_values: tuple[str, ...] | None) -> dict[str, Parsed]:
     """A request's parsed expressions (by field), once its placeholders are checked: each used one defined, each
     defined one used. What is checked depends on the expressions' texts and the placeholders' names only, not on
     what they stand for, so a wave's thousands of requests alike are checked once (a refusal is not kept: it is
@@ -78,11 +77,13 @@ class Request:
     def __init__(self, params: dict[str, Any], expressions: Expressions) -> None:
         names = params.get("ExpressionAttributeNames")
         given_values = params.get("ExpressionAttributeValues")
-        self.parsed = _checked(expressions, tuple(params.get(field) for field, _ in expressions),
-                               None if names is None else frozenset(names),
-                               None if given_values is None else frozenset(given_values))
-        normal_values = {name: values.normal(value, name) for name, value in (given_values or {}).items()}
-        self.context = Context(names, normal_values, "ConditionExpression")
+        self.parsed = _checked(expressions, tuple([params.get(field) for field, _ in expressions]),
+                               None if names is None else tuple(names),
+                               None if given_values is None else tuple(given_values))
+        if given_values is not None:
+            for name, value in given_values.items():
+                values.normal(value, name)
+        self.context = Context(names, given_values, "ConditionExpression")
         for field, parse in expressions:
             if parse is parse_condition and field in self.parsed:
                 check_operands(self.parsed[field].tree, self.context_for(field))
