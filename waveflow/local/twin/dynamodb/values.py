@@ -226,13 +226,17 @@ def size(value: Value, measured: "Measured | None" = None) -> int:
             known = measured.known.get(id(value))
             if known is not None:
                 return known[1]
-        total = 3
+        total = 3  # a string member is measured here, without a call: most members of a wave's maps are strings
         if kind == "L":
             for element in content:
-                total += 1 + size(element, measured)
+                text = element.get("S")
+                total += 1 + (size(element, measured) if text is None else
+                              len(text) if text.isascii() else len(text.encode()))
         else:
             for name, element in content.items():
-                total += 1 + text_size(name) + size(element, measured)
+                text = element.get("S")
+                total += 1 + (len(name) if name.isascii() else len(name.encode())) + (
+                    size(element, measured) if text is None else len(text) if text.isascii() else len(text.encode()))
         if measured is not None:
             measured.remember(value, total)
         return total
