@@ -57,7 +57,7 @@ class Index:
     partitions: dict[Any, dict[Key, None]]
 
     def holds(self, item: dict[str, Value]) -> bool:
-        return all(name in item for name in self.key.names)
+        return item.keys() >= self.key.name_set
 
 
 def _attribute_size(name: str, item: dict[str, Value], measured: values.Measured) -> int:
@@ -213,10 +213,11 @@ class Table:
     def _forget(self, old: dict[str, Value], new: dict[str, Value], changed: frozenset[str] | None = None) -> None:
         """Forget the sizes and marshalled forms of ``old``'s attributes that ``new`` does not share (of
         ``changed`` alone, when given): nothing reads them again, and each held its value (old versions of a
-        growing history) in memory. Forgetting is always safe: what is forgotten is worked out again if needed."""
+        growing history) in memory. Forgetting is always safe: what is forgotten is worked out again if needed.
+        Strings and numbers, most of what an update replaces, are never remembered."""
         for name in old if changed is None else changed:
             value = old.get(name)
-            if value is not None and new.get(name) is not value:
+            if value is not None and new.get(name) is not value and "S" not in value and "N" not in value:
                 self.measured.forget(value)
                 self.marshalled.forget(value)
 
