@@ -89,8 +89,7 @@ def normal(value: Any, where: str = "") -> Value:
         raise ValidationError("Supplied AttributeValue has more than one datatypes set, must contain exactly one of"
                               " the supported datatypes" if isinstance(value, dict) and value else
                               "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
-    for kind, content in value.items():
-        pass
+    (kind, content), = value.items()
     if kind == "S":
         if type(content) is not str:
             raise ValidationError(f"Invalid String value for {where or 'an attribute'}")
