@@ -70,8 +70,8 @@ def to_item(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {key: to_attribute(value) for key, value in record.items()}
 
 
-def _plain(value: dict[str, Any]) -> Any:
-    """One attribute value as plain data: what boto3's deserializer and ``_from_dynamo`` make of it, in one pass
+def from_attribute(value: dict[str, Any]) -> Any:
+    """One attribute value as plain data (the inverse of :func:`to_attribute`): what boto3's deserializer and ``_from_dynamo`` make of it, in one pass
     for the types records are made of (a status record is read on every stage; this is most of its cost).
     An attribute value has exactly one key, its type; strings and maps, most of a record, are looked up first."""
     if "S" in value:
@@ -85,7 +85,7 @@ def _plain(value: dict[str, Any]) -> Any:
         number = DYNAMODB_CONTEXT.create_decimal(content)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == "L":
-        return [_plain(element) for element in content]
+        return [from_attribute(element) for element in content]
     if kind == "NULL":
         return None
     return _from_dynamo(_deserializer.deserialize(value))  # binaries and sets: boto3's own types
@@ -93,4 +93,4 @@ def _plain(value: dict[str, Any]) -> Any:
 
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A DynamoDB item back as a plain record (a map attribute's content is one too)."""
-    return {key: element["S"] if "S" in element else _plain(element) for key, element in item.items()}
+    return {key: element["S"] if "S" in element else from_attribute(element) for key, element in item.items()}
