@@ -208,8 +208,8 @@ def stage(
         @functools.wraps(fn)
         def handler(event: dict, context: Any) -> dict:
             document = _checked_document(spec, event)
-            logger.set_correlation_id(document["correlationId"])
-            logger.append_keys(migrationId=document["migrationId"], stage=spec.key)
+            logger.append_keys(correlation_id=document["correlationId"], migrationId=document["migrationId"],
+                               stage=spec.key)  # correlation_id: what logger.set_correlation_id sets
             tracer.put_annotation(key="migrationId", value=document["migrationId"])
             value = _execute(spec, fn, document, context)
             return {**document, spec.key: value}

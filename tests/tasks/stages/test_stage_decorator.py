@@ -118,6 +118,14 @@ def test_stage_out_of_order_is_refused_before_it_runs(document, lambda_context):
     assert StatusStore().get(document["migrationId"])["status"] == "SOURCE_PREPARED"
 
 
+def test_a_stages_log_lines_carry_its_correlation_id_migration_and_stage(document, lambda_context, task_logs):
+    with pytest.raises(VerificationFailed):
+        failing_stage(document, lambda_context)
+    [line] = [line for line in task_logs() if line["level"] == "ERROR"]
+    assert (line["correlation_id"], line["migrationId"], line["stage"]) == (
+        document["correlationId"], document["migrationId"], "probe")
+
+
 def test_unknown_migration_is_migration_not_found(infra, valid_request, lambda_context):
     with pytest.raises(MigrationNotFound):
         moving_stage({**valid_request, "migrationId": "nobody-knows-me"}, lambda_context)
