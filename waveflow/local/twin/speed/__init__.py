@@ -15,10 +15,12 @@ URL and checksum decisions remembered for the inputs they follow from; ``signing
 part of the canonical request; ``validate`` (valid parameters recognised by a check made once per shape,
 ``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function
 made once per shape) and ``hooks`` (an event handed to its handlers with one call less). ``faster_moto()`` applies
-them while a run lasts and puts moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and
-``test_speed_direct.py`` hold moto's answers with and without them side by side, ``test_speed_client.py`` the
-requests botocore hands to ``before-call``, ``test_speed_signing.py`` the signatures, ``test_speed_params.py`` the
-reports and requests for inputs drawn from the operations' shapes, ``test_speed_hooks.py`` the handlers' calls.
+them, and ``botocore_models`` beside this package (every session a run makes reads botocore's model files through
+one shared loader), while a run lasts and puts moto's and botocore's own back after;
+``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold moto's answers with and without them
+side by side, ``test_speed_client.py`` the requests botocore hands to ``before-call``, ``test_speed_signing.py`` the
+signatures, ``test_speed_params.py`` the reports and requests for inputs drawn from the operations' shapes,
+``test_speed_hooks.py`` the handlers' calls, ``test_botocore_models.py`` the shared loader.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -28,11 +30,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from .. import botocore_models
 from . import (client, direct, dispatch, ec2, hooks, picker, response_setup, route53, serialize, signing, sqs, ssm,
                validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, hooks)
+_PARTS = (botocore_models, dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate,
+          serialize, hooks)
 _MISSING = object()
 
 
