@@ -129,7 +129,7 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, Exception) and classify(exc) is not None
 
 
-class transient_as_throttled:  # noqa: N801 - used as a function: ``with transient_as_throttled(...)``
+class transient_as_throttled:  # named as the function it was: ``with transient_as_throttled(...)``
     """Re-raise a transient AWS failure inside the block as :class:`AwsThrottled` naming ``what`` was done.
 
     A class rather than a ``contextmanager`` generator: it wraps every AWS call the tasks make, and entering and
