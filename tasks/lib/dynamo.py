@@ -77,7 +77,7 @@ def from_attribute(value: dict[str, Any]) -> Any:
     ``_from_dynamo`` make of it, in one pass for the types records are made of (a status record is read on every
     stage; this is most of its cost). An attribute value has exactly one key, its type; strings, maps and lists,
     most of a record, are looked up first, and a whole number of up to 38 digits (DynamoDB's precision) is read
-    as the int it is without a Decimal."""
+    as the int it is without a Decimal, a string set as the list of its strings."""
     if "S" in value:
         return value["S"]
     if "M" in value:
@@ -94,7 +94,9 @@ def from_attribute(value: dict[str, Any]) -> Any:
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == "NULL":
         return None
-    return _from_dynamo(_deserializer.deserialize(value))  # binaries and sets: boto3's own types
+    if kind == "SS":  # the wave table's slot and gate sets: boto3 makes a set of the strings, _from_dynamo a list
+        return list(set(content))
+    return _from_dynamo(_deserializer.deserialize(value))  # binaries, number and binary sets: boto3's own types
 
 
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
