@@ -323,33 +323,6 @@ def test_received_messages_are_kept_to_their_queues_retention_period_as_by_moto(
     assert [len(answer.get("Messages", [])) for answer in faster] == [3, 1, 3, 1, 3, 0]
 
 
-def test_a_route53_requests_operation_is_matched_once_and_answers_and_refusals_stay_motos(fake_aws, monkeypatch):
-    from moto.core.routing import ServiceOperationRouter
-
-    matched = []
-    original = ServiceOperationRouter.match
-    monkeypatch.setattr(ServiceOperationRouter, "match",
-                        lambda self, request: matched.append(request.path) or original(self, request))
-
-    def conversation(route53) -> list:
-        zone = route53.create_hosted_zone(Name="corp.example.", CallerReference="zone")["HostedZone"]["Id"]
-        matched.clear()
-        answers = [route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
-                       "Action": "CREATE", "ResourceRecordSet": {"Name": "web.corp.example.", "Type": "A", "TTL": 60,
-                                                                 "ResourceRecords": [{"Value": "10.0.0.1"}]}}]}),
-                   route53.list_resource_record_sets(HostedZoneId=zone, StartRecordName="web.corp.example.",
-                                                     MaxItems="1"),
-                   route53.get_hosted_zone(Id=zone),
-                   _refusal(lambda: route53.list_resource_record_sets(HostedZoneId=zone, StartRecordType="A")),
-                   _refusal(lambda: route53.list_resource_record_sets(HostedZoneId="Z0000000000000000000"))]
-        return answers + [len(matched)]
-
-    plain, fast = _both(conversation, "route53")
-    assert fast[:-1] == plain[:-1]
-    assert fast[3]["Code"] == "InvalidInput" and fast[4]["Code"] == "NoSuchHostedZone"
-    assert (plain[-1], fast[-1]) == (4 * 5, 5)  # moto matches each request's path four times
-
-
 def _ssm_and_secrets(ssm) -> list:
     """A command (to the instances its targets select, as moto sends one both ways) with parameters present, absent
     and of every JSON kind, its invocations, secrets by ID, version and stage, and the refusals."""

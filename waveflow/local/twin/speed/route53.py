@@ -1,12 +1,4 @@
-"""moto's Route 53: a request's operation matched once, a zone's record sets kept in DNS order between changes, and a
-page found by bisection.
-
-Route 53 is a REST service: moto finds a request's operation by matching its method and path against the service's
-URL rules (werkzeug's routing; about 0.15 ms), and asks for the operation four times per request (to set up its
-parameters, to authorise it, to call it, to write its answer), matching the same request each time. The match reads
-the request alone (its content type, host, method, path, query and headers) and sets the URI's parameters, which
-moto only reads: here the first match's operation is kept on the response object with the request it was found
-for, and later asks about the same request are answered with it.
+"""moto's Route 53: a zone's record sets kept in DNS order between changes, and a page found by bisection.
 
 To list a page of record sets (ListResourceRecordSets, and CREATE changes checking for a record already there),
 moto sorts every record set of the zone by its reversed name, reversing each name again for every comparison with
@@ -38,24 +30,9 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
 
-from moto.core.responses import BaseResponse
 from moto.route53.models import ChangeList, FakeZone, RecordSet, reverse_domain_name
-from moto.route53.responses import Route53
 
 from .firsts import FirstPlaces
-
-_MATCHED = BaseResponse._get_action
-
-
-def get_action(self: Route53) -> str:
-    """``Route53._get_action``: the request's operation, matched on the first ask for the request."""
-    kept = self.__dict__.get("_waveflow_action")
-    if kept is not None and kept[0] is self.normalized_request:
-        return kept[1]
-    action = _MATCHED(self)
-    self._waveflow_action = (self.normalized_request, action)
-    return action
-
 
 #: names reversed once each ("www.example.com." -> "com.example.www"), as moto orders and compares them
 _reversed = lru_cache(maxsize=65536)(reverse_domain_name)
@@ -178,5 +155,5 @@ def contains(self: ChangeList, item: Any) -> bool:
 
 def replacements() -> list[tuple[Any, str, Any]]:
     """(owner, attribute, replacement) for each of moto's functions this module replaces."""
-    return [(Route53, "_get_action", get_action), (FakeZone, "get_record_sets", get_record_sets),
-            (FakeZone, "upsert_rrset", upsert_rrset), (ChangeList, "__contains__", contains)]
+    return [(FakeZone, "get_record_sets", get_record_sets), (FakeZone, "upsert_rrset", upsert_rrset),
+            (ChangeList, "__contains__", contains)]
