@@ -321,3 +321,86 @@ def test_received_messages_are_kept_to_their_queues_retention_period_as_by_moto(
     moto, faster = _both(conversation, "sqs")
     assert faster == moto
     assert [len(answer.get("Messages", [])) for answer in faster] == [3, 1, 3, 1, 3, 0]
+
+
+def _ssm_and_secrets(ssm) -> list:
+    """A command (to the instances its targets select, as moto sends one both ways) with parameters present, absent
+    and of every JSON kind, its invocations, secrets by ID, version and stage, and the refusals."""
+    session = boto3.Session(region_name=REGION)
+    _, ids = _estate(session.client("ec2"))
+    secrets = session.client("secretsmanager")
+    secrets.create_secret(Name="callback", SecretString='{"key": "k"}', ClientRequestToken="version-1" * 4)
+    secrets.put_secret_value(SecretId="callback", SecretString='{"key": "k2"}', ClientRequestToken="version-2" * 4)
+    command = ssm.send_command(Targets=[{"Key": "tag:Name", "Values": ["web-1"]}], DocumentName="AWS-RunShellScript",
+                               TimeoutSeconds=60,
+                               Parameters={"commands": ["uptime", "df -h"], "workingDirectory": ["/tmp"]},
+                               Comment="waveflow check", MaxConcurrency="2", MaxErrors="1",
+                               OutputS3BucketName="logs", OutputS3KeyPrefix="ssm/")["Command"]
+    return [command,
+            ssm.get_command_invocation(CommandId=command["CommandId"], InstanceId=ids[3]),
+            ssm.get_command_invocation(CommandId=command["CommandId"], InstanceId=ids[2],
+                                       PluginName="aws:runShellScript"),
+            ssm.list_commands(CommandId=command["CommandId"]),
+            secrets.get_secret_value(SecretId="callback"),
+            secrets.get_secret_value(SecretId="callback", VersionStage="AWSPREVIOUS"),
+            secrets.get_secret_value(SecretId="callback", VersionId="version-2" * 4),
+            _refusal(lambda: ssm.get_command_invocation(CommandId=command["CommandId"],
+                                                        InstanceId="i-0123456789abcdef0")),
+            _refusal(lambda: ssm.get_command_invocation(CommandId=command["CommandId"], InstanceId=ids[2],
+                                                        PluginName="aws:other")),
+            _refusal(lambda: secrets.get_secret_value(SecretId="missing")),
+            _refusal(lambda: secrets.get_secret_value(SecretId="callback", VersionId="version-9" * 4))]
+
+
+def test_ssm_and_secrets_manager_read_each_parameter_as_moto_does_from_one_decoding(fake_aws):
+    plain, fast = _both(_ssm_and_secrets, "ssm")
+    assert fast == plain
+    assert fast[0]["Parameters"] == {"commands": ["uptime", "df -h"], "workingDirectory": ["/tmp"]}
+    assert fast[0]["OutputS3BucketName"] == "logs" and fast[0]["MaxErrors"] == "1"
+    assert [answer["SecretString"] for answer in fast[4:7]] == ['{"key": "k2"}', '{"key": "k"}', '{"key": "k2"}']
+    assert [refusal["Code"] for refusal in fast[7:]] == ["InvocationDoesNotExist", "InvocationDoesNotExist",
+                                                         "ResourceNotFoundException", "ResourceNotFoundException"]
+
+
+def test_a_parameter_read_twice_is_a_value_of_its_own_each_time():
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    from waveflow.local.twin.speed import json_body
+
+    response = SimpleSystemManagerResponse()
+    response.body, response.querystring, response.uri_match = '{"Parameters": {"commands": ["true"]}}', {}, {}
+    first = json_body.get_param(response, "Parameters")
+    first["commands"].append("changed by its reader")
+    assert json_body.get_param(response, "Parameters") == {"commands": ["true"]}
+    assert json_body.get_param(response, "Targets", []) == []
+    response.body = "not json"
+    assert json_body.get_param(response, "Parameters", "none") == "none"
+
+
+def test_a_queues_messages_are_counted_and_handed_out_as_by_moto_in_flight_and_delayed_ones_among_them(fake_aws):
+    def conversation(sqs) -> list:
+        answers = []
+        for name, attributes in (("standard", {"VisibilityTimeout": "600"}),
+                                 ("ordered.fifo", {"FifoQueue": "true", "ContentBasedDeduplication": "true"})):
+            url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+            group = {"MessageGroupId": "wave"} if name.endswith(".fifo") else {}
+            sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(n), "MessageBody": f"m{n}", **group}
+                                                          for n in range(6)])
+            answers.append(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2))  # in flight for 600 s
+            if not group:
+                sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=300)
+            sqs.send_message(QueueUrl=url, MessageBody="m1", **group)  # a copy, deduplicated by content in FIFO
+            answers += [sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]),
+                        sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0),
+                        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
+                                                                               "ApproximateNumberOfMessagesDelayed"])]
+        return answers
+
+    moto, faster = _both(conversation, "sqs")
+    assert faster == moto
+    counts = [{name: value for name, value in answer["Attributes"].items() if name.startswith("Approximate")}
+              for answer in faster[1::4]]
+    assert counts == [{"ApproximateNumberOfMessages": "5", "ApproximateNumberOfMessagesNotVisible": "2",
+                       "ApproximateNumberOfMessagesDelayed": "1"},
+                      {"ApproximateNumberOfMessages": "4", "ApproximateNumberOfMessagesNotVisible": "2",
+                       "ApproximateNumberOfMessagesDelayed": "0"}]

@@ -9,7 +9,9 @@ request parser made once, the access key looked for only where it may be, a seco
 ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
 names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
 record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
-zone's journal by value), ``sqs`` (a received message's retention period read from its queue), ``direct`` (moto's
+zone's journal by value), ``sqs`` (a queue's messages walked against one reading
+of the clock, its attributes' names converted once, a received message's retention period read from its queue),
+``json_body`` (SSM's and Secrets Manager's request body decoded once, not once per parameter), ``direct`` (moto's
 answers handed to botocore as parsed values at ``before-call``, without sending the request through moto's stubber or
 writing and parsing text; for the sessions made while it is on).
 ``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
@@ -34,12 +36,12 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .. import botocore_models
-from . import (client, direct, dispatch, ec2, hooks, picker, request_ids, response_setup, route53, serialize, signing,
-               sqs, ssm, validate)
+from . import (client, direct, dispatch, ec2, hooks, json_body, picker, request_ids, response_setup, route53, serialize,
+               signing, sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, sqs, direct, client,
-          signing, validate, serialize, hooks)
+_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, json_body, sqs, direct,
+          client, signing, validate, serialize, hooks)
 _MISSING = object()
 
 
