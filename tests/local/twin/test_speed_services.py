@@ -365,16 +365,16 @@ def test_ssm_and_secrets_manager_read_each_parameter_as_moto_does_from_one_decod
 def test_a_parameter_read_twice_is_a_value_of_its_own_each_time():
     from moto.ssm.responses import SimpleSystemManagerResponse
 
-    from waveflow.local.twin.speed import json_body
+    from waveflow.local.twin.speed import json_params
 
     response = SimpleSystemManagerResponse()
     response.body, response.querystring, response.uri_match = '{"Parameters": {"commands": ["true"]}}', {}, {}
-    first = json_body.get_param(response, "Parameters")
+    first = json_params.get_param(response, "Parameters")
     first["commands"].append("changed by its reader")
-    assert json_body.get_param(response, "Parameters") == {"commands": ["true"]}
-    assert json_body.get_param(response, "Targets", []) == []
+    assert json_params.get_param(response, "Parameters") == {"commands": ["true"]}
+    assert json_params.get_param(response, "Targets", []) == []
     response.body = "not json"
-    assert json_body.get_param(response, "Parameters", "none") == "none"
+    assert json_params.get_param(response, "Parameters", "none") == "none"
 
 
 def test_a_queues_messages_are_counted_and_handed_out_as_by_moto_in_flight_and_delayed_ones_among_them(fake_aws):

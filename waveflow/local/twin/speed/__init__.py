@@ -11,7 +11,7 @@ names, not to every instance: the one answer changed, to SSM's; a command found 
 record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
 zone's journal by value), ``sqs`` (a queue's messages walked against one reading
 of the clock, its attributes' names converted once, a received message's retention period read from its queue),
-``json_body`` (SSM's and Secrets Manager's request body decoded once, not once per parameter), ``direct`` (moto's
+``json_params`` (SSM's and Secrets Manager's request body decoded once, not once per parameter), ``direct`` (moto's
 answers handed to botocore as parsed values at ``before-call``, without sending the request through moto's stubber or
 writing and parsing text; for the sessions made while it is on).
 ``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
@@ -36,11 +36,11 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .. import botocore_models
-from . import (client, direct, dispatch, ec2, hooks, json_body, picker, request_ids, response_setup, route53, serialize,
-               signing, sqs, ssm, validate)
+from . import (client, direct, dispatch, ec2, hooks, json_params, picker, request_ids, response_setup, route53,
+               serialize, signing, sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, json_body, sqs, direct,
+_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, json_params, sqs, direct,
           client, signing, validate, serialize, hooks)
 _MISSING = object()
 
