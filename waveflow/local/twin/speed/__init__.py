@@ -14,7 +14,8 @@ writing and parsing text; for the sessions made while it is on).
 URL and checksum decisions remembered for the inputs they follow from; ``signing`` the SigV4 signing key and a URL's
 part of the canonical request; ``validate`` (valid parameters recognised by a check made once per shape,
 ``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function
-made once per shape) and ``hooks`` (an event handed to its handlers with one call less). ``faster_moto()`` applies
+made once per shape), ``json_body`` (a JSON protocol request's parameters checked and converted in one walk, the
+rest of the request remembered per operation) and ``hooks`` (an event handed to its handlers with one call less). ``faster_moto()`` applies
 them while a run lasts and puts moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and
 ``test_speed_direct.py`` hold moto's answers with and without them side by side, ``test_speed_client.py`` the
 requests botocore hands to ``before-call``, ``test_speed_signing.py`` the signatures, ``test_speed_params.py`` the
@@ -28,11 +29,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import (client, direct, dispatch, ec2, hooks, picker, response_setup, route53, serialize, signing, sqs, ssm,
-               validate)
+from . import (client, direct, dispatch, ec2, hooks, json_body, picker, response_setup, route53, serialize, signing, sqs,
+               ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, hooks)
+_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, json_body,
+          hooks)
 _MISSING = object()
 
 

@@ -1,0 +1,211 @@
+"""botocore's validation and serialisation of a JSON protocol request (DynamoDB, EventBridge, Step Functions, SSM,
+SQS) in one walk of the parameters, and the request around the body written from what the operation fixes.
+
+A client with parameter validation on serialises through ``ParamValidationDecorator``: the validator walks the
+parameters against the input shape, then the serialiser walks them again to convert them, and builds the request's
+headers from the operation model. DynamoDB's items (``AttributeValue`` maps within maps) make both walks long, and
+most of a task's requests are DynamoDB's. Here each shape has one function (``shapes.PerShape``) that checks a
+value with ``validate``'s rules and converts it with ``serialize``'s in the same walk; a leaf is checked by
+``validate``'s check and converted by ``serialize``'s converter. Whatever the walk finds wrong (or anything it
+raises) sends the request down botocore's own path, which reports or raises what botocore does; a valid request's
+method, URL path and headers (target, content type, query-compatible mode) are remembered per operation, its host
+prefix expanded by botocore. Validators, serialisers and maps of other classes keep botocore's path.
+``tests/local/twin/test_speed_params.py`` compares the requests and the reports over drawn inputs.
+"""
+from __future__ import annotations
+
+import json
+from json import encoder
+from typing import Any, Callable, NamedTuple, Optional
+
+from botocore.model import OperationModel, Shape
+from botocore.serialize import JSONSerializer
+from botocore.utils import is_json_value_header
+from botocore.validate import ParamValidationDecorator, ParamValidator
+
+from . import serialize, validate
+from .memo import Memo
+from .shapes import PerShape
+
+_botocore_serialize_to_request = ParamValidationDecorator.serialize_to_request
+
+#: ``write(value, serializer)``: the value as the body holds it; raises ``_Refused`` (or botocore's error) if wrong
+Writer = Callable[[Any, JSONSerializer], Any]
+
+
+class _Refused(Exception):
+    """A value the walk finds wrong: botocore's path says how."""
+
+
+class _Leaf(NamedTuple):
+    """A scalar, document or JSON-value shape: the types its value is checked by if nothing else is checked, else
+    ``check``, which says if a value is valid; ``convert`` (None: the value stays itself) what it becomes."""
+    types: Optional[tuple]
+    check: Callable[[Any], bool]
+    convert: Optional[Callable[[Any, JSONSerializer], Any]]
+
+
+class _Request(NamedTuple):
+    """What an operation fixes in its request: method, headers, whether it has a host prefix, its input's writer."""
+    method: str
+    headers: tuple
+    host_prefix: bool
+    write: Optional[Writer]
+
+
+def serialize_to_request(self: ParamValidationDecorator, parameters: Any, operation_model: OperationModel) -> dict:
+    """``ParamValidationDecorator.serialize_to_request``: a valid JSON request written in one walk, the rest by
+    botocore."""
+    serializer = self._serializer
+    if type(serializer) is JSONSerializer and type(self._param_validator) is ParamValidator and \
+            serializer.MAP_TYPE is dict:
+        request = _REQUESTS.get(operation_model) or _REQUESTS.keep(operation_model, _request(operation_model))
+        try:
+            body = {} if request.write is None else request.write(parameters, serializer)
+            encoded = _encoded(body)
+        except Exception:  # botocore's path reports it, or raises it
+            pass
+        else:
+            serialized = {"url_path": "/", "query_string": "", "method": request.method,
+                          "headers": dict(request.headers), "body": encoded}
+            if request.host_prefix:
+                host_prefix = serializer._expand_host_prefix(parameters, operation_model)
+                if host_prefix is not None:
+                    serialized["host_prefix"] = host_prefix
+            return serialized
+    return _botocore_serialize_to_request(self, parameters, operation_model)
+
+
+def _encoded(body: dict) -> bytes:
+    """``json.dumps(body).encode()``: the same C encoder (when there is one) made once, and without json's watch
+    for circular references: the walk has refused any value holding itself (by recursing until Python stops it)."""
+    if _ENCODER is None:
+        return json.dumps(body).encode("utf-8")
+    return "".join(_ENCODER(body, 0)).encode("utf-8")
+
+
+def _request(operation_model: OperationModel) -> _Request:
+    """What ``JSONSerializer.serialize_to_request`` writes the same for every request of the operation."""
+    metadata = operation_model.metadata
+    headers = {"X-Amz-Target": f"{metadata['targetPrefix']}.{operation_model.name}",
+               "Content-Type": f"application/x-amz-json-{metadata['jsonVersion']}"}
+    if operation_model.service_model.is_query_compatible:
+        headers["x-amzn-query-mode"] = "true"
+    endpoint = operation_model.endpoint
+    input_shape = operation_model.input_shape
+    return _Request(operation_model.http.get("method", JSONSerializer.DEFAULT_METHOD), tuple(headers.items()),
+                    endpoint is not None and "hostPrefix" in endpoint,
+                    None if input_shape is None else _writers(input_shape))
+
+
+def _writer(shape: Shape, of: Callable[[Shape], Any]) -> Any:
+    """A structure's, list's or map's writer, or a leaf's check and converter."""
+    kind = shape.type_name
+    if kind == "structure" and not shape.is_document_type and not is_json_value_header(shape):
+        return _structure(shape, of)
+    if kind == "list":
+        return _list(shape, of)
+    if kind == "map":
+        return _map(shape, of)
+    convert = serialize.converters(shape)
+    return _Leaf(validate.types_alone(shape) if convert is None else None, validate.checks(shape), convert)
+
+
+def _structure(shape: Shape, of: Callable[[Shape], Any]) -> Writer:
+    members = {}
+    for name, member_shape in shape.members.items():
+        member = of(member_shape)
+        wire_name = member_shape.serialization.get("name", name)
+        members[name] = (wire_name, *member) if type(member) is _Leaf else (wire_name, None, None, member)
+    required = tuple(shape.metadata.get("required", ()))
+    union = shape.is_tagged_union
+
+    def write(value: Any, serializer: JSONSerializer) -> dict:
+        if not isinstance(value, dict) or (union and len(value) != 1):  # validate's rules for a structure
+            raise _Refused
+        for name in required:
+            if name not in value:
+                raise _Refused
+        written = {}
+        for name, item in value.items():
+            wire_name, types, check, convert = members[name]  # an unknown member: KeyError
+            if types is not None:  # most members: a string, number or boolean
+                if not isinstance(item, types):
+                    raise _Refused
+                written[wire_name] = item
+            elif check is None:
+                written[wire_name] = convert(item, serializer)
+            elif check(item):
+                written[wire_name] = item if convert is None else convert(item, serializer)
+            else:
+                raise _Refused
+        return written
+    return write
+
+
+def _list(shape: Shape, of: Callable[[Shape], Any]) -> Writer:
+    member = of(shape.member)
+    if type(member) is _Leaf:
+        check, convert = validate.checks(shape), member.convert  # validate's check of the whole list
+        if convert is None:
+            def write_kept(value: Any, serializer: JSONSerializer) -> Any:
+                if not check(value):
+                    raise _Refused
+                return value
+            return write_kept
+
+        def write_converted(value: Any, serializer: JSONSerializer) -> list:
+            if not check(value):
+                raise _Refused
+            return [convert(item, serializer) for item in value]
+        return write_converted
+    minimum = validate.minimum_of(shape)
+
+    def write(value: Any, serializer: JSONSerializer) -> list:
+        if not validate.holds_list(value, minimum):
+            raise _Refused
+        return [member(item, serializer) for item in value]
+    return write
+
+
+def _map(shape: Shape, of: Callable[[Shape], Any]) -> Writer:
+    key_types, check_key = validate.types_alone(shape.key), validate.checks(shape.key)
+    member = of(shape.value)
+    if type(member) is _Leaf:
+        item_types, check_item, convert = member
+
+        def write_leaves(value: Any, serializer: JSONSerializer) -> dict:
+            if not isinstance(value, dict):
+                raise _Refused
+            written = {}
+            for key, item in value.items():
+                if not (isinstance(key, key_types) if key_types else check_key(key)) or \
+                        not (isinstance(item, item_types) if item_types else check_item(item)):
+                    raise _Refused
+                written[key] = item if convert is None else convert(item, serializer)
+            return written
+        return write_leaves
+
+    def write(value: Any, serializer: JSONSerializer) -> dict:
+        if not isinstance(value, dict):
+            raise _Refused
+        written = {}
+        for key, item in value.items():
+            if not (isinstance(key, key_types) if key_types else check_key(key)):
+                raise _Refused
+            written[key] = member(item, serializer)
+        return written
+    return write
+
+
+_writers = PerShape(_writer)
+#: ``json.dumps``'s encoder (``JSONEncoder.iterencode`` with ``json.dumps``'s defaults), but for the circular watch
+_ENCODER = None if encoder.c_make_encoder is None else encoder.c_make_encoder(
+    None, json.JSONEncoder().default, encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+#: operations' requests remembered before the memo starts again
+_REQUESTS = Memo(1024)
+
+
+def replacements() -> list[tuple[Any, str, Any]]:
+    """(owner, attribute, replacement) for botocore's validating serialiser."""
+    return [(ParamValidationDecorator, "serialize_to_request", serialize_to_request)]
