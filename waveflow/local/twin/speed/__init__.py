@@ -10,16 +10,18 @@ record sets kept in order, a page found by bisection, an UPSERT's record set by 
 zone's journal by value), ``sqs`` (a received message's retention period read from its queue), ``direct`` (moto's
 answers handed to botocore as parsed values at ``before-call``, without sending the request through moto's stubber or
 writing and parsing text; for the sessions made while it is on).
-``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
-URL and checksum decisions remembered for the inputs they follow from; ``signing`` the SigV4 signing key and a URL's
-part of the canonical request; ``validate`` (valid parameters recognised by a check made once per shape,
-``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function
-made once per shape), ``json_body`` (a JSON protocol request's parameters checked and converted in one walk, the
-rest of the request remembered per operation) and ``hooks`` (an event handed to its handlers with one call less). ``faster_moto()`` applies
-them while a run lasts and puts moto's and botocore's own back after; ``tests/local/twin/test_speed_services.py`` and
-``test_speed_direct.py`` hold moto's answers with and without them side by side, ``test_speed_client.py`` the
-requests botocore hands to ``before-call``, ``test_speed_signing.py`` the signatures, ``test_speed_params.py`` the
-reports and requests for inputs drawn from the operations' shapes, ``test_speed_hooks.py`` the handlers' calls.
+``api_call`` and ``client`` do the same for botocore's side of every request, whoever answers it: what follows
+from the operation alone worked out once per operation (``api_call``); a client's endpoint, user agent, URL and
+checksum decisions remembered for the inputs they follow from; ``signing`` the SigV4 signing key and a URL's part of
+the canonical request; ``validate`` (valid parameters recognised by a check made once per shape, ``shapes``,
+botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function made once per
+shape), ``json_body`` (a JSON protocol request's parameters checked and converted in one walk, the rest of the
+request remembered per operation) and ``hooks`` (an event handed to its handlers with one call less).
+``faster_moto()`` applies them while a run lasts and puts moto's and botocore's own back after;
+``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold moto's answers with and without them
+side by side, ``test_speed_client.py`` the requests botocore hands to ``before-call``, ``test_speed_signing.py`` the
+signatures, ``test_speed_params.py`` the reports and requests for inputs drawn from the operations' shapes,
+``test_speed_hooks.py`` the handlers' calls.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -29,12 +31,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import (client, direct, dispatch, ec2, hooks, json_body, picker, response_setup, route53, serialize, signing, sqs,
-               ssm, validate)
+from . import (api_call, client, direct, dispatch, ec2, hooks, json_body, picker, response_setup, route53, serialize,
+               signing, sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, client, signing, validate, serialize, json_body,
-          hooks)
+_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, api_call, client, signing, validate, serialize,
+          json_body, hooks)
 _MISSING = object()
 
 
