@@ -39,6 +39,8 @@ OPERATIONS = {
     "amplifybackend": ["CreateBackend"],  # body members under another wire name
     "servicediscovery": ["DiscoverInstances"],  # a JSON request's host prefix
     "application-autoscaling": ["PutScalingPolicy"],  # doubles in a JSON body
+    "controltower": ["CreateLandingZone"],  # a document in a REST-JSON body
+    "inspector-scan": ["ScanSbom"],
 }
 #: members left out of drawn inputs: EventBridge's global endpoint needs SigV4a (botocore's CRT extra) before any
 #: validation
@@ -158,3 +160,13 @@ def test_an_item_holding_itself_fails_as_on_botocore(fake_aws):
     item = {"TableName": "t", "Item": {"a": {"L": nested}}}
     plain, replaced = _both("dynamodb", "PutItem", [item])
     assert [kind for kind, _ in replaced] == [kind for kind, _ in plain] == ["RecursionError"]
+
+
+def test_none_in_a_rest_json_body_is_left_out_or_refused_as_on_botocore(fake_aws):
+    """A document may be None (left out of a REST-JSON body); any other member or an unknown one may not."""
+    inputs = [{"sbom": None, "outputFormat": "CYCLONE_DX_1_5"}, {"sbom": {"a": [1, None]}, "outputFormat": None},
+              {"sbom": {}, "bogus": None}, {"sbom": {}}]
+    plain, replaced = _both("inspector-scan", "ScanSbom", inputs)
+    assert replaced == plain
+    assert [kind for kind, _ in plain] == ["sent", "refused", "refused", "sent"]
+    assert plain[0][1]["body"] == b'{"outputFormat": "CYCLONE_DX_1_5"}'

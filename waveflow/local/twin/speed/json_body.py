@@ -1,25 +1,28 @@
 """botocore's validation and serialisation of a JSON protocol request (DynamoDB, EventBridge, Step Functions, SSM,
-SQS) in one walk of the parameters, and the request around the body written from what the operation fixes.
+SQS) and of a REST-JSON one whose parameters all go in the body (MGN's) in one walk of the parameters, and the
+request around the body written from what the operation fixes.
 
 A client with parameter validation on serialises through ``ParamValidationDecorator``: the validator walks the
 parameters against the input shape, then the serialiser walks them again to convert them, and builds the request's
-headers from the operation model. DynamoDB's items (``AttributeValue`` maps within maps) make both walks long, and
-most of a task's requests are DynamoDB's. Here each shape has one function (``shapes.PerShape``) that checks a
-value with ``validate``'s rules and converts it with ``serialize``'s in the same walk; a leaf is checked by
-``validate``'s check and converted by ``serialize``'s converter. Whatever the walk finds wrong (or anything it
-raises) sends the request down botocore's own path, which reports or raises what botocore does; a valid request's
-method, URL path and headers (target, content type, query-compatible mode) are remembered per operation, its host
-prefix expanded by botocore. Validators, serialisers and maps of other classes keep botocore's path.
-``tests/local/twin/test_speed_params.py`` compares the requests and the reports over drawn inputs.
+headers from the operation model (a REST serialiser also sorts each parameter by where it goes: URI, query string,
+headers or body). DynamoDB's items (``AttributeValue`` maps within maps) make both walks long, and most of a task's
+requests are DynamoDB's. Here each shape has one function (``shapes.PerShape``) that checks a value with
+``validate``'s rules and converts it with ``serialize``'s in the same walk; a leaf is checked by ``validate``'s check
+and converted by ``serialize``'s converter. Whatever the walk finds wrong (or anything it raises) sends the request
+down botocore's own path, which reports or raises what botocore does; a valid request's method, URL path and headers
+(target, content type, query-compatible mode) are remembered per operation, its host prefix expanded by botocore,
+its body encoded as ``json.dumps`` encodes it. Validators, serialisers and maps of other classes, and REST operations
+with members outside the body, keep botocore's path. ``tests/local/twin/test_speed_params.py`` compares the requests
+and the reports over drawn inputs.
 """
 from __future__ import annotations
 
 import json
 from json import encoder
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 from botocore.model import OperationModel, Shape
-from botocore.serialize import JSONSerializer
+from botocore.serialize import JSONSerializer, RestJSONSerializer
 from botocore.utils import is_json_value_header
 from botocore.validate import ParamValidationDecorator, ParamValidator
 
@@ -28,6 +31,8 @@ from .memo import Memo
 from .shapes import PerShape
 
 _botocore_serialize_to_request = ParamValidationDecorator.serialize_to_request
+#: the serialisers whose requests this module writes
+_SERIALIZERS = (JSONSerializer, RestJSONSerializer)
 
 #: ``write(value, serializer)``: the value as the body holds it; raises ``_Refused`` (or botocore's error) if wrong
 Writer = Callable[[Any, JSONSerializer], Any]
@@ -46,34 +51,55 @@ class _Leaf(NamedTuple):
 
 
 class _Request(NamedTuple):
-    """What an operation fixes in its request: method, headers, whether it has a host prefix, its input's writer."""
+    """What an operation fixes in its request: method, URL path, headers, whether it has a host prefix, its input's
+    writer; for REST-JSON the members left out of the body when None (documents: None is a valid document) and the
+    body of no parameters (``{}``, or nothing if the input has no members)."""
     method: str
+    url_path: str
     headers: tuple
     host_prefix: bool
-    write: Optional[Writer]
+    write: Writer
+    rest: bool
+    none_left_out: frozenset
+    empty_body: bytes
 
 
 def serialize_to_request(self: ParamValidationDecorator, parameters: Any, operation_model: OperationModel) -> dict:
     """``ParamValidationDecorator.serialize_to_request``: a valid JSON request written in one walk, the rest by
     botocore."""
     serializer = self._serializer
-    if type(serializer) is JSONSerializer and type(self._param_validator) is ParamValidator and \
+    if type(serializer) in _SERIALIZERS and type(self._param_validator) is ParamValidator and \
             serializer.MAP_TYPE is dict:
-        request = _REQUESTS.get(operation_model) or _REQUESTS.keep(operation_model, _request(operation_model))
-        try:
-            body = {} if request.write is None else request.write(parameters, serializer)
-            encoded = _encoded(body)
-        except Exception:  # botocore's path reports it, or raises it
-            pass
-        else:
-            serialized = {"url_path": "/", "query_string": "", "method": request.method,
-                          "headers": dict(request.headers), "body": encoded}
-            if request.host_prefix:
-                host_prefix = serializer._expand_host_prefix(parameters, operation_model)
-                if host_prefix is not None:
-                    serialized["host_prefix"] = host_prefix
-            return serialized
+        request = _REQUESTS.get(operation_model)
+        if request is None:
+            request = _REQUESTS.keep(operation_model, _request(operation_model, type(serializer)))
+        if request:
+            written = _written(request, serializer, parameters, operation_model)
+            if written is not None:
+                return written
     return _botocore_serialize_to_request(self, parameters, operation_model)
+
+
+def _written(request: _Request, serializer: JSONSerializer, parameters: Any, operation_model: OperationModel):
+    """The request dict botocore's serialiser writes, or None if the walk finds the parameters wrong."""
+    if request.none_left_out:
+        left_out = request.none_left_out
+        parameters = {name: value for name, value in parameters.items() if value is not None or name not in left_out}
+    try:
+        body = request.write(parameters, serializer)
+        encoded = _encoded(body) if body or not request.rest else request.empty_body
+    except Exception:  # botocore's path reports it, or raises it
+        return None
+    headers = dict(request.headers)
+    if request.rest and encoded:
+        headers["Content-Type"] = "application/json"
+    serialized = {"url_path": request.url_path, "query_string": {} if request.rest else "",
+                  "method": request.method, "headers": headers, "body": encoded}
+    if request.host_prefix:
+        host_prefix = serializer._expand_host_prefix(parameters, operation_model)
+        if host_prefix is not None:
+            serialized["host_prefix"] = host_prefix
+    return serialized
 
 
 def _encoded(body: dict) -> bytes:
@@ -84,18 +110,35 @@ def _encoded(body: dict) -> bytes:
     return "".join(_ENCODER(body, 0)).encode("utf-8")
 
 
-def _request(operation_model: OperationModel) -> _Request:
-    """What ``JSONSerializer.serialize_to_request`` writes the same for every request of the operation."""
-    metadata = operation_model.metadata
-    headers = {"X-Amz-Target": f"{metadata['targetPrefix']}.{operation_model.name}",
-               "Content-Type": f"application/x-amz-json-{metadata['jsonVersion']}"}
-    if operation_model.service_model.is_query_compatible:
-        headers["x-amzn-query-mode"] = "true"
-    endpoint = operation_model.endpoint
+def _request(operation_model: OperationModel, serializer: type) -> Union[_Request, bool]:
+    """What ``JSONSerializer.serialize_to_request`` (or ``RestJSONSerializer``'s) writes the same for every request
+    of the operation; False for a REST operation with members outside the body, or with no input."""
     input_shape = operation_model.input_shape
-    return _Request(operation_model.http.get("method", JSONSerializer.DEFAULT_METHOD), tuple(headers.items()),
-                    endpoint is not None and "hostPrefix" in endpoint,
-                    None if input_shape is None else _writers(input_shape))
+    endpoint = operation_model.endpoint
+    method = operation_model.http.get("method", JSONSerializer.DEFAULT_METHOD)
+    host_prefix = endpoint is not None and "hostPrefix" in endpoint
+    if serializer is JSONSerializer:
+        metadata = operation_model.metadata
+        headers = {"X-Amz-Target": f"{metadata['targetPrefix']}.{operation_model.name}",
+                   "Content-Type": f"application/x-amz-json-{metadata['jsonVersion']}"}
+        if operation_model.service_model.is_query_compatible:
+            headers["x-amzn-query-mode"] = "true"
+        write = _no_input if input_shape is None else _writers(input_shape)
+        return _Request(method, "/", tuple(headers.items()), host_prefix, write, False, frozenset(), b"")
+    url_path = operation_model.http["requestUri"]
+    if input_shape is None or "{" in url_path or "}" in url_path or "authPath" in operation_model.http or \
+            "payload" in input_shape.serialization or \
+            any("location" in member.serialization for member in input_shape.members.values()):
+        return False
+    return _Request(method, url_path, (), host_prefix, _writers(input_shape), True,
+                    frozenset(name for name, member in input_shape.members.items()
+                              if member.type_name == "structure" and member.is_document_type),
+                    b"{}" if input_shape.members else b"")
+
+
+def _no_input(parameters: Any, serializer: JSONSerializer) -> dict:
+    """An operation without an input shape: an empty body, whatever the parameters."""
+    return {}
 
 
 def _writer(shape: Shape, of: Callable[[Shape], Any]) -> Any:
