@@ -6,11 +6,12 @@ Every request goes through ``_make_api_call`` and the three methods it calls (``
 request they look up the operation model (through a cached method that builds its key), hyphenate the service ID
 three times, format four event names, read five of the operation's cached properties and enter a generator-based
 context manager. What of that follows from the service model and the operation's name is here kept per pair
-(``_Operation``); the steps are botocore's, in botocore's order: the same events with the same arguments, the
-request context, the endpoint, the request dict, the checksum context, ``before-call``'s answer or the HTTP request,
-``after-call`` and the error raised for an error status. The module functions ``_make_api_call`` calls are looked
-up in ``botocore.client`` on each call, so that what replaces them there (``client.resolve_checksum_context``) is
-used. A ``_make_api_call`` someone else has wrapped (X-Ray, a profiler) is left in place.
+(``_Operation``), and a call made inside another copies the outer call's context without ``deepcopy``'s generic walk;
+the steps are botocore's, in botocore's order: the same events with the same arguments, the request context, the
+endpoint, the request dict, the checksum context, ``before-call``'s answer or the HTTP request, ``after-call`` and the
+error raised for an error status. The module functions ``_make_api_call`` calls are looked up in ``botocore.client``
+on each call, so that what replaces them there (``client.resolve_checksum_context``) is used. A ``_make_api_call``
+someone else has wrapped (X-Ray, a profiler) is left in place.
 ``tests/local/twin/test_speed_client.py`` compares requests, answers, errors and events with botocore's own.
 """
 from __future__ import annotations
@@ -59,11 +60,19 @@ def make_api_call(self: client.BaseClient, operation_name: str, api_params: dict
     """``BaseClient._make_api_call`` inside its ``with_current_context``: a copy of the current client context
     (features registered while the request is made) set for the call."""
     current = get_context()
-    token = set_context(ClientContext() if current is None else deepcopy(current))
+    token = set_context(ClientContext() if current is None else _copied(current))
     try:
         return _call(self, operation_name, api_params)
     finally:
         reset_context(token)
+
+
+def _copied(current: Any) -> Any:
+    """``deepcopy(current)``: for botocore's context holding only its set of feature names (a call made inside
+    another's ``before-call``, as the twin's and the MGN emulator's are), a new one with a copy of the set."""
+    if type(current) is ClientContext and type(current.features) is set and vars(current).keys() == {"features"}:
+        return ClientContext(set(current.features))
+    return deepcopy(current)
 
 
 def _call(self: client.BaseClient, operation_name: str, api_params: dict) -> Any:
