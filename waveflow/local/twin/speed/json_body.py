@@ -70,9 +70,10 @@ def serialize_to_request(self: ParamValidationDecorator, parameters: Any, operat
     serializer = self._serializer
     if type(serializer) in _SERIALIZERS and type(self._param_validator) is ParamValidator and \
             serializer.MAP_TYPE is dict:
-        request = _REQUESTS.get(operation_model)
+        key = (operation_model, type(serializer))
+        request = _REQUESTS.get(key)
         if request is None:
-            request = _REQUESTS.keep(operation_model, _request(operation_model, type(serializer)))
+            request = _REQUESTS.keep(key, _request(operation_model, type(serializer)))
         if request:
             written = _written(request, serializer, parameters, operation_model)
             if written is not None:
@@ -82,11 +83,13 @@ def serialize_to_request(self: ParamValidationDecorator, parameters: Any, operat
 
 def _written(request: _Request, serializer: JSONSerializer, parameters: Any, operation_model: OperationModel):
     """The request dict botocore's serialiser writes, or None if the walk finds the parameters wrong."""
+    body_parameters = parameters
     if request.none_left_out:
         left_out = request.none_left_out
-        parameters = {name: value for name, value in parameters.items() if value is not None or name not in left_out}
+        body_parameters = {name: value for name, value in parameters.items()
+                           if value is not None or name not in left_out}
     try:
-        body = request.write(parameters, serializer)
+        body = request.write(body_parameters, serializer)
         encoded = _encoded(body) if body or not request.rest else request.empty_body
     except Exception:  # botocore's path reports it, or raises it
         return None
