@@ -40,12 +40,15 @@ from .options import EXIT_FAILED, InvalidInvocation, output_kept_clean
 def run_command(wave, servers, seed, faults, rate, concurrency, approval, send_invalid, report, as_json,
                 journal_path):
     """Run a whole migration wave through the local twin of the deployed stack, on a virtual clock."""
-    from ..compile import BuildError
-    from ..run.environment import settled_heap
-    from ..run.intake import WaveFileError
-    from ..run.options import RunInputError, RunOptions
-    from ..run.render import print_summary
-    from ..run.runner import run_wave
+    from ..local.twin.botocore_models import read_once
+
+    with read_once():  # these imports make botocore sessions of their own (moto's EC2 regions, X-Ray's clients)
+        from ..compile import BuildError
+        from ..run.environment import settled_heap
+        from ..run.intake import WaveFileError
+        from ..run.options import RunInputError, RunOptions
+        from ..run.render import print_summary
+        from ..run.runner import run_wave
 
     options = RunOptions(wave=wave, servers=servers, seed=seed, faults=faults, rate=rate, concurrency=concurrency,
                          approval=approval, send_invalid=send_invalid, report=report, journal=journal_path)

@@ -113,6 +113,21 @@ def test_answers_copied_from_remembered_forms_are_each_the_callers_own(client):
                                  UpdateExpression="REMOVE note")
     assert removed["Attributes"] == {"note": {"M": {"by": {"S": "lead"}}}}
 
+def test_one_placeholder_set_at_two_paths_is_two_values_once_either_changes(client):
+    """The twin keeps the request's values, so two attributes set from one placeholder hold one value: a later
+    update of one must leave the other, and the answers, as they were."""
+    client.put_item(TableName="status", Item=_record(1))
+    key = {"migrationId": {"S": "m-001"}}
+    client.update_item(TableName="status", Key=key, UpdateExpression="SET a = :v, b = :v",
+                       ExpressionAttributeValues={":v": {"M": {"n": {"N": "1"}, "l": {"L": [{"S": "x"}]}}}})
+    given = _get(client, 1)
+    client.update_item(TableName="status", Key=key, UpdateExpression="SET a.n = :two, a.l[1] = :y",
+                       ExpressionAttributeValues={":two": {"N": "2"}, ":y": {"S": "y"}})
+    after = _get(client, 1)
+    assert after["a"] == {"M": {"n": {"N": "2"}, "l": {"L": [{"S": "x"}, {"S": "y"}]}}}
+    assert after["b"] == given["b"] == given["a"] == {"M": {"n": {"N": "1"}, "l": {"L": [{"S": "x"}]}}}
+
+
 def test_an_item_updated_many_times_keeps_no_old_versions_in_the_tables_memory(twin, client):
     """What a table remembers of its values (sizes, marshalled forms) is of the attributes it holds: a history that
     grows with every update must not keep each older history alive."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from waveflow.local.twin.dynamodb.errors import ValidationError
 from waveflow.local.twin.dynamodb.values import Measured, item_size, normal, number, number_text, size
 
 ITEM = {"migrationId": {"S": "m-001"}, "version": {"N": "12"},
@@ -26,6 +27,28 @@ def test_measured_sizes_are_the_sizes_measured_afresh_and_forgotten_past_the_lim
 def test_numbers_kept_as_they_came_are_the_numbers_dynamodb_writes_back(text):
     assert normal({"N": text}) == {"N": number_text(number(text))}
     assert normal({"NS": [text]}) == {"NS": [number_text(number(text))]}
+
+
+def test_a_request_value_is_normalised_in_place_and_kept_as_the_value_itself():
+    """The twin keeps a request's own values (its JSON is decoded for that request alone): ``normal`` changes only
+    what DynamoDB writes back otherwise, at any depth, and answers the value it was given."""
+    given = {"M": {"n": {"N": "1.50"}, "s": {"S": "x"}, "l": {"L": [{"N": "1E2"}, {"BOOL": 1}, {"S": "y"}]},
+                   "ns": {"NS": ["2.0", "3"]}, "b": {"B": "AP8="}}}
+    assert normal(given) is given
+    assert given == {"M": {"n": {"N": "1.5"}, "s": {"S": "x"}, "l": {"L": [{"N": "100"}, {"BOOL": True}, {"S": "y"}]},
+                           "ns": {"NS": ["2", "3"]}, "b": {"B": b"\x00\xff"}}}
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"M": {"s": {"S": 1}}}, "Invalid String value for where"),
+    ({"L": [{"S": "x", "N": "1"}]}, "more than one datatypes set"),
+    ({"M": {"e": {}}}, "AttributeValue is empty"),
+    ({"L": [{"X": "1"}]}, "unknown datatype: X"),
+    ({"SS": ["a", "a"]}, "contains duplicates"),
+])
+def test_a_value_a_member_of_which_is_not_one_is_refused_with_dynamodbs_message(value, message):
+    with pytest.raises(ValidationError, match=message):
+        normal(value, "where")
 
 
 def test_text_is_measured_in_utf8_bytes():

@@ -1,5 +1,6 @@
 """moto's set-up of a response object with ``waveflow.local.twin.speed.response_setup`` against moto's own: the
-parameters moto parses from each request, and the ``Date`` text of its answers."""
+parameters moto parses from each request, the access key it reads from a request's headers, and the ``Date`` text
+(and the time it is written from) of its answers."""
 from __future__ import annotations
 
 import datetime
@@ -63,3 +64,31 @@ def test_each_request_is_parsed_into_the_parameters_moto_parses(fake_aws):
 def test_the_date_moto_writes_is_werkzeugs(timestamp):
     for _ in range(2):
         assert response_setup.http_date(timestamp) == werkzeugs_http_date(timestamp)
+
+
+@pytest.mark.parametrize("authorization", [
+    None, "", "AWS4-HMAC-SHA256 Credential=testing/20261130/us-east-1/ssm/aws4_request, SignedHeaders=host, "
+    "Signature=0123456789012345678901234567890123456789", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/2026/x",
+    "AWS AKIAIOSFODNN7EXAMPLE:signature", "AWS XAKIAIOSFODNN7EXAMPLE:sig", "AKIAIOSFODNN7EXAMPLE/AWS",
+    "AWS AKIAIOSFODNN7EXAMPLE/x AKIAIOSFODNN7EXAMPLF:y", "AWS akiaiosfodnn7example/x", "AWS 01234567890123456789/",
+    "AWS AKIAIOSFODNN7EXAMPL/x", "aws AKIAIOSFODNN7EXAMPLE/x", "AWSAKIAIOSFODNN7EXAMPLE:x",
+    "AWS:AKIAIOSFODNN7EXAMPLE:"])
+@pytest.mark.parametrize("query_key", [None, "ASIAQUERYKEY"])
+def test_the_access_key_is_the_one_moto_reads(authorization, query_key):
+    keys = []
+    for faster in (False, True):
+        response = EC2Response()
+        response.headers = {} if authorization is None else {"Authorization": authorization}
+        response.querystring = {} if query_key is None else {"AWSAccessKeyId": [query_key]}
+        if faster:
+            with faster_moto():
+                keys.append(response.get_access_key())
+        else:
+            keys.append(response.get_access_key())
+    assert keys[1] == keys[0]
+
+
+def test_the_time_is_read_as_motos_utcnow_reads_it():
+    from moto.core.utils import utcnow as motos_utcnow
+    before, ours, after = motos_utcnow(), response_setup.utcnow(), motos_utcnow()
+    assert ours.tzinfo is None and before <= ours <= after

@@ -41,7 +41,8 @@ class TwinDynamoDB(DynamoDB):
         return {"dynamodb_read_units": self.consumed["read"], "dynamodb_write_units": self.consumed["write"]}
 
     def serve(self, operation: str, params: dict, *, billed: bool = True) -> Reply:
-        """The reply to one request (``params``: the request's JSON body as botocore serialised it)."""
+        """The reply to one request (``params``: the request's JSON body as botocore serialised it, decoded for this
+        call alone: the twin keeps the values it brings, normalised in place, ``values.normal``)."""
         self.billing = billed
         method = getattr(self, operation, None) if operation[:1].isupper() else None
         try:

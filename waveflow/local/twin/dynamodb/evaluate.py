@@ -215,7 +215,8 @@ class Update:
         self.written = []
         for steps, value in computed:
             self.written.append(_put(new, steps, value))
-        self._remove(new)
+        if self.removes:
+            self._remove(new)
         for steps, value in self.adds:
             _add(new, steps, value)
         for steps, value in self.deletes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import time
 import uuid
 from functools import lru_cache
@@ -29,21 +28,28 @@ TOKEN_SECONDS = 600
 
 
 def _units(size: int, unit: int) -> int:
-    return max(1, math.ceil(size / unit))
+    return max(1, -(-size // unit))
 
 
-Expressions = tuple  # ((request field, its parser), ...): the expressions an operation takes
+class Expressions:
+    """The expressions one kind of request takes: (request field, its parser) pairs. Hashed and compared by
+    identity (each kind is made once, below), so a request's key into ``_checked`` hashes at once."""
+
+    def __init__(self, *fields: tuple[str, Callable]) -> None:
+        self.fields = fields
+        self.names = tuple(field for field, _ in fields)
+        self.conditions = tuple(field for field, parse in fields if parse is parse_condition)
 
 
 @lru_cache(maxsize=4096)
-def _checked(expressions: Expressions, texts: tuple[str | None, ...], names: frozenset[str] | None,
-             given_values: frozenset[str] | None) -> dict[str, Parsed]:
+def _checked(expressions: Expressions, texts: tuple[str | None, ...], names: tuple[str, ...] | None,
+             given_values: tuple[str, ...] | None) -> dict[str, Parsed]:
     """A request's parsed expressions (by field), once its placeholders are checked: each used one defined, each
     defined one used. What is checked depends on the expressions' texts and the placeholders' names only, not on
     what they stand for, so a wave's thousands of requests alike are checked once (a refusal is not kept: it is
     raised again, by the same checks, each time). Not to be changed: requests alike share it."""
     parsed: dict[str, Parsed] = {}
-    for (field, parse), text in zip(expressions, texts):
+    for (field, parse), text in zip(expressions.fields, texts):
         if text is not None:
             parsed[field] = parse(text) if parse is not parse_condition else parse_condition(text, field)
     if names is not None and not parsed:
@@ -78,13 +84,15 @@ class Request:
     def __init__(self, params: dict[str, Any], expressions: Expressions) -> None:
         names = params.get("ExpressionAttributeNames")
         given_values = params.get("ExpressionAttributeValues")
-        self.parsed = _checked(expressions, tuple(params.get(field) for field, _ in expressions),
-                               None if names is None else frozenset(names),
-                               None if given_values is None else frozenset(given_values))
-        normal_values = {name: values.normal(value, name) for name, value in (given_values or {}).items()}
-        self.context = Context(names, normal_values, "ConditionExpression")
-        for field, parse in expressions:
-            if parse is parse_condition and field in self.parsed:
+        self.parsed = _checked(expressions, tuple([params.get(field) for field in expressions.names]),
+                               None if names is None else tuple(names),
+                               None if given_values is None else tuple(given_values))
+        if given_values is not None:
+            for name, value in given_values.items():
+                values.normal(value, name)
+        self.context = Context(names, given_values, "ConditionExpression")
+        for field in expressions.conditions:
+            if field in self.parsed:
                 check_operands(self.parsed[field].tree, self.context_for(field))
 
     def tree(self, field: str):
@@ -106,12 +114,12 @@ class Request:
         return None if tree is None else selection([context.steps(path) for path in tree])
 
 
-_ITEM_EXPRESSIONS = (("ConditionExpression", parse_condition),)
-_UPDATE_EXPRESSIONS = (("UpdateExpression", parse_update), ("ConditionExpression", parse_condition))
-_READ_EXPRESSIONS = (("ProjectionExpression", parse_projection),)
-_QUERY_EXPRESSIONS = (("KeyConditionExpression", parse_condition), ("FilterExpression", parse_condition),
-                      ("ProjectionExpression", parse_projection))
-_SCAN_EXPRESSIONS = (("FilterExpression", parse_condition), ("ProjectionExpression", parse_projection))
+_ITEM_EXPRESSIONS = Expressions(("ConditionExpression", parse_condition))
+_UPDATE_EXPRESSIONS = Expressions(("UpdateExpression", parse_update), ("ConditionExpression", parse_condition))
+_READ_EXPRESSIONS = Expressions(("ProjectionExpression", parse_projection))
+_QUERY_EXPRESSIONS = Expressions(("KeyConditionExpression", parse_condition), ("FilterExpression", parse_condition),
+                                 ("ProjectionExpression", parse_projection))
+_SCAN_EXPRESSIONS = Expressions(("FilterExpression", parse_condition), ("ProjectionExpression", parse_projection))
 
 
 def _legacy(params: dict[str, Any], *fields: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterator
 
 from . import values
@@ -35,9 +36,13 @@ class KeySchema:
                                   " the key schema needs one HASH key and at most one RANGE key")
         return cls(hashes[0], ranges[0] if ranges else None)
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return (self.hash,) if self.range is None else (self.hash, self.range)
+
+    @cached_property
+    def name_set(self) -> frozenset[str]:
+        return frozenset(self.names)
 
 
 @dataclass
@@ -52,7 +57,7 @@ class Index:
     partitions: dict[Any, dict[Key, None]]
 
     def holds(self, item: dict[str, Value]) -> bool:
-        return all(name in item for name in self.key.names)
+        return item.keys() >= self.key.name_set
 
 
 def _attribute_size(name: str, item: dict[str, Value], measured: values.Measured) -> int:
@@ -68,6 +73,7 @@ class Table:
         self.key = key
         self.attribute_types = attribute_types
         self.indexes = {index.name: index for index in indexes}
+        self._index_keys = frozenset(name for index in indexes for name in index.key.names)
         self.description = description
         self.items: dict[Key, dict[str, Value]] = {}
         self.sizes: dict[Key, int] = {}
@@ -82,7 +88,7 @@ class Table:
 
     def key_of(self, key: dict[str, Value]) -> Key:
         """The key a request's ``Key`` names (exactly the key attributes, of their types)."""
-        if set(key) != set(self.key.names):
+        if key.keys() != self.key.name_set:
             raise ValidationError("The provided key element does not match the schema")
         for name in self.key.names:
             self._check_key_value(name, key[name], "The provided key element does not match the schema")
@@ -128,10 +134,11 @@ class Table:
                     raise ValidationError("One or more parameter values were invalid: Missing the key"
                                           f" {name} in the item")
                 self._check_key_value(name, item[name])
-        for index in self.indexes.values():
-            for name in index.key.names:
-                if name in item and (changed is None or name in changed):
-                    self._check_key_value(name, item[name], index=index.name)
+        if changed is None or not changed.isdisjoint(self._index_keys):
+            for index in self.indexes.values():
+                for name in index.key.names:
+                    if name in item and (changed is None or name in changed):
+                        self._check_key_value(name, item[name], index=index.name)
         if changed_from is None:
             size = values.item_size(item, self.measured)
         else:
@@ -144,11 +151,14 @@ class Table:
 
     def _changed_size(self, name: str, item: dict[str, Value], old: dict[str, Value]) -> int:
         """How much attribute ``name`` of ``item`` (an update of ``old``) adds to the item's size."""
-        before = old.get(name)
-        if name not in item:
+        before, after = old.get(name), item.get(name)
+        if after is before:  # kept (or absent from both)
+            return 0
+        if after is None:
             return -_attribute_size(name, old, self.measured)
-        after = values.size_from(item[name], before, self.measured)
-        return after - (values.size(before, self.measured) if before is not None else -values.text_size(name))
+        if before is None:
+            return values.text_size(name) + values.size(after, self.measured)
+        return values.size_from(after, before, self.measured) - values.size(before, self.measured)
 
     # ---- reads and writes ----
 
@@ -175,7 +185,10 @@ class Table:
             self._forget(old, item, changed)
         for index in self.indexes.values():
             if old is not None:
-                if all(old.get(name) is item.get(name) for name in index.key.names):
+                for name in index.key.names:
+                    if old.get(name) is not item.get(name):
+                        break
+                else:
                     continue  # values are replaced, never changed: the same values stand where they stood
                 self._leave_index(index, key, old)
             if index.holds(item):
@@ -200,10 +213,11 @@ class Table:
     def _forget(self, old: dict[str, Value], new: dict[str, Value], changed: frozenset[str] | None = None) -> None:
         """Forget the sizes and marshalled forms of ``old``'s attributes that ``new`` does not share (of
         ``changed`` alone, when given): nothing reads them again, and each held its value (old versions of a
-        growing history) in memory. Forgetting is always safe: what is forgotten is worked out again if needed."""
+        growing history) in memory. Forgetting is always safe: what is forgotten is worked out again if needed.
+        Strings and numbers, most of what an update replaces, are never remembered."""
         for name in old if changed is None else changed:
             value = old.get(name)
-            if value is not None and new.get(name) is not value:
+            if value is not None and new.get(name) is not value and "S" not in value and "N" not in value:
                 self.measured.forget(value)
                 self.marshalled.forget(value)
 

@@ -2,8 +2,10 @@
 
 The twin still asks moto for the services it does not answer itself (EC2, SSM, Route 53, SQS, SNS, ...). Each module
 of this package replaces one of moto's internals with one that does less work, and says why: ``dispatch`` (a response
-class's methods listed once), ``response_setup`` (an operation's request parser made once, a second's ``Date`` text
-written once), ``picker`` (where a member's value is in a result worked out once per kind of member),
+class's methods listed once; an action's method name, a REST request's route, an answer's operation model once),
+``request_ids`` (a request ID drawn in one call, from the same random numbers), ``response_setup`` (an operation's
+request parser made once, the access key looked for only where it may be, a second's ``Date`` text written once),
+``picker`` (where a member's value is in a result worked out once per kind of member),
 ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
 names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
 record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
@@ -17,11 +19,13 @@ the canonical request; ``validate`` (valid parameters recognised by a check made
 botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function made once per
 shape), ``json_body`` (a JSON protocol request's parameters checked and converted in one walk, the rest of the
 request remembered per operation) and ``hooks`` (an event handed to its handlers with one call less).
-``faster_moto()`` applies them while a run lasts and puts moto's and botocore's own back after;
+``faster_moto()`` applies them, and ``botocore_models`` beside this package (every session a run makes reads
+botocore's model files through one shared loader), while a run lasts and puts moto's and botocore's own back after;
 ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold moto's answers with and without them
-side by side, ``test_speed_client.py`` the requests botocore hands to ``before-call``, ``test_speed_signing.py`` the
-signatures, ``test_speed_params.py`` the reports and requests for inputs drawn from the operations' shapes,
-``test_speed_hooks.py`` the handlers' calls.
+side by side (``test_speed_dispatch.py`` the text of every answer, request IDs included), ``test_speed_client.py``
+the requests botocore hands to ``before-call``, ``test_speed_signing.py`` the signatures, ``test_speed_params.py``
+the reports and requests for inputs drawn from the operations' shapes, ``test_speed_hooks.py`` the handlers' calls,
+``test_botocore_models.py`` the shared loader.
 
     >>> with faster_moto():     # doctest: +SKIP
     ...     run_the_wave()
@@ -31,12 +35,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from . import (api_call, client, direct, dispatch, ec2, hooks, json_body, picker, response_setup, route53, serialize,
-               signing, sqs, ssm, validate)
+from .. import botocore_models
+from . import (api_call, client, direct, dispatch, ec2, hooks, json_body, picker, request_ids, response_setup, route53,
+               serialize, signing, sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (dispatch, response_setup, picker, ec2, route53, ssm, sqs, direct, api_call, client, signing, validate, serialize,
-          json_body, hooks)
+_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, sqs, direct, api_call,
+          client, signing, validate, serialize, json_body, hooks)
 _MISSING = object()
 
 

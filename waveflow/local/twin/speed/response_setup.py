@@ -7,13 +7,19 @@ that do not change between requests worked out once for them.
   parsers), so one is made per (service, action, content type, map type) and kept. moto's parser still parses each
   request's values, and the action is still asked for on every request (for a REST service, matching the URL sets
   the URI's parameters moto's parser reads).
+* **The access key.** moto reads the request's access key from its ``Authorization`` header with a regular
+  expression (``AWS``, anything, then a key of 20 capitals and digits before a ``:`` or ``/``) that backtracks over
+  the whole header where no key is there (the twin's ``testing`` credentials), twice per request (for the key, and
+  for the account it belongs to). A header without 20 capitals and digits just before a ``:`` or ``/`` cannot hold a
+  key (and the header has few of those to look before), so moto's expression runs only on a header that may.
 * **The ``Date`` header.** moto writes its answer's ``Date`` with werkzeug's ``http_date`` of moto's ``utcnow``.
   That text depends on the time's second alone, so it is remembered for the last few seconds; the time is still
-  moto's clock's, read on every request.
+  read on every request, as moto's ``utcnow`` reads it (``datetime.now(UTC)`` made naive) without the import of
+  ``UTC`` it makes at each call.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, cast
 
@@ -27,6 +33,8 @@ from .memo import Memo
 
 _PARSERS = Memo(4096)  # (service, action, content type, map type) -> moto's parser
 _http_date = responses.http_date
+_ACCESS_KEY = BaseResponse.access_key_regex
+_moto_access_key = BaseResponse.get_access_key
 
 
 def parse_parameters(self: BaseResponse, request: Request) -> None:
@@ -46,6 +54,33 @@ def parse_parameters(self: BaseResponse, request: Request) -> None:
     self.params = cast(Any, parsed)
 
 
+def get_access_key(self: BaseResponse) -> str:
+    """``BaseResponse.get_access_key``: the request's access key, from a header that may hold one."""
+    if self.access_key_regex is not _ACCESS_KEY:
+        return _moto_access_key(self)
+    if "Authorization" in self.headers:
+        authorization = self.headers["Authorization"]
+        match = _ACCESS_KEY.search(authorization) if _may_hold_access_key(authorization) else None
+        if match:
+            return match.group(1)
+    if self.querystring.get("AWSAccessKeyId"):
+        return self.querystring["AWSAccessKeyId"][0]
+    return "AKIAEXAMPLE"
+
+
+def _may_hold_access_key(text: str) -> bool:
+    """Whether 20 capitals and digits come before a ``:`` or ``/`` in ``text`` (what every match of moto's
+    expression holds): a look at the few characters before each of those, where a search scans them all."""
+    for separator in ":/":
+        at = text.find(separator, 20)
+        while at != -1:
+            before = text[at - 20:at]
+            if before.isascii() and before.isalnum() and before == before.upper():
+                return True
+            at = text.find(separator, at + 1)
+    return False
+
+
 @lru_cache(maxsize=8)
 def _date_of_second(second: Any) -> str:
     return _http_date(second)
@@ -58,6 +93,12 @@ def http_date(timestamp: Any = None) -> str:
     return _date_of_second(timestamp.replace(microsecond=0))
 
 
+def utcnow() -> datetime:
+    """``moto.core.utils.utcnow``: the time now in UTC, naive."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 def replacements() -> list[tuple[Any, str, Any]]:
     """(owner, attribute, replacement) for each of moto's functions this module replaces."""
-    return [(BaseResponse, "parse_parameters", parse_parameters), (responses, "http_date", http_date)]
+    return [(BaseResponse, "parse_parameters", parse_parameters), (BaseResponse, "get_access_key", get_access_key),
+            (responses, "http_date", http_date), (responses, "utcnow", utcnow)]

@@ -29,6 +29,7 @@ from .scalars import THREE_STEPS, fast_scalars
 
 #: moto's response protocol -> botocore's (a query request asking for JSON, ``query-json``, is not botocore's)
 PROTOCOLS = {"ec2": "ec2", "query": "query", "json": "json", "rest-json": "rest-json", "rest-xml": "rest-xml"}
+_BODY_ONLY: dict[tuple[str, str], bool] = {}
 _SCALARS = frozenset({"string", "character", "boolean", "byte", "short", "integer", "long", "float", "double",
                       "timestamp", "blob"})
 
@@ -67,9 +68,15 @@ class _ParsedValues(ResponseSerializer):
         return super().serialize(result)
 
     def _body_only(self) -> bool:
-        shape = self.operation_model.output_shape
-        return shape is None or ("payload" not in shape.serialization and not any(
-            "location" in member.serialization for member in shape.members.values()))
+        """Whether the operation's output is all body: no payload member, none bound to headers or the status
+        (per service and operation: the output shape follows from them)."""
+        key = (self.service_model.service_name, self.operation_model.name)
+        body_only = _BODY_ONLY.get(key)
+        if body_only is None:
+            shape = self.operation_model.output_shape
+            body_only = _BODY_ONLY[key] = shape is None or ("payload" not in shape.serialization and not any(
+                "location" in member.serialization for member in shape.members.values()))
+        return body_only
 
     def _serialize_result(self, resp: Any, result: Any) -> Any:
         parsed: dict[str, Any] = {}
