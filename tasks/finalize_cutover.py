@@ -52,8 +52,7 @@ def _cut_over(document: dict, run: StageRun) -> dict:
     server_id = document["sourceServerId"]
     server = mgn.source_server(server_id)
     if field_value(server, "lifeCycle.state") not in FINALIZED_LIFECYCLES:
-        mgn.finalize_cutover(server_id)
-        server = mgn.source_server(server_id)
+        server = mgn.finalize_cutover(server_id)  # MGN answers with the server as the finalize left it
     if not server.get("isArchived"):
         mgn.archive(server_id)
     detail.update(

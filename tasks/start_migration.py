@@ -62,9 +62,7 @@ def on_requested(event: dict, context: Any) -> dict:
         raise MigrationNotFound(f"StartMigration: no status record for migration {detail['migrationId']!r}")
     outcome = DUPLICATE
     if record["status"] == Status.PENDING and not record.get("executionArn"):
-        starter = Starter.from_config()
-        starter.waves.ensure(record["wave"], default_concurrency())
-        outcome = starter.start(record)
+        outcome = Starter.from_config().start(record, default_limit=default_concurrency())
     _count([outcome])
     logger.info(f"migration {outcome}", extra={"status": record["status"]})
     return {"migrationId": record["migrationId"], "wave": record["wave"], "outcome": outcome}

@@ -19,9 +19,8 @@ retries means "try again later" wherever it appears.
 from __future__ import annotations
 
 import functools
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
@@ -130,16 +129,25 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, Exception) and classify(exc) is not None
 
 
-@contextmanager
-def transient_as_throttled(what: str) -> Iterator[None]:
+class transient_as_throttled:  # named as the function it was: ``with transient_as_throttled(...)``
     """Re-raise a transient AWS failure inside the block as :class:`AwsThrottled` naming ``what`` was done.
+
+    A class rather than a ``contextmanager`` generator: it wraps every AWS call the tasks make, and entering and
+    leaving a generator's context costs ~2 us more each time.
 
     >>> with transient_as_throttled("DynamoDB PutItem on waveflow-status"):  # doctest: +SKIP
     ...     client.put_item(...)
     """
-    try:
-        yield
-    except (ClientError, *_NETWORK_ERRORS) as exc:
-        if classify(exc) is None:
-            raise
-        raise AwsThrottled(f"{what} failed transiently: {describe(exc)}") from exc
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, traceback: Any) -> bool:
+        if not isinstance(exc, (ClientError, *_NETWORK_ERRORS)) or classify(exc) is None:
+            return False
+        raise AwsThrottled(f"{self.what} failed transiently: {describe(exc)}") from exc

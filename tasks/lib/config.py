@@ -66,6 +66,10 @@ _OPTIONAL = frozenset({"cmf_secret_id", "wave_table", "migration_state_machine_a
                        "wave_concurrency"})
 
 
+#: The variables in the order of :class:`Config`'s fields.
+_VARIABLES = tuple(_ENV[field.name] for field in fields(Config))
+
+
 def read_config(environ: dict[str, str] | os._Environ = os.environ) -> Config:
     """Build a :class:`Config` from ``environ``; every missing or blank required variable is named at once.
 
@@ -73,7 +77,15 @@ def read_config(environ: dict[str, str] | os._Environ = os.environ) -> Config:
     Traceback (most recent call last):
     ConfigError: WAVEFLOW_STATUS_TABLE is not set, WAVEFLOW_EVENT_BUS is not set, ...
     """
-    values = {field.name: (environ.get(_ENV[field.name]) or "").strip() or None for field in fields(Config)}
+    return _config_of(tuple(map(environ.get, _VARIABLES)))
+
+
+@functools.lru_cache(maxsize=64)
+def _config_of(raw: tuple[str | None, ...]) -> Config:
+    """The :class:`Config` of the variables' values, remembered: a Lambda process reads one set, but the local
+    twin plays every function of the stack in one process, each invocation in its own environment (its
+    ``load_config`` cache cleared on the way in), and would otherwise build the same few configs again on each."""
+    values = {field.name: (value or "").strip() or None for field, value in zip(fields(Config), raw)}
     missing = [_ENV[name] for name, value in values.items() if value is None and name not in _OPTIONAL]
     if missing:
         raise ConfigError(

@@ -19,8 +19,10 @@ from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSeriali
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
-# whole numbers DynamoDB holds exactly (38 significant digits); larger ones go to boto3, which refuses them
-_LARGEST_EXACT = 10**38
+# whole numbers DynamoDB holds exactly (38 significant digits): larger ones go to boto3, which refuses them, and
+# a number read back with no more digits than that is an int as it stands
+_EXACT_DIGITS = 38
+_LARGEST_EXACT = 10**_EXACT_DIGITS
 
 
 def _to_dynamo(value: Any) -> Any:
@@ -70,27 +72,41 @@ def to_item(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {key: to_attribute(value) for key, value in record.items()}
 
 
-def _plain(value: dict[str, Any]) -> Any:
-    """One attribute value as plain data: what boto3's deserializer and ``_from_dynamo`` make of it, in one pass
-    for the types records are made of (a status record is read on every stage; this is most of its cost).
-    An attribute value has exactly one key, its type; strings and maps, most of a record, are looked up first."""
+def from_attribute(value: dict[str, Any]) -> Any:
+    """One attribute value as plain data (the inverse of :func:`to_attribute`): what boto3's deserializer and
+    ``_from_dynamo`` make of it, in one pass for the types records are made of (a status record is read on every
+    stage; this is most of its cost). An attribute value has exactly one key, its type; strings, maps and lists,
+    most of a record, are looked up first, and a whole number of up to 38 digits (DynamoDB's precision) is read
+    as the int it is without a Decimal, a string set as the list of its strings."""
     if "S" in value:
         return value["S"]
     if "M" in value:
         return from_item(value["M"])
+    if "L" in value:
+        return [element["S"] if "S" in element else from_attribute(element) for element in value["L"]]
     (kind, content), = value.items()
     if kind == "BOOL":
         return content
     if kind == "N":
+        if len(content) <= _EXACT_DIGITS and content.isdigit():
+            return int(content)
         number = DYNAMODB_CONTEXT.create_decimal(content)
         return int(number) if number == number.to_integral_value() else float(number)
-    if kind == "L":
-        return [_plain(element) for element in content]
     if kind == "NULL":
         return None
-    return _from_dynamo(_deserializer.deserialize(value))  # binaries and sets: boto3's own types
+    if kind == "SS":  # the wave table's slot and gate sets: boto3 makes a set of the strings, _from_dynamo a list
+        return list(set(content))
+    return _from_dynamo(_deserializer.deserialize(value))  # binaries, number and binary sets: boto3's own types
 
 
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A DynamoDB item back as a plain record (a map attribute's content is one too)."""
-    return {key: element["S"] if "S" in element else _plain(element) for key, element in item.items()}
+    record = {}
+    for key, element in item.items():  # a loop, not a comprehension: a map goes straight to the next level
+        if "S" in element:
+            record[key] = element["S"]
+        elif "M" in element:
+            record[key] = from_item(element["M"])
+        else:
+            record[key] = from_attribute(element)
+    return record

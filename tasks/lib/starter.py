@@ -66,13 +66,14 @@ class Starter:
         arn = load_config().require("migration_state_machine_arn")
         return cls(arn, WaveTable(), WaveRecords(), StepFunctions())
 
-    def start(self, record: dict[str, Any]) -> str:
+    def start(self, record: dict[str, Any], *, default_limit: int | None = None) -> str:
         """Start the migration of ``record`` if its wave has a slot: STARTED, DUPLICATE (already started) or QUEUED.
 
-        A duplicate whose execution has ended holds no slot: the slot this call took is given back.
+        A duplicate whose execution has ended holds no slot: the slot this call took is given back. ``default_limit``:
+        the limit the wave gets if nobody opened it yet (see :meth:`WaveTable.take_slot`).
         """
         migration_id, wave = record["migrationId"], record["wave"]
-        if not self.waves.take_slot(wave, migration_id):
+        if not self.waves.take_slot(wave, migration_id, default_limit=default_limit):
             return QUEUED
         started = self.sfn.start(self.state_machine_arn, migration_id, execution_input(record))
         if started.duplicate and self.sfn.status(started.execution_arn) != RUNNING:

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from tasks.lib import aws
 from tasks.lib.awserrors import error_code, transient_as_throttled
 from tasks.lib.config import load_config
-from tasks.lib.dynamo import from_item, to_attribute, to_item
+from tasks.lib.dynamo import from_attribute, from_item, to_attribute, to_item
 from tasks.lib.errors import (
     AwsThrottled,
     IllegalTransition,
@@ -77,7 +77,14 @@ def _won_by_twin(current: dict[str, Any], origin: Status, to: Status, stage: str
 
 def _canonical(value: Any) -> Any:
     """``value`` as it reads back from DynamoDB, so a re-sent stage detail compares equal to the stored one."""
-    return from_item(to_item({"v": value}))["v"]
+    return from_attribute(to_attribute(value))
+
+
+def _as_written(detail: Any) -> tuple[dict[str, Any], Any]:
+    """A stage detail as the attribute value a write sends and as the value it reads back as, converted once for
+    both (a transition compares the stored detail with it, then writes it and keeps it on the new record)."""
+    attribute = to_attribute(detail or {})
+    return attribute, from_attribute(attribute)
 
 
 class StatusStore:
@@ -208,16 +215,17 @@ class StatusStore:
         # and a refused write returns the stored record to decide again on.
         current = based_on if based_on is not None else self.get(migration_id)
         origin = Status((current or {}).get("status", to))
+        written = _as_written(detail) if stage is not None else None
         for _ in range(_WRITE_ATTEMPTS):
             if current is None:
                 raise MigrationNotFound(f"no status record for migration {migration_id!r} in {self.table_name}")
-            if Status(current["status"]) is to and self._holds(current, stage, detail, execution_arn):
+            if Status(current["status"]) is to and self._holds(current, stage, written, execution_arn):
                 return current
             if _won_by_twin(current, origin, to, stage):
                 return current
             _check_legal(migration_id, current, origin, to, stage)
             try:
-                return self._write(current, to, stage, detail, execution_arn)
+                return self._write(current, to, stage, written, execution_arn)
             except ClientError as exc:
                 # another writer got in first: decide again on what it wrote
                 current = _conflicting_item(exc) or self.get(migration_id)
@@ -235,20 +243,27 @@ class StatusStore:
         status = Status(record["status"])
         _check_legal(record["migrationId"], record, status, status, stage)
         try:
-            return self._write(record, status, stage, detail, None)
+            return self._write(record, status, stage, _as_written(detail), None)
         except ClientError as exc:
             _conflicting_item(exc)  # anything but a lost race propagates
             return None
 
     @staticmethod
-    def _holds(record: dict[str, Any], stage: str | None, detail: Any, execution_arn: str | None) -> bool:
-        """Whether ``record`` already carries this stage detail and execution ARN."""
-        if stage is not None and record.get("executionDetails", {}).get(stage) != _canonical(detail or {}):
+    def _holds(
+        record: dict[str, Any], stage: str | None, written: tuple[dict[str, Any], Any] | None, execution_arn: str | None
+    ) -> bool:
+        """Whether ``record`` already carries this stage detail (``written``, see :func:`_as_written`) and ARN."""
+        if stage is not None and record.get("executionDetails", {}).get(stage) != written[1]:
             return False
         return execution_arn is None or record.get("executionArn") == execution_arn
 
     def _write(
-        self, current: dict[str, Any], to: Status, stage: str | None, detail: Any, execution_arn: str | None
+        self,
+        current: dict[str, Any],
+        to: Status,
+        stage: str | None,
+        written: tuple[dict[str, Any], Any] | None,
+        execution_arn: str | None,
     ) -> dict[str, Any]:
         """Write the change conditional on ``current``'s status and version, and return the record it made.
 
@@ -270,9 +285,9 @@ class StatusStore:
         record = {**current, "status": to.value, "version": current["version"] + 1, "updatedAt": now}
         if stage is not None:
             names.update({"#details": "executionDetails", "#stage": stage})
-            values[":detail"] = to_attribute(detail or {})
+            values[":detail"], stored = written
             assignments.append("#details.#stage = :detail")
-            record["executionDetails"] = {**(current.get("executionDetails") or {}), stage: _canonical(detail or {})}
+            record["executionDetails"] = {**(current.get("executionDetails") or {}), stage: stored}
         if execution_arn is not None:
             values[":arn"] = to_attribute(execution_arn)
             assignments.append("executionArn = :arn")

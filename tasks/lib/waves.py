@@ -18,7 +18,7 @@ Every change is one conditional UpdateItem on that one item, so DynamoDB itself 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -103,13 +103,21 @@ class WaveTable:
             values[":limit"] = limit
         return self._update(wave, expression, values)
 
-    def take_slot(self, wave: str | int | float, migration_id: str) -> bool:
-        """Hold a slot for ``migration_id`` (already holding one counts); ``False`` when the wave is full."""
-        return self._conditional(
+    def take_slot(self, wave: str | int | float, migration_id: str, *, default_limit: int | None = None) -> bool:
+        """Hold a slot for ``migration_id`` (already holding one counts); ``False`` when the wave is full.
+
+        ``default_limit``: the limit a wave nobody opened yet gets first (as :meth:`ensure` gives it), when the
+        refused write shows its item has none; a wave with a limit is asked once, not opened again on every request.
+        """
+        taken, current = self._conditional(
             wave, "ADD running :ids", {":ids": {migration_id}, ":id": migration_id},
             "attribute_exists(maxConcurrency) AND (contains(running, :id) OR attribute_not_exists(running) "
             "OR size(running) < maxConcurrency)",
-        ) is not None
+        )
+        if taken or current.max_concurrency is not None or default_limit is None:
+            return taken
+        self.ensure(wave, default_limit)
+        return self.take_slot(wave, migration_id)
 
     def give_back(self, wave: str | int | float, migration_id: str) -> Wave:
         """Free ``migration_id``'s slot (nothing happens if it holds none); the wave as it is now."""
@@ -117,11 +125,11 @@ class WaveTable:
 
     def park(self, wave: str | int | float, migration_id: str) -> str:
         """Note ``migration_id`` as waiting at the gate unless the wave has decided; the decision (PENDING: parked)."""
-        written = self._conditional(
+        parked, current = self._conditional(
             wave, "ADD parked :ids", {":ids": {migration_id}, ":pending": PENDING},
             "attribute_not_exists(decision) OR decision = :pending",
         )
-        return PENDING if written is not None else self.get(wave).decision
+        return PENDING if parked else current.decision  # refused: the decision the item held, made once for all
 
     def decide(self, wave: str | int | float, decision: str, reason: str) -> Wave:
         """Record the cutover decision once (repeating the same one is a no-op); the wave with every parked ID.
@@ -131,18 +139,17 @@ class WaveTable:
         """
         if decision not in (APPROVED, REJECTED):
             raise ValueError(f"a wave's cutover decision is {APPROVED} or {REJECTED}, not {decision!r}")
-        written = self._conditional(
+        decided, current = self._conditional(
             wave,
             "SET decision = :decision, decisionReason = if_not_exists(decisionReason, :reason), "
             "decidedAt = if_not_exists(decidedAt, :now)",
             {":decision": decision, ":reason": reason, ":pending": PENDING, ":now": aws.iso_now()},
             "attribute_not_exists(decision) OR decision = :pending OR decision = :decision",
         )
-        if written is None:
-            current = self.get(wave)
+        if not decided:
             raise IllegalTransition(f"wave {current.name!r}: its cutover was already {current.decision}"
                                     f" ({current.reason}); it cannot become {decision}")
-        return written
+        return current
 
     # -- the calls ---------------------------------------------------------------------------------------------
 
@@ -153,11 +160,12 @@ class WaveTable:
     def _update(self, wave: str | int | float, expression: str, values: dict[str, Any]) -> Wave:
         if ":now" in expression:
             values = {**values, ":now": aws.iso_now()}
-        return cast(Wave, self._conditional(wave, expression, values, None))  # no condition: never None
+        return self._conditional(wave, expression, values, None)[1]  # no condition: always written
 
     def _conditional(self, wave: str | int | float, expression: str, values: dict[str, Any],
-                     condition: str | None) -> Wave | None:
-        """One UpdateItem; the wave as written, or ``None`` when ``condition`` did not hold."""
+                     condition: str | None) -> tuple[bool, Wave]:
+        """One UpdateItem: ``(True, the wave as written)``, or ``(False, the wave as it stood)`` when ``condition``
+        did not hold (DynamoDB returns the item that refused it: no second read to learn why)."""
         name = wave_text(wave)
         request = {
             "TableName": self.table_name,
@@ -167,12 +175,12 @@ class WaveTable:
             "ReturnValues": "ALL_NEW",
         }
         if condition is not None:
-            request["ConditionExpression"] = condition
+            request.update(ConditionExpression=condition, ReturnValuesOnConditionCheckFailure="ALL_OLD")
         try:
             with transient_as_throttled(f"DynamoDB UpdateItem on {self.table_name} (wave {name})"):
                 response = self.client.update_item(**request)
         except ClientError as exc:
             if error_code(exc) != _CONFLICT or condition is None:
                 raise
-            return None
-        return Wave.from_item(name, response["Attributes"])
+            return False, Wave.from_item(name, exc.response.get("Item"))
+        return True, Wave.from_item(name, response["Attributes"])

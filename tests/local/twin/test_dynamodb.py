@@ -1921,7 +1921,8 @@ def test_the_wave_records_conversation(fake_aws, fixed_clock):
 
 def test_the_wave_table_conversation(fake_aws, fixed_clock):
     """WaveTable: the wave item created once, slots taken and given back under the limit, parking at the gate
-    and the decision made once."""
+    and the decision made once (a refused park or decision read from the refused write's ALL_OLD), a wave nobody
+    opened given its default limit by the first slot taken in it."""
     from tasks.lib.errors import IllegalTransition
     from tasks.lib.tables import WAVE_TABLE, create_table
     from tasks.lib.waves import APPROVED, REJECTED, WaveTable
@@ -1948,6 +1949,7 @@ def test_the_wave_table_conversation(fake_aws, fixed_clock):
         assert waves.park("7", "m-3") == APPROVED
         with pytest.raises(IllegalTransition):
             waves.decide("7", REJECTED, "too late")
+        assert [waves.take_slot("8", f"m-{n}", default_limit=1) for n in (1, 2)] == [True, False]  # opened once
         waves.get("7")
         waves.get("8")
         return d.heard

@@ -43,6 +43,14 @@ def test_cutover_switches_dns_finalizes_archives_and_succeeds(pipeline, emulator
     assert calls(emulator, "FinalizeCutover") == 1 and calls(emulator, "MarkAsArchived") == 1
 
 
+def test_finalize_reads_the_server_once_and_archives_from_finalize_cutovers_answer(pipeline, emulator):
+    pipeline.through("verify_cutover")
+    asked = calls(emulator, "DescribeSourceServers")
+    pipeline.run(finalize_cutover.handler)
+    assert calls(emulator, "DescribeSourceServers") == asked + 1  # before FinalizeCutover, which answers the rest
+    assert emulator.source_servers[SERVER_ID].is_archived
+
+
 def test_an_ec2_source_is_tagged_for_decommissioning(pipeline, source_instance, aws_mock):
     document = pipeline.through("finalize")
     assert document["cutover"]["source"] == {"state": "decommission-pending", "tagged": True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -117,6 +118,14 @@ def test_stage_out_of_order_is_refused_before_it_runs(document, lambda_context):
     assert StatusStore().get(document["migrationId"])["status"] == "SOURCE_PREPARED"
 
 
+def test_a_stages_log_lines_carry_its_correlation_id_migration_and_stage(document, lambda_context, task_logs):
+    with pytest.raises(VerificationFailed):
+        failing_stage(document, lambda_context)
+    [line] = [line for line in task_logs() if line["level"] == "ERROR"]
+    assert (line["correlation_id"], line["migrationId"], line["stage"]) == (
+        document["correlationId"], document["migrationId"], "probe")
+
+
 def test_unknown_migration_is_migration_not_found(infra, valid_request, lambda_context):
     with pytest.raises(MigrationNotFound):
         moving_stage({**valid_request, "migrationId": "nobody-knows-me"}, lambda_context)
@@ -142,6 +151,19 @@ def test_lambda_context_is_registered_for_idempotency(document, lambda_context, 
     [item] = aws_mock.client("dynamodb").scan(TableName="waveflow-idempotency")["Items"]
     deadline = time.time() + lambda_context.get_remaining_time_in_millis() / 1000
     assert abs(int(item["in_progress_expiration"]["N"]) / 1000 - deadline) < 60
+
+
+def test_the_idempotency_record_is_keyed_on_the_hash_of_migration_stage_and_input(document, lambda_context, aws_mock):
+    """The key stays Powertools' hash of the plain JSON of what it names, so records written by another release of
+    the tasks still answer (and a record found by the key can be told from its parts)."""
+    side_effect_stage(document, lambda_context)
+    [item] = aws_mock.client("dynamodb").scan(TableName="waveflow-idempotency")["Items"]
+    name = f"{side_effect_stage.__module__}.side_effect_stage"
+    named = {"migrationId": document["migrationId"], "stage": name,
+             "input": {"sourceServerId": document["sourceServerId"]}}
+    digest = hashlib.md5(json.dumps(named, sort_keys=True).encode()).hexdigest()
+    assert item["id"]["S"] == f"waveflow.{name}#{digest}"
+    assert item["status"]["S"] == "COMPLETED"
 
 
 @pytest.mark.parametrize(

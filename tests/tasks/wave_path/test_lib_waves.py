@@ -33,6 +33,24 @@ def test_no_slot_is_taken_in_a_wave_without_a_limit(wave_table):
     assert WaveTable().take_slot("7", "a") is False
 
 
+def test_a_slot_with_a_default_limit_opens_a_wave_nobody_opened_and_keeps_an_opened_ones_limit(wave_table):
+    waves = WaveTable()
+    assert waves.take_slot("7", "a", default_limit=1) is True
+    assert waves.get("7").max_concurrency == 1 and waves.get("7").running == ("a",)
+    waves.open("8", expected=2, limit=1)
+    assert [waves.take_slot("8", m, default_limit=9) for m in ("a", "b")] == [True, False]
+    assert waves.get("8").max_concurrency == 1
+
+
+def test_a_slot_in_an_opened_wave_is_one_write(wave_table, aws_mock):
+    waves = WaveTable()
+    waves.open("7", expected=2, limit=1)
+    writes = []
+    waves.client.meta.events.register("before-call.dynamodb.UpdateItem", lambda **_: writes.append(1))
+    assert [waves.take_slot("7", m, default_limit=9) for m in ("a", "b")] == [True, False]
+    assert len(writes) == 2
+
+
 def test_the_first_limit_stays_unless_the_wave_is_opened_with_another(wave_table):
     waves = WaveTable()
     waves.ensure("7", default_limit=2)
