@@ -14,6 +14,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.regions import EndpointRulesetResolver
+from botocore.validate import ParamValidationDecorator
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 from comparable import comparable
@@ -253,10 +254,51 @@ def test_an_endpoint_follows_static_context_params_call_args_and_built_ins_a_han
                                   f"https://dynamodb-fips.{REGION}.amazonaws.com/"]
 
 
-def test_the_replacements_leave_with_faster_moto(fake_aws):
-    owners = (EndpointRulesetResolver.construct_endpoint, useragent.UserAgentString.to_string, awsrequest._urljoin,
-              botocore_client.resolve_checksum_context)
+def test_a_call_made_inside_another_and_new_params_from_a_handler_are_as_on_botocore(fake_aws):
+    """A ``provide-client-params`` handler's new parameters are the ones sent; a request made by a ``before-call``
+    handler (as the twin's do) works on a copy of the outer request's context: the outer paginator's feature in
+    its user agent, its own features not in the outer's."""
+    def conversation(dynamodb, sfn):
+        inner = []
+
+        def call_inside(params, **_):
+            if not inner:
+                inner.append(sfn.list_state_machines())
+            return None
+        dynamodb.meta.events.register_first("before-call.dynamodb.Scan", call_inside)
+        dynamodb.meta.events.register("provide-client-params.dynamodb.GetItem",
+                                      lambda params, **_: {**params, "ConsistentRead": True})
+        return [lambda: dynamodb.get_item(TableName=TABLE, Key={"pk": {"S": "srv-1"}}),
+                lambda: list(dynamodb.get_paginator("scan").paginate(TableName=TABLE)),
+                lambda: dynamodb.list_tables(), lambda: inner]
+
+    plain, replaced = _both(conversation, ("dynamodb", REGION, TASKS), ("stepfunctions", REGION, TASKS),
+                            canned=True)
+    assert replaced == plain
+    _, requests = replaced
+    assert b'"ConsistentRead": true' in requests[0][0][0]["body"]
+    outer, inner = requests[0][0][1]["headers"]["User-Agent"], requests[1][0][0]["headers"]["User-Agent"]
+    assert outer.split(" m/")[1].split(" ")[0] in inner
+
+
+def test_a_make_api_call_someone_else_wrapped_is_left_in_place(fake_aws, monkeypatch):
+    botocores = botocore_client.BaseClient._make_api_call
+
+    def traced(self, operation_name, api_params):
+        return botocores(self, operation_name, api_params)
+    monkeypatch.setattr(botocore_client.BaseClient, "_make_api_call", traced)
     with faster_moto():
-        assert EndpointRulesetResolver.construct_endpoint is not owners[0]
-    assert (EndpointRulesetResolver.construct_endpoint, useragent.UserAgentString.to_string, awsrequest._urljoin,
-            botocore_client.resolve_checksum_context) == owners
+        assert botocore_client.BaseClient._make_api_call is traced
+
+
+def _botocores() -> tuple:
+    return (EndpointRulesetResolver.construct_endpoint, useragent.UserAgentString.to_string, awsrequest._urljoin,
+            botocore_client.resolve_checksum_context, botocore_client.BaseClient._make_api_call,
+            ParamValidationDecorator.serialize_to_request)
+
+
+def test_the_replacements_leave_with_faster_moto(fake_aws):
+    owners = _botocores()
+    with faster_moto():
+        assert all(replaced is not own for replaced, own in zip(_botocores(), owners))
+    assert _botocores() == owners

@@ -4,6 +4,7 @@ same report, and the same request (URL, headers, body byte for byte) handed to `
 from __future__ import annotations
 
 import copy
+import decimal
 import functools
 import io
 import random
@@ -36,6 +37,10 @@ OPERATIONS = {
     "cloudwatch": ["PutMetricData"],
     "apigatewayv2": ["CreateDomainName"],  # an ISO 8601 timestamp in a JSON body
     "amplifybackend": ["CreateBackend"],  # body members under another wire name
+    "servicediscovery": ["DiscoverInstances"],  # a JSON request's host prefix
+    "application-autoscaling": ["PutScalingPolicy"],  # doubles in a JSON body
+    "controltower": ["CreateLandingZone"],  # a document in a REST-JSON body
+    "inspector-scan": ["ScanSbom"],
 }
 #: members left out of drawn inputs: EventBridge's global endpoint needs SigV4a (botocore's CRT extra) before any
 #: validation
@@ -137,3 +142,31 @@ def test_every_kind_of_error_botocore_reports_is_among_the_compared(fake_aws):
                  "Invalid type for document parameter", "Invalid number of parameters set for tagged union",
                  "Must set one of the following keys for tagged union", "valid types: <class 'datetime.datetime'>"):
         assert kind in reports
+
+
+def test_infinities_and_nan_are_written_as_botocore_writes_them(fake_aws):
+    policy = {"PolicyName": "p", "ServiceNamespace": "ecs", "ResourceId": "service/c/s",
+              "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling"}
+    inputs = [{**policy, "TargetTrackingScalingPolicyConfiguration": {"TargetValue": value}}
+              for value in (float("inf"), float("-inf"), float("nan"), decimal.Decimal("Infinity"), 1e300)]
+    plain, replaced = _both("application-autoscaling", "PutScalingPolicy", inputs)
+    assert replaced == plain
+    assert [kind for kind, _ in plain] == ["sent"] * len(inputs)
+
+
+def test_an_item_holding_itself_fails_as_on_botocore(fake_aws):
+    nested: list = []
+    nested.append({"L": nested})
+    item = {"TableName": "t", "Item": {"a": {"L": nested}}}
+    plain, replaced = _both("dynamodb", "PutItem", [item])
+    assert [kind for kind, _ in replaced] == [kind for kind, _ in plain] == ["RecursionError"]
+
+
+def test_none_in_a_rest_json_body_is_left_out_or_refused_as_on_botocore(fake_aws):
+    """A document may be None (left out of a REST-JSON body); any other member or an unknown one may not."""
+    inputs = [{"sbom": None, "outputFormat": "CYCLONE_DX_1_5"}, {"sbom": {"a": [1, None]}, "outputFormat": None},
+              {"sbom": {}, "bogus": None}, {"sbom": {}}]
+    plain, replaced = _both("inspector-scan", "ScanSbom", inputs)
+    assert replaced == plain
+    assert [kind for kind, _ in plain] == ["sent", "refused", "refused", "sent"]
+    assert plain[0][1]["body"] == b'{"outputFormat": "CYCLONE_DX_1_5"}'

@@ -9,18 +9,20 @@ request parser made once, the access key looked for only where it may be, a seco
 ``ec2`` (instances and tags found by ID, not by walking the account), ``ssm`` (a command sent to the instances it
 names, not to every instance: the one answer changed, to SSM's; a command found by its ID), ``route53`` (a zone's
 record sets kept in order, a page found by bisection, an UPSERT's record set by its kept place, a change found in the
-zone's journal by value), ``sqs`` (a queue's messages walked against one reading
-of the clock, its attributes' names converted once, a received message's retention period read from its queue),
+zone's journal by value), ``sqs`` (a queue's messages walked against one
+reading of the clock, its attributes' names converted once, a received message's retention period read from its queue),
 ``json_params`` (SSM's and Secrets Manager's request body decoded once, not once per parameter), ``direct`` (moto's
 answers handed to botocore as parsed values at ``before-call``, without sending the request through moto's stubber or
 writing and parsing text; for the sessions made while it is on).
-``client`` does the same for botocore's side of every request, whoever answers it: a client's endpoint, user agent,
-URL and checksum decisions remembered for the inputs they follow from; ``signing`` the SigV4 signing key and a URL's
-part of the canonical request; ``validate`` (valid parameters recognised by a check made once per shape,
-``shapes``, botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function
-made once per shape) and ``hooks`` (an event handed to its handlers with one call less). ``faster_moto()`` applies
-them, and ``botocore_models`` beside this package (every session a run makes reads botocore's model files through
-one shared loader), while a run lasts and puts moto's and botocore's own back after;
+``api_call`` and ``client`` do the same for botocore's side of every request, whoever answers it: what follows
+from the operation alone worked out once per operation (``api_call``); a client's endpoint, user agent, URL and
+checksum decisions remembered for the inputs they follow from; ``signing`` the SigV4 signing key and a URL's part of
+the canonical request; ``validate`` (valid parameters recognised by a check made once per shape, ``shapes``,
+botocore's validator reporting the rest), ``serialize`` (a JSON body's values converted by a function made once per
+shape), ``json_body`` (a JSON protocol request's parameters checked and converted in one walk, the rest of the
+request remembered per operation) and ``hooks`` (an event handed to its handlers with one call less).
+``faster_moto()`` applies them, and ``botocore_models`` beside this package (every session a run makes reads
+botocore's model files through one shared loader), while a run lasts and puts moto's and botocore's own back after;
 ``tests/local/twin/test_speed_services.py`` and ``test_speed_direct.py`` hold moto's answers with and without them
 side by side (``test_speed_dispatch.py`` the text of every answer, request IDs included), ``test_speed_client.py``
 the requests botocore hands to ``before-call``, ``test_speed_signing.py`` the signatures, ``test_speed_params.py``
@@ -36,12 +38,12 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .. import botocore_models
-from . import (client, direct, dispatch, ec2, hooks, json_params, picker, request_ids, response_setup, route53,
-               serialize, signing, sqs, ssm, validate)
+from . import (api_call, client, direct, dispatch, ec2, hooks, json_body, json_params, picker, request_ids,
+               response_setup, route53, serialize, signing, sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
 _PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, json_params, sqs, direct,
-          client, signing, validate, serialize, hooks)
+          api_call, client, signing, validate, serialize, json_body, hooks)
 _MISSING = object()
 
 

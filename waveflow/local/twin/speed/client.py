@@ -26,6 +26,7 @@ botocore's, byte for byte: ``tests/local/twin/test_speed_client.py`` compares th
 """
 from __future__ import annotations
 
+import copy
 import functools
 import weakref
 from typing import Any
@@ -35,6 +36,8 @@ from botocore import awsrequest, client, httpchecksum, useragent
 from botocore.context import get_context
 from botocore.exceptions import EndpointProviderError
 from botocore.regions import EndpointResolverBuiltins, EndpointRulesetResolver
+
+from .memo import Memo
 
 _checksum_context = httpchecksum.resolve_checksum_context
 _ua_to_string = useragent.UserAgentString.to_string
@@ -48,19 +51,23 @@ _CALL_ARG, _SEARCH, _CLIENT_CONTEXT = range(3)
 
 
 class _ClientMemo:
-    """One client's endpoint resolver's lookups per operation and endpoints per parameter values."""
+    """One client's endpoint resolver's lookups per operation, endpoints per parameter values, and the name of its
+    ``before-endpoint-resolution`` event."""
 
-    def __init__(self) -> None:
+    def __init__(self, resolver: EndpointRulesetResolver) -> None:
         self.lookups: dict[Any, tuple] = {}
-        self.endpoints: dict[tuple, Any] = {}
+        self.endpoints = Memo(_ENDPOINTS_PER_CLIENT)
+        self.event = f"before-endpoint-resolution.{resolver._service_model.service_id.hyphenize()}"
 
 
 _MEMOS: weakref.WeakKeyDictionary[EndpointRulesetResolver, _ClientMemo] = weakref.WeakKeyDictionary()
+#: the parameters whose values botocore's ``_register_endpoint_feature_ids`` registers a feature for
+_FEATURED = {"AccountId", "AccountIdEndpointMode"}
 
 
 def _lookups(resolver: EndpointRulesetResolver, operation_model) -> tuple:
-    """Per ruleset parameter: (name, static value or None, where else its value may be, built-in or None), as
-    ``EndpointRulesetResolver._get_provider_params`` looks for it."""
+    """Per ruleset parameter: (name, static value or None, where else its value may be, built-in or None, whether
+    its value registers a feature), as ``EndpointRulesetResolver._get_provider_params`` looks for it."""
     static = resolver._get_static_context_params(operation_model)
     call_args = resolver._get_dynamic_context_params(operation_model)
     searched = operation_model.operation_context_parameters
@@ -78,7 +85,7 @@ def _lookups(resolver: EndpointRulesetResolver, operation_model) -> tuple:
         builtin = definition.builtin
         if builtin is not None and builtin not in known_builtins:
             resolver._resolve_param_as_builtin(builtin, {})  # raises botocore's error, when botocore would
-        found.append((name, static.get(name), tuple(sources), builtin))
+        found.append((name, static.get(name), tuple(sources), builtin, name in _FEATURED))
     return tuple(found)
 
 
@@ -89,15 +96,18 @@ def construct_endpoint(self: EndpointRulesetResolver, operation_model, call_args
     request_context = {} if request_context is None else request_context
     memo = _MEMOS.get(self)
     if memo is None:
-        memo = _MEMOS[self] = _ClientMemo()
+        memo = _MEMOS[self] = _ClientMemo(self)
     lookups = memo.lookups.get(operation_model)
     if lookups is None:
         lookups = memo.lookups[operation_model] = _lookups(self, operation_model)
-    builtins = self._get_customized_builtins(operation_model, call_args, request_context)
+    # _get_customized_builtins: handlers change the copy in place
+    builtins = copy.copy(self._builtins)
+    self._event_emitter.emit(memo.event, builtins=builtins, model=operation_model, params=call_args,
+                             context=request_context)
     client_context = self._client_context
     params = {}
     exact = True
-    for name, value, sources, builtin in lookups:
+    for name, value, sources, builtin, featured in lookups:
         if value is None:
             for kind, where in sources:
                 if kind == _CALL_ARG:
@@ -114,16 +124,16 @@ def construct_endpoint(self: EndpointRulesetResolver, operation_model, call_args
                     value = value()
         if value is not None:
             params[name] = value
-            self._register_endpoint_feature_ids(name, value)
-            exact = exact and type(value) in _EXACT
+            if featured:
+                self._register_endpoint_feature_ids(name, value)
+            if exact and type(value) not in _EXACT:
+                exact = False
     if not exact:
         return _resolved(self, params)
     key = tuple(params.items())
     endpoint = memo.endpoints.get(key)
     if endpoint is None:
-        if len(memo.endpoints) >= _ENDPOINTS_PER_CLIENT:
-            memo.endpoints.clear()
-        endpoint = memo.endpoints[key] = _resolved(self, params)
+        endpoint = memo.endpoints.keep(key, _resolved(self, params))
     return endpoint
 
 

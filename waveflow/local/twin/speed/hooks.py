@@ -7,8 +7,8 @@ client's emitter is an ``EventAliaser`` over a ``HierarchicalEmitter``: the alia
 handlers of an event name are already listed once (botocore's lookup cache) and the aliased names remembered, so
 what is left to save is those hops: here the aliaser hands its arguments to ``_emit`` itself, and ``_emit`` calls
 the handlers as botocore does (in the same order, each with ``event_name``, stopping at the first answer when asked)
-without the log call, unless the ``botocore.hooks`` logger would write it. Emitters of other classes keep
-botocore's path.
+without the log call, unless the ``botocore.hooks`` logger would write it; an aliased name already worked out is
+read from the aliaser's cache without a method call. Emitters of other classes keep botocore's path.
 """
 from __future__ import annotations
 
@@ -43,17 +43,19 @@ def _emit(self: HierarchicalEmitter, event_name: str, kwargs: dict, stop_on_resp
 def emit(self: EventAliaser, event_name: str, **kwargs: Any) -> list:
     """``EventAliaser.emit``: the aliased event handed to the emitter's ``_emit`` directly."""
     emitter = self._emitter
+    aliased = self._alias_name_cache.get(event_name) or self._alias_event_name(event_name)
     if type(emitter) is not HierarchicalEmitter:
-        return emitter.emit(self._alias_event_name(event_name), **kwargs)
-    return emitter._emit(self._alias_event_name(event_name), kwargs)
+        return emitter.emit(aliased, **kwargs)
+    return emitter._emit(aliased, kwargs)
 
 
 def emit_until_response(self: EventAliaser, event_name: str, **kwargs: Any) -> tuple:
     """``EventAliaser.emit_until_response``: likewise, the first answer or ``(None, None)``."""
     emitter = self._emitter
+    aliased = self._alias_name_cache.get(event_name) or self._alias_event_name(event_name)
     if type(emitter) is not HierarchicalEmitter:
-        return emitter.emit_until_response(self._alias_event_name(event_name), **kwargs)
-    responses = emitter._emit(self._alias_event_name(event_name), kwargs, stop_on_response=True)
+        return emitter.emit_until_response(aliased, **kwargs)
+    responses = emitter._emit(aliased, kwargs, stop_on_response=True)
     return responses[-1] if responses else (None, None)
 
 

@@ -33,7 +33,7 @@ def serialize(self: JSONSerializer, serialized: dict, value: Any, shape: Shape, 
     """``JSONSerializer._serialize``: a body's structure converted by its shape's function, the rest as botocore."""
     if (key is None and type(self) in _PLAIN and self.MAP_TYPE is dict and shape.type_name == "structure"
             and not shape.is_document_type):
-        serialized.update(_converters(shape)(value, self))
+        serialized.update(converters(shape)(value, self))
     else:
         _botocore_serialize(self, serialized, value, shape, key)
 
@@ -85,7 +85,8 @@ def _float(value: Any, serializer: JSONSerializer) -> Any:
     return serializer._handle_float(float(value) if isinstance(value, decimal.Decimal) else value)
 
 
-_converters = PerShape(_converter)
+#: a shape's converter: what its value becomes in the body (None: itself)
+converters = PerShape(_converter)
 
 
 def replacements() -> list[tuple[Any, str, Any]]:

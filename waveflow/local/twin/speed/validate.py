@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import decimal
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from botocore.model import Shape
 from botocore.utils import is_json_value_header, parse_to_aware_datetime
@@ -41,7 +41,7 @@ _DOCUMENT_LEAVES = (str, int, bool, float)
 def validate(self: ParamValidator, params: Any, shape: Shape) -> ValidationErrors:
     """``ParamValidator.validate``: an empty report for valid parameters, botocore's report for the rest."""
     try:
-        valid = type(self) is ParamValidator and _checks(shape)(params)
+        valid = type(self) is ParamValidator and checks(shape)(params)
     except Exception:  # botocore's validator raises it, or reports it
         valid = False
     return ValidationErrors() if valid else _botocore_validate(self, params, shape)
@@ -59,11 +59,19 @@ def _check(shape: Shape, of: Callable[[Shape], Check]) -> Check:
     if kind == "map":
         return _map(of(shape.key), of(shape.value))
     if kind in _SCALARS:
-        return _scalar(_SCALARS[kind], _minimum(shape), measured=kind == "string")
+        return _scalar(_SCALARS[kind], minimum_of(shape), measured=kind == "string")
     return {"blob": _blob, "timestamp": _timestamp}.get(kind, _never)
 
 
-def _minimum(shape: Shape) -> Any:
+def types_alone(shape: Shape) -> Optional[tuple]:
+    """The Python types a value of a scalar ``shape`` is checked by, if nothing else is checked; else None."""
+    kind = shape.type_name
+    if kind in _SCALARS and minimum_of(shape) is None and not is_json_value_header(shape):
+        return _SCALARS[kind]
+    return None
+
+
+def minimum_of(shape: Shape) -> Any:
     """The least length (string, list) or value (number) botocore's ``range_check`` accepts, or None."""
     if "min" in shape.metadata:
         return shape.metadata["min"]
@@ -89,15 +97,20 @@ def _structure(shape: Shape, of: Callable[[Shape], Check]) -> Check:
     return check
 
 
+def holds_list(value: Any, minimum: Any) -> bool:
+    """Whether ``value`` is a list (or tuple) of at least ``minimum`` items, if a minimum is set."""
+    return isinstance(value, (list, tuple)) and (minimum is None or len(value) >= minimum)
+
+
 def _list(shape: Shape, of: Callable[[Shape], Check]) -> Check:
-    minimum = _minimum(shape)
+    minimum = minimum_of(shape)
     member_shape = shape.member
     kind = member_shape.type_name
     if kind in _SCALARS and not _CONSTRAINTS & member_shape.metadata.keys():
         types = _SCALARS[kind]  # botocore checks only the type of such members
 
         def check(value: Any) -> bool:
-            if not isinstance(value, (list, tuple)) or (minimum is not None and len(value) < minimum):
+            if not holds_list(value, minimum):
                 return False
             for item in value:
                 if not isinstance(item, types):
@@ -107,7 +120,7 @@ def _list(shape: Shape, of: Callable[[Shape], Check]) -> Check:
     member = of(member_shape)
 
     def check_members(value: Any) -> bool:
-        if not isinstance(value, (list, tuple)) or (minimum is not None and len(value) < minimum):
+        if not holds_list(value, minimum):
             return False
         for item in value:
             if not member(item):
@@ -170,7 +183,8 @@ def _never(value: Any) -> bool:
     return False
 
 
-_checks = PerShape(_check)
+#: a shape's check: whether a value of it is valid
+checks = PerShape(_check)
 
 
 def replacements() -> list[tuple[Any, str, Any]]:
