@@ -26,6 +26,7 @@ from botocore.model import OperationModel, ServiceModel
 
 from .memo import Memo
 
+
 class _Operation(NamedTuple):
     """What ``_make_api_call`` works out from the service model and the operation's name."""
     model: OperationModel
