@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .. import botocore_models
+from . import ec2_import  # noqa: F401  first: imports moto's EC2 for less (see there), before the parts below do
 from . import (client, direct, dispatch, ec2, hooks, picker, request_ids, response_setup, route53, serialize, signing,
                sqs, ssm, validate)
 
