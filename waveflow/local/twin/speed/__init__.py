@@ -35,12 +35,12 @@ from typing import Any, Iterator
 
 from .. import botocore_models
 from . import ec2_import  # noqa: F401  first: imports moto's EC2 for less (see there), before the parts below do
-from . import (client, direct, dispatch, ec2, hooks, picker, request_ids, response_setup, route53, serialize, signing,
-               sqs, ssm, validate)
+from . import (client, direct, dispatch, ec2, ec2_subnets, hooks, picker, request_ids, response_setup, route53,
+               serialize, signing, sqs, ssm, validate)
 
 #: each part's replacements, applied in this order
-_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, route53, ssm, sqs, direct, client,
-          signing, validate, serialize, hooks)
+_PARTS = (botocore_models, dispatch, request_ids, response_setup, picker, ec2, ec2_subnets, route53, ssm, sqs, direct,
+          client, signing, validate, serialize, hooks)
 _MISSING = object()
 
 
