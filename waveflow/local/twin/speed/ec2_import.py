@@ -68,8 +68,9 @@ def _offerings_unread() -> Iterator[None]:
     finally:
         moto_utils.load_resource = load_resource
         for name in set(sys.modules) - modules:
-            if getattr(sys.modules[name], "load_resource", None) is unless_offerings:
-                sys.modules[name].load_resource = load_resource
+            namespace = getattr(sys.modules[name], "__dict__", {})  # the module's own names, no lazy attributes
+            if namespace.get("load_resource") is unless_offerings:
+                namespace["load_resource"] = load_resource
 
 
 def _read_when_asked(instance_types: Any) -> None:
