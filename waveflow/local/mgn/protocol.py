@@ -68,12 +68,23 @@ def load_service_model() -> ServiceModel:
     return botocore.session.get_session().get_service_model("mgn")
 
 
+def _placed_members(operation: OperationModel) -> list[tuple[str, str, str, bool]]:
+    """(member, location, name on the wire, whether a list) of each input member the URI or query string holds."""
+    shape = operation.input_shape
+    return [(name, member.serialization["location"], member.serialization.get("name", name),
+             member.type_name == "list")
+            for name, member in (shape.members.items() if shape is not None else ())
+            if member.serialization.get("location") in ("uri", "querystring")]
+
+
 class Protocol:
     """Routes, parses and answers MGN requests per a botocore ``ServiceModel``."""
 
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
         self._routes = {name: self._route_of(model.operation_model(name)) for name in model.operation_names}
+        #: operation name -> its input members read from the URI or the query string (most operations have none)
+        self._placed: dict[str, list[tuple[str, str, str, bool]]] = {}
 
     @staticmethod
     def _route_of(operation: OperationModel) -> tuple[str, re.Pattern, OperationModel]:
@@ -107,18 +118,18 @@ class Protocol:
             raise ValidationException(f"Request body is not valid JSON: {exc}", reason="cannotParse") from None
         if not isinstance(params, dict):
             raise ValidationException("Request body must be a JSON object", reason="cannotParse")
-        shape = operation.input_shape
-        if shape is None:
+        placed = self._placed.get(operation.name)
+        if placed is None:
+            placed = self._placed[operation.name] = _placed_members(operation)
+        if not placed:
             return params
         query = parse_qs(urlsplit(url).query, keep_blank_values=True)
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire_name = member.serialization.get("name", name)
+        for name, location, wire_name, is_list in placed:
             if location == "uri":
                 params[name] = labels[wire_name]
             elif location == "querystring" and wire_name in query:
                 values = query[wire_name]
-                params[name] = values if member.type_name == "list" else values[0]
+                params[name] = values if is_list else values[0]
         return params
 
     def answer(self, operation: OperationModel, output: dict | None, request_id: str) -> Reply:
