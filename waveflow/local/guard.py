@@ -6,7 +6,8 @@ wherever it is (a sleep, a socket wait, a loop) with ``HandlerInterrupted``. Tha
 handler's ``except Exception`` lets it through: its frames unwind (their ``finally`` blocks run) and the run goes
 on. The alarm rings again every second for a handler that swallows it, and a handler that ends past its limit,
 returning or raising, has timed out all the same. Arming and disarming are two system calls (~4 us); a hand-off to
-a thread cost two thread switches (~15 us of CPU, and more of waiting on a busy machine), 18 times per migration.
+a thread cost two thread switches (~15 us of CPU, and more of waiting on a busy machine) on every invocation of a
+task with TimeoutSeconds (9 of a migration's 18).
 
 Elsewhere (another thread, a platform without SIGALRM, a SIGALRM handler of someone else's, a guarded call inside
 a handler that runs in place) handlers run on one reusable worker thread; the engine waits at most ``timeout``
