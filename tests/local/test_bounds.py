@@ -2,6 +2,7 @@
 (or is refused as invalid) after a bounded amount of work, and seeded randomness behaves as documented."""
 import math
 import sys
+import threading
 import time
 
 import pytest
@@ -50,6 +51,59 @@ def test_a_hung_handler_times_out_timeout_seconds_after_it_was_scheduled():
     stamps = {e["type"]: e["timestamp"].timestamp() for e in result.history}
     assert result.error == "States.Timeout"
     assert stamps["LambdaFunctionTimedOut"] - stamps["LambdaFunctionScheduled"] == 1
+
+
+def test_a_handler_that_swallows_the_timeout_and_hangs_on_times_out_and_the_run_goes_on():
+    swallowed = []
+
+    def stubborn(event, context):
+        for _ in range(3):
+            try:
+                time.sleep(3)
+            except BaseException as exc:  # noqa: B036 - a handler that catches everything, the worst case
+                swallowed.append(type(exc).__name__)
+        return {"late": True}
+    definition = task("Stubborn", TimeoutSeconds=1, Next="After")
+    definition["States"]["T"].pop("End")
+    definition["States"]["After"] = {"Type": "Pass", "Result": "went on", "End": True}
+    definition["States"]["T"]["Catch"] = [{"ErrorEquals": ["States.Timeout"], "Next": "After"}]
+    result = run_definition(definition, {}, handlers={"Stubborn": stubborn})
+    assert (result.status, result.output) == ("SUCCEEDED", "went on")
+    assert "LambdaFunctionTimedOut" in {e["type"] for e in result.history}
+    assert swallowed and set(swallowed) == {"HandlerInterrupted"}
+
+
+def test_a_handler_that_raises_an_error_of_its_own_past_its_limit_has_timed_out():
+    def slow_failure(event, context):
+        try:
+            time.sleep(3)
+        except BaseException:  # noqa: B036 - the timeout, answered with an error of the handler's own
+            raise RuntimeError("too late to matter") from None
+    result = run_definition(task("Slow", TimeoutSeconds=1), {}, handlers={"Slow": slow_failure})
+    assert result.error == "States.Timeout"
+
+
+def test_a_hung_handler_times_out_when_the_engine_runs_on_another_thread():
+    def hang(event, context):
+        time.sleep(3)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(
+        run_definition(task("Hang", TimeoutSeconds=1), {}, handlers={"Hang": hang})))
+    worker.start()
+    worker.join()
+    assert results[0].error == "States.Timeout"
+
+
+def test_a_handler_whose_own_execution_hangs_past_the_outer_limit_times_out_the_outer_task():
+    def hang(event, context):
+        time.sleep(5)
+
+    def outer(event, context):  # runs an execution of its own, whose task may take 4 s: the outer limit is 1 s
+        inner = run_definition(task("Hang", TimeoutSeconds=4), {}, handlers={"Hang": hang})
+        return {"inner": inner.status}
+    result = run_definition(task("Outer", TimeoutSeconds=1), {}, handlers={"Outer": outer})
+    assert result.error == "States.Timeout"
+    assert run_definition(task("Quick", TimeoutSeconds=1), {}, handlers={"Quick": lambda e, c: 1}).output == 1
 
 
 def test_full_jitter_draws_retry_delays_from_zero_to_the_interval():

@@ -33,3 +33,15 @@ def test_queue_bus_and_topic_requests_are_counted_in_64_kb_chunks(metered):
     assert usage["sqs_requests"] == 1 + 2 + 1  # create, send (2 chunks), receive
     assert usage["eventbridge_events"] == 3
     assert usage["sns_publishes"] == 1
+
+
+def test_secrets_and_kms_calls_are_counted_one_each_and_other_services_not_at_all(metered):
+    session, meter = metered
+    secrets, kms, dynamodb = session.client("secretsmanager"), session.client("kms"), session.client("dynamodb")
+    secrets.create_secret(Name="callback", SecretString="s")
+    secrets.get_secret_value(SecretId="callback")
+    kms.create_key()
+    dynamodb.list_tables()
+
+    assert meter.usage() == {"secrets_api_calls": 2, "kms_requests": 1}
+    assert "dynamodb.ListTables" not in meter.calls

@@ -5,6 +5,7 @@ jumps there at once, so a 24-hour Wait costs nothing; a ``RealtimeClock`` actual
 """
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime, timezone
 
@@ -50,9 +51,24 @@ class RealtimeClock:
 
 
 def iso8601(seconds: float) -> str:
-    """AWS's timestamp format in the context object and in payloads: ``2026-01-01T00:00:00.000Z``."""
-    stamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+    """AWS's timestamp format in the context object and in payloads: ``2026-01-01T00:00:00.000Z``.
+
+    The digits of ``datetime.fromtimestamp(seconds, tz=timezone.utc)``, microseconds rounded half to even as it
+    rounds them, written from ``time.gmtime`` without building the datetime and parsing a strftime format (half
+    the cost; EventBridge writes two per event, the context object two per ``$$``).
+
+    >>> iso8601(1767225600.25)
+    '2026-01-01T00:00:00.250Z'
+    """
+    fraction, whole = math.modf(seconds)
+    micros = round(fraction * 1e6)
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    elif micros < 0:
+        whole, micros = whole - 1, micros + 1_000_000
+    t = time.gmtime(whole)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+                                                     micros // 1000)
 
 
 def to_datetime(seconds: float) -> datetime:

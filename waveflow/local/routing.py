@@ -3,6 +3,7 @@ machine a Lambda function ARN, a bare name or an unresolved ``${...}`` placehold
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _FUNCTION_ARN = re.compile(r"^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$")
 _FUNCTION_PLACEHOLDER = re.compile(r"^\$\{(\w+?)FunctionArn\}$")
@@ -16,11 +17,19 @@ def function_name(reference: str) -> str:
     >>> function_name("${ValidateInputFunctionArn}")
     'ValidateInput'
     """
+    return _known_function_name(reference) if type(reference) is str else _function_name(reference)
+
+
+def _function_name(reference: str) -> str:
     for pattern in (_FUNCTION_ARN, _FUNCTION_PLACEHOLDER):
         match = pattern.match(reference)
         if match:
             return match.group(1)
     return reference.split(":")[0] if ":" in reference and not reference.startswith("arn:") else reference
+
+
+#: asked on every invocation, of a definition's few references: two regexes each time
+_known_function_name = lru_cache(maxsize=1024)(_function_name)
 
 
 def state_machine_name(reference: str) -> str:

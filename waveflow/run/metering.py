@@ -26,30 +26,34 @@ def _units(size: int, unit: int) -> int:
 
 
 class Meter:
-    """Counts the calls made through one boto3 session and prices them in ``prices.json`` units."""
+    """Counts the calls made through one boto3 session to the services billed per request and prices them in
+    ``prices.json`` units.
+
+    It listens only to those services' events (``after-call.sqs``, ...), not to every call's: most of a run's
+    requests (DynamoDB, EC2, MGN, SSM) are counted elsewhere or not billed per request, and each handler on the
+    generic events ran on every one of them."""
 
     def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
+        self.calls: Counter[str] = Counter()  # calls per operation of the metered services
         self._units: Counter[str] = Counter()
 
     def install(self, session) -> None:
         """Listen on ``session`` (clients built from it afterwards are counted)."""
-        session.events.register("before-parameter-build", self._remember)
-        session.events.register("after-call", self._count)
+        for service_id, counter in _COUNTERS.items():
+            session.events.register(f"before-parameter-build.{service_id}", self._remember)
+            session.events.register(f"after-call.{service_id}", self._counting(counter))
 
     @staticmethod
     def _remember(params: dict, context: dict, **_: Any) -> None:
         context["waveflow_params"] = params
 
-    def _count(self, model, parsed: dict, context: dict, **_: Any) -> None:
-        service = model.service_model.service_name
-        operation = model.name
-        self.calls[f"{service}.{operation}"] += 1
-        params = context.get("waveflow_params", {})
-        counter = _COUNTERS.get(service)
-        if counter is not None:
-            for item, quantity in counter(operation, params, parsed or {}).items():
+    def _counting(self, counter):
+        def count(model, parsed: dict, context: dict, **_: Any) -> None:
+            operation = model.name
+            self.calls[f"{model.service_model.service_name}.{operation}"] += 1
+            for item, quantity in counter(operation, context.get("waveflow_params", {}), parsed or {}).items():
                 self._units[item] += quantity
+        return count
 
     def usage(self) -> dict[str, float]:
         """Quantities per ``prices.json`` item (Lambda and Step Functions come from the twin, not from here)."""
@@ -78,10 +82,11 @@ def _sns(operation: str, params: dict, parsed: dict) -> dict[str, float]:
     return {"sns_publishes": _chunks(params.get("Message"))} if operation == "Publish" else {}
 
 
+#: per service, by its id in botocore's event names (``ServiceId.hyphenize()``: ``events`` is ``eventbridge``)
 _COUNTERS = {
-    "events": _events,
+    "eventbridge": _events,
     "sqs": _sqs,
     "sns": _sns,
-    "secretsmanager": lambda operation, params, parsed: {"secrets_api_calls": 1},
+    "secrets-manager": lambda operation, params, parsed: {"secrets_api_calls": 1},
     "kms": lambda operation, params, parsed: {"kms_requests": 1},
 }

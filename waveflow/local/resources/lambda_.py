@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import TIMEOUT, DATA_LIMIT_EXCEEDED, StatesError
-from ..guard import HandlerTimedOut
+from ..guard import HandlerInterrupted, HandlerTimedOut
 from ..lambda_context import LambdaContext
 from ..limits import MAX_NESTING_DEPTH, MAX_PAYLOAD_BYTES, Measured, dumps, json_copy, json_depth, measure, \
     over_limit
@@ -44,7 +44,7 @@ def invoke_handler(run, reference: str, payload, timeout, resource_label: str):
             result = handler(event, context)
     except HandlerTimedOut:
         raise StatesError(TIMEOUT, None) from None  # AWS records a task timeout without a cause
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, HandlerInterrupted):  # the latter: the limit of a handler this one runs inside
         raise
     except SystemExit as exc:
         raise StatesError(EXIT_ERROR, _exit_cause(exc, request_id)) from None

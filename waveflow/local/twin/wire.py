@@ -73,9 +73,13 @@ def _served(model, params: dict, reply: Reply) -> tuple[AWSResponse, dict]:
 
 
 def response_metadata(http: AWSResponse, request_id: str) -> dict:
-    """The ``ResponseMetadata`` botocore puts on a parsed answer to one attempt (handed over already parsed)."""
+    """The ``ResponseMetadata`` botocore puts on a parsed answer to one attempt (handed over already parsed).
+
+    The header names, in lower case, are read from the keys of the ``HeadersDict``'s own map, which hold them so:
+    its public view makes a key object to find each value again (10 us an answer, against 2; ~75 answers a
+    migration are handed over parsed, by the twin and by the direct path)."""
     return {"RequestId": request_id, "HTTPStatusCode": http.status_code,
-            "HTTPHeaders": {name.lower(): str(value) for name, value in http.headers.items()}, "RetryAttempts": 0}
+            "HTTPHeaders": {key._lower: str(value) for key, value in http.headers._dict.items()}, "RetryAttempts": 0}
 
 
 def parsed_reply(model, http: AWSResponse) -> dict:
