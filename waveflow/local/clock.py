@@ -60,15 +60,22 @@ def iso8601(seconds: float) -> str:
     >>> iso8601(1767225600.25)
     '2026-01-01T00:00:00.250Z'
     """
+    whole, micros = second_and_micros(seconds)
+    t = time.gmtime(whole)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
+                                                     micros // 1000)
+
+
+def second_and_micros(seconds: float) -> tuple[int, int]:
+    """The whole second and the microseconds ``datetime.fromtimestamp(seconds)`` makes of epoch seconds: the
+    fraction times 10**6 rounded half to even, carried into the second when it rounds to a whole one."""
     fraction, whole = math.modf(seconds)
     micros = round(fraction * 1e6)
     if micros >= 1_000_000:
         whole, micros = whole + 1, micros - 1_000_000
     elif micros < 0:
         whole, micros = whole - 1, micros + 1_000_000
-    t = time.gmtime(whole)
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec,
-                                                     micros // 1000)
+    return int(whole), micros
 
 
 def to_datetime(seconds: float) -> datetime:

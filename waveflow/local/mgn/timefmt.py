@@ -6,9 +6,10 @@ six of them, most of them the same seconds as the last answer (when the server w
 """
 from __future__ import annotations
 
-import math
 from datetime import datetime, timezone
 from functools import lru_cache
+
+from ..clock import second_and_micros
 
 
 def iso_datetime(epoch: float) -> str:
@@ -18,13 +19,8 @@ def iso_datetime(epoch: float) -> str:
     the microseconds rounded as ``fromtimestamp`` rounds them (the fraction times 10**6, half to even) and the
     whole second's text remembered.
     """
-    fraction, whole = math.modf(epoch)
-    micros = round(fraction * 1e6)
-    if micros >= 1_000_000:
-        whole, micros = whole + 1, micros - 1_000_000
-    elif micros < 0:
-        whole, micros = whole - 1, micros + 1_000_000
-    return f"{_utc_second(int(whole))}.{micros:06d}Z"
+    whole, micros = second_and_micros(epoch)
+    return f"{_utc_second(whole)}.{micros:06d}Z"
 
 
 @lru_cache(maxsize=4096)
