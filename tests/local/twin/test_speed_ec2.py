@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import boto3
-import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws, settings
 from test_speed_services import _both, _refusal

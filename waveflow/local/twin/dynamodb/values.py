@@ -33,7 +33,7 @@ def number(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(f"A value provided cannot be converted into a number") from None
+        raise ValidationError("A value provided cannot be converted into a number") from None
     if not value.is_finite():
         raise ValidationError("A value provided cannot be converted into a number")
     return checked_number(value)
